@@ -1,0 +1,1 @@
+"""The command line of ../shared/spec/cli.md (administration, scripted operation, checks)."""

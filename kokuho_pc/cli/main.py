@@ -1,0 +1,61 @@
+"""``kokuho-pc`` entry point: global options and sub-command dispatch.
+
+Each sub-command lives in its own module exposing ``register(subparsers)``;
+the module sets ``func`` on its parser, called with the parsed arguments and
+returning the exit code (0 success, 1 refused/invalid, 2 usage or I/O error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Sub-command modules, in the order they appear in ``--help``.
+COMMAND_MODULES: tuple[str, ...] = (
+    "kokuho_pc.cli.check_cmd",
+    "kokuho_pc.cli.synth_cmd",
+)
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+
+class JapaneseArgumentParser(argparse.ArgumentParser):
+    """ArgumentParser whose usage errors exit with code 2 and a Japanese message."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: 引数が正しくありません: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full parser with every registered sub-command."""
+    parser = JapaneseArgumentParser(prog="kokuho-pc", description="国保総合PC")
+    parser.add_argument("--profile", metavar="DIR", help="プロファイルのディレクトリ")
+    parser.add_argument(
+        "--smoke-test", action="store_true", help="ログイン画面を開いて閉じ、終了する"
+    )
+    subparsers = parser.add_subparsers(dest="command", parser_class=JapaneseArgumentParser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; without a command, start the desktop application."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.smoke_test:
+        from kokuho_pc.cli.gui_cmd import smoke_test
+
+        return smoke_test(args)
+    if args.command is None:
+        from kokuho_pc.cli.gui_cmd import run_gui
+
+        return run_gui(args)
+    code: int = args.func(args)
+    return code

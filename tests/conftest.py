@@ -1,0 +1,52 @@
+"""Test-wide configuration: offscreen Qt, in-memory keyring, app dirs under tmp_path."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ["QT_QPA_PLATFORM"] != "offscreen":
+    raise RuntimeError("tests must run with QT_QPA_PLATFORM=offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_DIR = ROOT.parent / "shared" / "spec"
+EXAMPLES_DIR = SPEC_DIR / "examples"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="run tests marked slow")
+    parser.addoption(
+        "--run-bundle", action="store_true", help="build the PyInstaller bundle (CI always does)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    run_slow = config.getoption("--run-slow")
+    run_bundle = config.getoption("--run-bundle") or os.environ.get("CI") == "true"
+    for item in items:
+        if "slow" in item.keywords and not run_slow:
+            item.add_marker(pytest.mark.skip(reason="slow: use --run-slow"))
+        if "bundle" in item.keywords and not run_bundle:
+            item.add_marker(pytest.mark.skip(reason="bundle: use --run-bundle (CI runs it)"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test gets its own profile location and home; nothing touches the real machine."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("KOKUHO_PC_PROFILE", str(tmp_path / "profile"))
+    yield
+
+
+@pytest.fixture
+def examples_dir() -> Path:
+    """The spec's example file set (read-only)."""
+    return EXAMPLES_DIR

@@ -1,0 +1,144 @@
+"""The import rules of ../shared/design/architecture.md, enforced on the source tree."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Which first-party packages each layer may import (besides itself).
+ALLOWED: dict[str, set[str]] = {
+    "kokuho_pc.domain": set(),
+    "kokuho_pc.formats": {"kokuho_pc.domain"},
+    "kokuho_pc.print": {"kokuho_pc.domain", "kokuho_pc.formats"},
+    "kokuho_pc.store": {"kokuho_pc.domain", "kokuho_pc.formats"},
+    "kokuho_pc.audit": {"kokuho_pc.domain", "kokuho_pc.formats", "kokuho_pc.store"},
+    "kokuho_pc.auth": {
+        "kokuho_pc.domain", "kokuho_pc.formats", "kokuho_pc.store", "kokuho_pc.audit",
+    },
+    "kokuho_pc.transfer": {
+        "kokuho_pc.domain", "kokuho_pc.formats", "kokuho_pc.store", "kokuho_pc.audit",
+        "kokuho_pc.auth",
+    },
+    "kokuho_pc.services": {
+        "kokuho_pc.domain", "kokuho_pc.formats", "kokuho_pc.store", "kokuho_pc.audit",
+        "kokuho_pc.auth", "kokuho_pc.transfer", "kokuho_pc.print",
+    },
+    "kokuho_pc.ui": {"kokuho_pc.domain", "kokuho_pc.services"},
+    "kokuho_pc.cli": {
+        "kokuho_pc.domain", "kokuho_pc.formats", "kokuho_pc.services", "kokuho_pc.ui",
+    },
+    "shuyaku_sim": {"kokuho_pc.domain", "kokuho_pc.formats"},
+}
+
+# Third-party or stdlib modules a layer must never import.
+PURE_FORBIDDEN = {
+    "PySide6", "sqlcipher3", "sqlite3", "requests", "urllib3", "socket", "ssl", "http",
+    "urllib", "reportlab", "keyring", "cryptography", "subprocess", "threading",
+}
+FORBIDDEN: dict[str, set[str]] = {
+    "kokuho_pc.domain": PURE_FORBIDDEN,
+    "kokuho_pc.formats": PURE_FORBIDDEN,
+    "kokuho_pc.ui": {"sqlcipher3", "sqlite3", "requests", "urllib3", "reportlab", "keyring"},
+    "shuyaku_sim": {"PySide6"},
+}
+QT_ALLOWED = {"kokuho_pc.ui", "kokuho_pc.cli"}
+FIRST_PARTY = ("kokuho_pc", "shuyaku_sim")
+
+
+def _layer_of(module: str) -> str:
+    if module.startswith("shuyaku_sim"):
+        return "shuyaku_sim"
+    parts = module.split(".")
+    if module == "kokuho_pc.__main__":
+        return "kokuho_pc.cli"  # ``python -m kokuho_pc`` is the command line
+    return ".".join(parts[:2]) if len(parts) > 1 else module
+
+
+def _module_name(path: Path, root: Path) -> str:
+    rel = path.relative_to(root).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _imports(path: Path, module: str) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module.split(".")
+                if path.name != "__init__.py":
+                    base = base[:-1]
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            found.append((node.lineno, target))
+    return found
+
+
+def _sources() -> list[Path]:
+    files: list[Path] = []
+    for pkg in FIRST_PARTY:
+        files.extend(sorted((ROOT / pkg).rglob("*.py")))
+    return files
+
+
+def violations_in(path: Path, root: Path = ROOT) -> list[str]:
+    """Every forbidden import in one source file."""
+    module = _module_name(path, root)
+    layer = _layer_of(module)
+    problems: list[str] = []
+    for lineno, target in _imports(path, module):
+        top = target.split(".")[0]
+        where = f"{path.relative_to(root)}:{lineno}"
+        if top in FIRST_PARTY:
+            target_layer = _layer_of(target)
+            if target_layer == "kokuho_pc":
+                continue  # the package root holds only the version
+            if target_layer == layer:
+                continue
+            if layer == "kokuho_pc":
+                continue  # kokuho_pc/__main__.py starts the command line
+            if target_layer not in ALLOWED.get(layer, set()):
+                problems.append(f"{where}: {layer} must not import {target}")
+        else:
+            if top == "PySide6" and layer not in QT_ALLOWED:
+                problems.append(f"{where}: only kokuho_pc.ui imports PySide6 ({target})")
+            if top in FORBIDDEN.get(layer, set()):
+                problems.append(f"{where}: {layer} must not import {target}")
+    return problems
+
+
+def test_source_tree_respects_layering() -> None:
+    problems = [p for path in _sources() for p in violations_in(path)]
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("relpath", "source", "expected"),
+    [
+        ("kokuho_pc/domain/bad.py", "import PySide6.QtCore\n", "only kokuho_pc.ui"),
+        ("kokuho_pc/formats/bad.py", "from kokuho_pc.store import db\n", "must not import"),
+        ("kokuho_pc/ui/bad.py", "import requests\n", "must not import requests"),
+        ("kokuho_pc/ui/bad.py", "from kokuho_pc.store import db\n", "must not import"),
+        ("shuyaku_sim/bad.py", "from kokuho_pc.auth import x\n", "must not import"),
+        ("kokuho_pc/print/bad.py", "from ..services import x\n", "must not import"),
+    ],
+)
+def test_forbidden_imports_are_detected(
+    tmp_path: Path, relpath: str, source: str, expected: str
+) -> None:
+    target = tmp_path / relpath
+    target.parent.mkdir(parents=True)
+    target.write_text(source, encoding="utf-8")
+    problems = violations_in(target, tmp_path)
+    assert any(expected in p for p in problems), problems
