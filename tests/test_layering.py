@@ -14,6 +14,7 @@ ALLOWED: dict[str, set[str]] = {
     "kokuho_pc.domain": set(),
     "kokuho_pc.formats": {"kokuho_pc.domain"},
     "kokuho_pc.print": {"kokuho_pc.domain", "kokuho_pc.formats"},
+    "kokuho_pc.synth": {"kokuho_pc.domain", "kokuho_pc.formats"},
     "kokuho_pc.store": {"kokuho_pc.domain", "kokuho_pc.formats"},
     "kokuho_pc.audit": {"kokuho_pc.domain", "kokuho_pc.formats", "kokuho_pc.store"},
     "kokuho_pc.auth": {
@@ -30,6 +31,7 @@ ALLOWED: dict[str, set[str]] = {
     "kokuho_pc.ui": {"kokuho_pc.domain", "kokuho_pc.services"},
     "kokuho_pc.cli": {
         "kokuho_pc.domain", "kokuho_pc.formats", "kokuho_pc.services", "kokuho_pc.ui",
+        "kokuho_pc.synth",
     },
     "shuyaku_sim": {"kokuho_pc.domain", "kokuho_pc.formats"},
 }
@@ -42,6 +44,7 @@ PURE_FORBIDDEN = {
 FORBIDDEN: dict[str, set[str]] = {
     "kokuho_pc.domain": PURE_FORBIDDEN,
     "kokuho_pc.formats": PURE_FORBIDDEN,
+    "kokuho_pc.synth": PURE_FORBIDDEN,
     "kokuho_pc.ui": {"sqlcipher3", "sqlite3", "requests", "urllib3", "reportlab", "keyring"},
     "shuyaku_sim": {"PySide6"},
 }

@@ -1,0 +1,1 @@
+"""kokuho_pc.auth package."""

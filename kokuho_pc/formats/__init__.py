@@ -1,0 +1,1 @@
+"""Data-driven codec and checker for the interface files (layouts in resources/layouts/)."""

@@ -1,0 +1,1 @@
+"""shuyaku_sim: the simulated consolidation system (国保情報集約システム)."""
