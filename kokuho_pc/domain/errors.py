@@ -15,7 +15,9 @@ class KokuhoError(Exception):
 
     code = "error"
     default_message = "処理を完了できませんでした。"
-    default_hint = "もう一度操作してください。解決しない場合は情報システム管理者に連絡してください。"
+    default_hint = (
+        "もう一度操作してください。解決しない場合は情報システム管理者に連絡してください。"
+    )
 
     def __init__(self, user_message: str | None = None, hint: str | None = None) -> None:
         self.user_message = user_message or self.default_message
