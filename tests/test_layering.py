@@ -145,3 +145,36 @@ def test_forbidden_imports_are_detected(
     target.write_text(source, encoding="utf-8")
     problems = violations_in(target, tmp_path)
     assert any(expected in p for p in problems), problems
+
+
+# Inside the UI, only the gateway module names PySide6 (style.md: one gateway module).
+QT_GATEWAY = {"kokuho_pc/ui/qt.py"}
+
+
+def direct_qt_imports_in(path: Path, root: Path = ROOT) -> list[str]:
+    """Every direct PySide6 import in a ui module other than the gateway."""
+    rel = path.relative_to(root).as_posix()
+    if rel in QT_GATEWAY:
+        return []
+    module = _module_name(path, root)
+    return [
+        f"{rel}:{lineno}: import Qt names through kokuho_pc.ui.qt ({target})"
+        for lineno, target in _imports(path, module)
+        if target.split(".")[0] == "PySide6"
+    ]
+
+
+def test_ui_imports_pyside6_only_through_the_gateway() -> None:
+    ui_files = sorted((ROOT / "kokuho_pc" / "ui").rglob("*.py"))
+    problems = [p for path in ui_files for p in direct_qt_imports_in(path)]
+    assert problems == []
+
+
+def test_direct_qt_import_in_ui_is_detected(tmp_path: Path) -> None:
+    target = tmp_path / "kokuho_pc" / "ui" / "bad.py"
+    target.parent.mkdir(parents=True)
+    target.write_text("from PySide6.QtWidgets import QLabel\n", encoding="utf-8")
+    gateway = tmp_path / "kokuho_pc" / "ui" / "qt.py"
+    gateway.write_text("from PySide6.QtWidgets import QLabel\n", encoding="utf-8")
+    assert direct_qt_imports_in(target, tmp_path)
+    assert direct_qt_imports_in(gateway, tmp_path) == []

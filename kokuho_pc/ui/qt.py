@@ -1,0 +1,117 @@
+"""The one gateway to PySide6: every Qt name the UI uses comes in through here.
+
+No other module of the product imports PySide6 directly (tests/test_layering.py
+checks it). Keeping the names in one place shows at a glance which parts of Qt
+we depend on, which the PyInstaller spec uses to exclude the rest.
+"""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtGui, QtPdf, QtPdfWidgets, QtPrintSupport, QtWidgets
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QLibraryInfo,
+    QLocale,
+    QMargins,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QRunnable,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    QThread,
+    QThreadPool,
+    QTimer,
+    QTranslator,
+    QUrl,
+    Signal,
+    Slot,
+    qVersion,
+)
+from PySide6.QtGui import (
+    QAction,
+    QClipboard,
+    QCloseEvent,
+    QColor,
+    QDesktopServices,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+    QShowEvent,
+)
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMenuBar,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QStatusBar,
+    QStyle,
+    QTableView,
+    QTabWidget,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+__all__ = [
+    "QAbstractItemModel", "QAbstractItemView", "QAbstractTableModel", "QAction",
+    "QApplication", "QByteArray", "QCheckBox", "QClipboard", "QCloseEvent", "QColor",
+    "QComboBox", "QCoreApplication", "QDesktopServices", "QDialog", "QDialogButtonBox",
+    "QEvent", "QFont", "QFontDatabase", "QFormLayout", "QFrame", "QGridLayout",
+    "QGroupBox", "QGuiApplication", "QHBoxLayout", "QHeaderView", "QIcon",
+    "QItemSelectionModel", "QKeyEvent", "QKeySequence", "QLabel", "QLibraryInfo",
+    "QLineEdit", "QListWidget", "QListWidgetItem", "QLocale", "QMainWindow", "QMargins",
+    "QMenu", "QMenuBar", "QMessageBox", "QModelIndex", "QObject", "QPainter", "QPalette",
+    "QPdfDocument", "QPdfView", "QPersistentModelIndex", "QPixmap", "QPlainTextEdit",
+    "QPoint", "QPrintDialog", "QPrinter", "QPrinterInfo", "QProgressBar", "QPushButton",
+    "QRadioButton", "QRect", "QResizeEvent", "QRunnable", "QScrollArea", "QShowEvent",
+    "QSize", "QSizePolicy", "QSortFilterProxyModel", "QSpinBox", "QSplitter",
+    "QStackedWidget", "QStatusBar", "QStyle", "QTabWidget", "QTableView", "QTextEdit",
+    "QThread", "QThreadPool", "QTimer", "QToolButton", "QTranslator", "QUrl",
+    "QVBoxLayout", "QWidget", "Qt", "QtCore", "QtGui", "QtPdf", "QtPdfWidgets",
+    "QtPrintSupport", "QtWidgets", "Signal", "Slot", "qVersion",
+]
