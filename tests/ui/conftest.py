@@ -1,0 +1,29 @@
+"""Fixtures of the UI tests: real widgets on the offscreen platform."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from kokuho_pc.ui.jobs import JobRunner
+from kokuho_pc.ui.qt import QApplication
+
+
+@pytest.fixture
+def jobs(qapp: QApplication) -> Iterator[JobRunner]:
+    """A job runner whose workers are stopped after the test."""
+    runner = JobRunner(max_threads=2)
+    yield runner
+    assert runner.shutdown(5000)
+    runner.deleteLater()
+
+
+@pytest.fixture(autouse=True)
+def _close_windows(qapp: QApplication) -> Iterator[None]:
+    """Close every top-level window a test left open."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QApplication.processEvents()
