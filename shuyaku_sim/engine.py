@@ -1,0 +1,187 @@
+"""The engine facade: everything the HTTP API (and the CLI) may ask of the consolidation system.
+
+Every method takes the caller's ``municipality_code`` (from the terminal's
+client certificate) and only ever sees or changes that municipality's data;
+another municipality's candidate or delivery is answered with
+:class:`~shuyaku_sim.errors.NotFound`, exactly as a missing one. Every
+mutating method takes ``terminal_id`` and ``staff_id`` and records both.
+Results are JSON-able dicts (:mod:`shuyaku_sim.model`); no result ever holds
+a 個人番号. Errors are :mod:`shuyaku_sim.errors` classes (``http_status`` says
+how to answer them). The engine is thread-safe: calls are serialised on the
+database's lock, and each mutating call is one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from shuyaku_sim import model
+from shuyaku_sim.settings import Settings
+from shuyaku_sim.storage import Database
+
+Clock = Callable[[], dt.datetime]
+
+
+def file_set_digest(files: Mapping[str, bytes]) -> str:
+    """The SHA-256 (hex, lower case) that identifies a submitted file set.
+
+    For every file in ascending order of name: the UTF-8 name, LF, the size in
+    decimal ASCII, LF, then the content. A set of one file is digested the same way.
+    """
+    h = hashlib.sha256()
+    for name in sorted(files):
+        content = files[name]
+        h.update(name.encode("utf-8") + b"\n" + str(len(content)).encode("ascii") + b"\n")
+        h.update(content)
+    return h.hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class Engine:
+    """The consolidation system's business logic over one :class:`Database`."""
+
+    def __init__(
+        self, db: Database, settings: Settings | None = None, clock: Clock | None = None
+    ) -> None:
+        self.db = db
+        self.settings = settings or Settings()
+        self.clock: Clock = clock or _now
+
+    @classmethod
+    def open(cls, data_dir: Path, settings: Settings | None = None) -> Engine:
+        """Open (creating and migrating if needed) the store in ``data_dir``."""
+        return cls(Database.open(data_dir), settings or Settings.load(data_dir))
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    # --- submissions -------------------------------------------------------------------
+
+    def submit_file_set(
+        self,
+        municipality_code: str,
+        files: Mapping[str, bytes],
+        idempotency_key: str,
+        sha256: str,
+        terminal_id: str,
+        staff_id: str,
+    ) -> model.SubmissionResult:
+        """Take in one file set: a KSK01+KSK02 pair (same timestamp) or one KKG01 file.
+
+        ``files`` maps file names (``<IF-ID>_<code>_<timestamp>.dat``) to bytes;
+        ``sha256`` must equal :func:`file_set_digest` of them (else InvalidRequest).
+        Every file must be of ``municipality_code`` (else Forbidden). The set is
+        checked with the formats checker and rejected whole on any error
+        (FileSetInvalid with the issues; the rejection is stored, so the same
+        key and content return it again). Same key + same content → the stored
+        result again with ``replayed`` true, never processed twice; same key +
+        other content → IdempotencyConflict. Everything (ID links, coverage
+        checks, KSK11/KSK12 deliveries, candidates) happens in ONE transaction:
+        once this returns, the submission survives a crash; if it does not
+        return, nothing of it was stored.
+        """
+        raise NotImplementedError
+
+    # --- deliveries --------------------------------------------------------------------
+
+    def list_deliveries(
+        self, municipality_code: str, include_acknowledged: bool = False
+    ) -> list[model.Delivery]:
+        """Deliveries (KSK11, KSK12, KKG11) for the municipality, oldest first."""
+        raise NotImplementedError
+
+    def read_delivery(self, municipality_code: str, name: str) -> bytes:
+        """The CSV bytes of one delivery (CP932, CR LF; no 個人番号), by file name."""
+        raise NotImplementedError
+
+    def acknowledge_delivery(
+        self, municipality_code: str, name: str, terminal_id: str, staff_id: str
+    ) -> model.Delivery:
+        """Mark a delivery as received (idempotent: acknowledging twice is fine)."""
+        raise NotImplementedError
+
+    # --- candidates --------------------------------------------------------------------
+
+    def list_candidates(
+        self,
+        municipality_code: str,
+        state: model.CandidateState | None = None,
+        category: int | None = None,
+    ) -> list[model.CandidateSummary]:
+        """The 継続候補世帯リスト of the destination municipality, by candidate number."""
+        raise NotImplementedError
+
+    def get_candidate(self, municipality_code: str, candidate_no: str) -> model.CandidateDetail:
+        """One candidate: before and after households side by side, suggestion, decision."""
+        raise NotImplementedError
+
+    def record_decision(
+        self,
+        municipality_code: str,
+        candidate_no: str,
+        decision: str,
+        reason: str | None,
+        remarks: str | None,
+        terminal_id: str,
+        staff_id: str,
+    ) -> model.CandidateDetail:
+        """Record or change the decision (``continue``/``discontinue``) of a candidate.
+
+        A reason is required when the decision differs from the suggestion
+        (``review`` counts as neither, so a reason is then optional). Refused
+        with StateConflict once the candidate is confirmed.
+        """
+        raise NotImplementedError
+
+    def confirm(
+        self, municipality_code: str, candidate_nos: Sequence[str], terminal_id: str, staff_id: str
+    ) -> model.ConfirmSummary:
+        """The 確定指示: confirm the listed decided candidates in one transaction.
+
+        Any undecided or unknown number refuses the whole instruction
+        (StateConflict / NotFound). Numbers already confirmed are left as they
+        are (so a retried instruction is harmless). 継続 carries the before
+        household's high-cost months (2018-04 on) and delivers KKG11.
+        """
+        raise NotImplementedError
+
+    def list_results(self, municipality_code: str) -> list[model.ResultRow]:
+        """The 継続世帯確定結果: every confirmed candidate with §5–§6 figures."""
+        raise NotImplementedError
+
+    # --- operation log -----------------------------------------------------------------
+
+    def accept_operation_log(
+        self, municipality_code: str, terminal_id: str, records: Sequence[Mapping[str, object]]
+    ) -> list[int]:
+        """Store operation-log records forwarded by a PC; return the acknowledged ``seq``s.
+
+        Each record is a JSON object with an integer ``seq``. Idempotent on
+        (municipality, terminal, seq): a repeated record is acknowledged again;
+        the same seq with other content is refused (IdempotencyConflict). A
+        record holding a 個人番号 is refused (InvalidRequest).
+        """
+        raise NotImplementedError
+
+    def list_operation_log(
+        self,
+        municipality_code: str | None = None,
+        terminal_id: str | None = None,
+        after_id: int = 0,
+        limit: int = 1000,
+    ) -> list[model.OperationLogRecord]:
+        """Forwarded operation-log records for the federation's administrator."""
+        raise NotImplementedError
+
+    # --- dashboard ---------------------------------------------------------------------
+
+    def status(self, municipality_code: str) -> model.Status:
+        """Counts for the PC's dashboard."""
+        raise NotImplementedError

@@ -1,0 +1,167 @@
+"""The simulator's database: SQLite (WAL, synchronous=FULL, foreign keys), migrations, HMAC key.
+
+This package is the only code that talks to the database; swapping SQLite for
+PostgreSQL means rewriting this package only. A :class:`Database` holds one
+connection guarded by a lock; :meth:`Database.transaction` gives a
+:class:`~shuyaku_sim.storage.tx.Tx` inside ``BEGIN IMMEDIATE … COMMIT``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kokuho_pc.domain.mynumber import MyNumber
+from shuyaku_sim.errors import StorageFailure
+from shuyaku_sim.storage.tx import Tx
+
+DB_FILE = "shuyaku.sqlite3"
+KEY_FILE = "mynumber-hmac.key"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """The numbered migration scripts, ascending."""
+    found = []
+    for path in MIGRATIONS_DIR.iterdir():
+        m = _MIGRATION_NAME.match(path.name)
+        if m:
+            found.append((int(m.group(1)), path))
+    return sorted(found)
+
+
+def load_or_create_key(data_dir: Path) -> bytes:
+    """The per-data-dir HMAC key (32 random bytes in a 0600 file, created once)."""
+    path = data_dir / KEY_FILE
+    if path.exists():
+        key = path.read_bytes()
+        if len(key) != 32:
+            raise StorageFailure("個人番号照合用の鍵ファイルが壊れています。")
+        return key
+    key = secrets.token_bytes(32)
+    tmp = data_dir / (KEY_FILE + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, key)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    return key
+
+
+class Database:
+    """One SQLite database file with its HMAC key (see module docstring)."""
+
+    def __init__(self, path: Path | str, key: bytes) -> None:
+        self.path = str(path)
+        self._key = key
+        self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.execute("PRAGMA busy_timeout=10000")
+            self.migrate()
+        except sqlite3.Error as exc:
+            raise StorageFailure() from exc
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Database:
+        """Open (creating if needed) the database in ``data_dir``."""
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(data_dir / DB_FILE, load_or_create_key(data_dir))
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        with self._lock:
+            self._conn.close()
+
+    def digest(self, my_number: MyNumber) -> bytes:
+        """The keyed HMAC-SHA256 digest under which a 個人番号 is kept."""
+        digits = my_number.reveal_digits_for_transfer()
+        return hmac.new(self._key, digits.encode("ascii"), hashlib.sha256).digest()
+
+    def schema_version(self) -> int:
+        """The applied migration number (0 for an empty database)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_version'"
+            ).fetchone()
+            if row is None:
+                return 0
+            v = self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+            return int(v or 0)
+
+    def migrate(self, target: int | None = None) -> int:
+        """Apply every migration above the current version (each in its own transaction)."""
+        with self._lock:
+            current = self.schema_version()
+            for number, path in migrations():
+                if number <= current or (target is not None and number > target):
+                    continue
+                script = path.read_text(encoding="utf-8")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self._conn.execute(
+                        "CREATE TABLE IF NOT EXISTS schema_version "
+                        "(version INTEGER NOT NULL, applied_at TEXT NOT NULL)"
+                    )
+                    for statement in _statements(script):
+                        self._conn.execute(statement)
+                    self._conn.execute(
+                        "INSERT INTO schema_version VALUES (?, datetime('now'))", (number,)
+                    )
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                current = number
+            return current
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """A write transaction (``BEGIN IMMEDIATE``); committed on success, else rolled back."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StorageFailure() from exc
+            try:
+                yield Tx(self._conn, self)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._conn.execute("ROLLBACK")
+                raise StorageFailure() from exc
+
+    @contextmanager
+    def reading(self) -> Iterator[Tx]:
+        """A consistent read (a deferred transaction that is rolled back)."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield Tx(self._conn, self)
+            finally:
+                self._conn.execute("ROLLBACK")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (no ';' inside our statements)."""
+    lines = [ln for ln in script.splitlines() if not ln.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

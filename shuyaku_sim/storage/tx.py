@@ -1,0 +1,17 @@
+"""One open transaction and every query of the simulator (mixins by area)."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shuyaku_sim.storage.db import Database
+
+
+class Tx:
+    """The queries available inside one transaction (see the mixin modules)."""
+
+    def __init__(self, conn: sqlite3.Connection, db: Database) -> None:
+        self.conn = conn
+        self.db = db
