@@ -1,1 +1,34 @@
-"""kokuho_pc.print package."""
+"""List reports as PDF (reportlab): 継続候補世帯リスト, 継続世帯確定リスト, 高額該当引継結果一覧.
+
+Every ``render_*`` returns the PDF as bytes in memory; nothing is written to disk.
+"""
+
+from kokuho_pc.print.reports import (
+    CANDIDATE_TITLE,
+    CARRY_OVER_TITLE,
+    CONFIRMED_TITLE,
+    render_candidate_list,
+    render_carry_over_list,
+    render_confirmed_list,
+)
+from kokuho_pc.print.rows import (
+    CandidateRow,
+    CarryOverRow,
+    ConfirmedRow,
+    HouseholdPair,
+    ReportHeader,
+)
+
+__all__ = [
+    "CANDIDATE_TITLE",
+    "CARRY_OVER_TITLE",
+    "CONFIRMED_TITLE",
+    "CandidateRow",
+    "CarryOverRow",
+    "ConfirmedRow",
+    "HouseholdPair",
+    "ReportHeader",
+    "render_candidate_list",
+    "render_carry_over_list",
+    "render_confirmed_list",
+]

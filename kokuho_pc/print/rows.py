@@ -1,0 +1,90 @@
+"""Input rows of the printed lists.
+
+The services layer maps the consolidation system's data to these plain,
+frozen dataclasses. None of them has a field for a 個人番号: the report code
+never receives one (architecture.md, "The 個人番号").
+
+Codes and labels are passed as the strings the lists print (e.g. the
+category label ``住所異動のみ``); dates as ``datetime.date`` (printed in
+short 和暦, ``R8.10.1``); care months as ``YYYYMM`` strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHeader:
+    """What every page header shows (the operator ID is a staff ID, not a name)."""
+
+    title: str
+    municipality_name: str
+    municipality_code: str
+    printed_at: dt.datetime
+    operator_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdPair:
+    """The before and after sides of a candidate: municipalities and heads of household."""
+
+    move_date: dt.date
+    before_municipality_code: str
+    before_municipality_name: str
+    after_municipality_code: str
+    after_municipality_name: str
+    before_head_name: str
+    before_head_kana: str
+    after_head_name: str
+    after_head_kana: str
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateRow:
+    """One line of the 継続候補世帯リスト (candidate list)."""
+
+    candidate_no: str
+    pair: HouseholdPair
+    before_member_count: int
+    after_member_count: int
+    category_code: int
+    category_label: str
+    suggestion: str
+    reason: str
+    decision: str = ""
+    decided_by: str = ""
+    decided_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmedRow:
+    """One line of the 継続世帯確定リスト (confirmed list)."""
+
+    candidate_no: str
+    pair: HouseholdPair
+    category_code: int
+    category_label: str
+    suggestion: str
+    decision: str
+    decided_by: str
+    decided_at: dt.datetime
+    carried_months: tuple[str, ...]
+    tasuu_count: int
+    next_hit_tasuu: bool
+    move_month_rule: bool
+    remarks: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CarryOverRow:
+    """One line of the 高額該当引継結果一覧 (carry-over result list)."""
+
+    candidate_no: str
+    pair: HouseholdPair
+    decision: str
+    carried_months: tuple[str, ...]
+    tasuu_count: int
+    next_hit_tasuu: bool
+    move_month_rule: bool
