@@ -110,11 +110,14 @@ def setup() -> Path:
     return _python()
 
 
+LINTED = ["kokuho_pc", "shuyaku_sim", "tests", "benchmarks", "dev.py"]
+
+
 def run_tests(py: Path, args: list[str]) -> int:
     """Lint, type-check, then run the whole test suite."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     steps = [
-        [str(py), "-m", "ruff", "check", "kokuho_pc", "shuyaku_sim", "tests", "benchmarks", "dev.py"],
+        [str(py), "-m", "ruff", "check", *LINTED],
         [str(py), "-m", "mypy", "kokuho_pc", "shuyaku_sim"],
         [str(py), "-m", "pytest", *args],
     ]
@@ -136,7 +139,8 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "test":
         return run_tests(py, rest)
-    return subprocess.run([str(py), "-m", "kokuho_pc", "demo", *rest], cwd=ROOT, check=False).returncode
+    demo = [str(py), "-m", "kokuho_pc", "demo", *rest]
+    return subprocess.run(demo, cwd=ROOT, check=False).returncode
 
 
 if __name__ == "__main__":
