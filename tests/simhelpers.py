@@ -1,0 +1,169 @@
+"""Reusable helpers to run the real simulator (shuyaku_sim) in tests.
+
+Everything here is real: a PKI made with ``shuyaku_sim.pki``, the server started as
+a subprocess (``python -m shuyaku_sim.cli serve``) on 127.0.0.1 with a free port,
+and ``requests`` sessions over mutual TLS with a terminal's certificate.
+
+Typical use (the fixtures in ``tests/sim/conftest.py`` do exactly this)::
+
+    sim_pki = make_pki(tmp_path / "pki")                 # 082201 and 082015 terminals
+    with SimServer(tmp_path / "data", sim_pki) as server: # started, port discovered
+        with server.session("082201") as http:            # X-Staff-Id: staff01
+            http.get(server.url("/api/v1/status")).json()
+
+``SimServer.kill()`` / ``restart()`` simulate crashes; ``stop()`` sends SIGTERM.
+Server output goes to ``<data>/../server-<n>.log`` so no pipe can fill up.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import requests
+
+from shuyaku_sim import pki
+
+DEFAULT_MUNICIPALITIES = ("082201", "082015")
+DEFAULT_STAFF = "staff01"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class SimPki:
+    """A PKI directory made by ``shuyaku_sim.pki.init_pki``."""
+
+    directory: Path
+    pin: str
+    municipalities: tuple[str, ...]
+
+    @property
+    def ca(self) -> Path:
+        """The CA certificate every client must trust."""
+        return self.directory / pki.CA_CERT
+
+    def terminal(self, code: str | None) -> tuple[Path, Path]:
+        """(certificate, key) of a municipality's terminal; None → the federation admin."""
+        stem = pki.FEDERATION_NAME if code is None else f"terminal-{code}"
+        return self.directory / f"{stem}.pem", self.directory / f"{stem}-key.pem"
+
+
+def make_pki(directory: Path, municipalities: Sequence[str] = DEFAULT_MUNICIPALITIES) -> SimPki:
+    """Create a PKI with terminals for ``municipalities`` (and the federation admin)."""
+    info = pki.init_pki(directory, municipalities)
+    return SimPki(directory, info.pin, tuple(municipalities))
+
+
+def make_session(
+    sim_pki: SimPki,
+    code: str | None = DEFAULT_MUNICIPALITIES[0],
+    staff: str | None = DEFAULT_STAFF,
+    cert: tuple[Path, Path] | None = None,
+) -> requests.Session:
+    """A ``requests.Session`` trusting the simulator's CA, presenting a terminal's certificate.
+
+    ``code`` None uses the federation administrator's terminal; ``cert`` overrides the
+    certificate; ``staff`` None sends no ``X-Staff-Id``. Close it (or use ``with``).
+    """
+    session = requests.Session()
+    session.verify = str(sim_pki.ca)
+    chosen = cert or sim_pki.terminal(code)
+    session.cert = (str(chosen[0]), str(chosen[1]))
+    if staff is not None:
+        session.headers["X-Staff-Id"] = staff
+    return session
+
+
+@dataclass
+class SimServer:
+    """A ``shuyaku-sim serve`` subprocess on 127.0.0.1 with a free port."""
+
+    data_dir: Path
+    sim_pki: SimPki
+    host: str = "127.0.0.1"
+    process: subprocess.Popen[bytes] | None = None
+    port: int = 0
+    logs: list[Path] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        """``https://127.0.0.1:PORT``."""
+        return f"https://{self.host}:{self.port}"
+
+    def url(self, path: str) -> str:
+        """Absolute URL of an API path such as ``/api/v1/status``."""
+        return self.base_url + path
+
+    def start(self, timeout: float = 30.0) -> SimServer:
+        """Start the server and wait until it listens (its port file appears)."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        port_file = self.data_dir / "server.port"
+        port_file.unlink(missing_ok=True)
+        log = self.data_dir.parent / f"server-{len(self.logs) + 1}.log"
+        self.logs.append(log)
+        args = [sys.executable, "-m", "shuyaku_sim.cli", "serve", "--data", str(self.data_dir),
+                "--pki", str(self.sim_pki.directory), "--host", self.host, "--port", "0"]
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
+                                            cwd=ROOT, env=env)
+        deadline = time.monotonic() + timeout
+        while not port_file.exists():
+            if self.process.poll() is not None:
+                self.process = None
+                raise RuntimeError(f"simulator exited early:\n{log.read_text('utf-8', 'replace')}")
+            if time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError("simulator did not start in time")
+            time.sleep(0.05)
+        self.port = int(port_file.read_text().strip())
+        return self
+
+    def stop(self, timeout: float = 30.0) -> int:
+        """SIGTERM (graceful shutdown); return the exit code."""
+        if self.process is None:
+            return 0
+        proc, self.process = self.process, None
+        proc.send_signal(signal.SIGTERM)
+        try:
+            return proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would."""
+        if self.process is None:
+            return
+        proc, self.process = self.process, None
+        proc.kill()
+        proc.wait()
+
+    def restart(self) -> SimServer:
+        """Start again on the same data (the port may change)."""
+        self.stop()
+        return self.start()
+
+    def session(self, code: str | None = DEFAULT_MUNICIPALITIES[0],
+                staff: str | None = DEFAULT_STAFF) -> requests.Session:
+        """A session of ``code``'s terminal (see :func:`make_session`)."""
+        return make_session(self.sim_pki, code, staff)
+
+    def log_text(self) -> str:
+        """Everything the server printed (all runs)."""
+        return "".join(p.read_text("utf-8", "replace") for p in self.logs if p.exists())
+
+    def __enter__(self) -> SimServer:
+        return self.start() if self.process is None else self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
