@@ -17,6 +17,7 @@ Server output goes to ``<data>/../server-<n>.log`` so no pipe can fill up.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -34,6 +35,11 @@ from shuyaku_sim import pki
 DEFAULT_MUNICIPALITIES = ("082201", "082015")
 DEFAULT_STAFF = "staff01"
 ROOT = Path(__file__).resolve().parent.parent
+_DIRECT_SERVE = (
+    "import sys; from pathlib import Path; from shuyaku_sim.server import serve; "
+    "a = dict(zip(sys.argv[1::2], sys.argv[2::2])); "
+    "sys.exit(serve(Path(a['--data']), Path(a['--pki']), a['--host'], int(a['--port'])))"
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ def make_session(
     certificate; ``staff`` None sends no ``X-Staff-Id``. Close it (or use ``with``).
     """
     session = requests.Session()
+    # Never let REQUESTS_CA_BUNDLE / proxy variables override the pinned CA and loopback.
+    session.trust_env = False
     session.verify = str(sim_pki.ca)
     chosen = cert or sim_pki.terminal(code)
     session.cert = (str(chosen[0]), str(chosen[1]))
@@ -108,8 +116,12 @@ class SimServer:
         port_file.unlink(missing_ok=True)
         log = self.data_dir.parent / f"server-{len(self.logs) + 1}.log"
         self.logs.append(log)
-        args = [sys.executable, "-m", "shuyaku_sim.cli", "serve", "--data", str(self.data_dir),
-                "--pki", str(self.sim_pki.directory), "--host", self.host, "--port", "0"]
+        options = ["--data", str(self.data_dir), "--pki", str(self.sim_pki.directory),
+                   "--host", self.host, "--port", "0"]
+        if importlib.util.find_spec("shuyaku_sim.cli") is not None:
+            args = [sys.executable, "-m", "shuyaku_sim.cli", "serve", *options]
+        else:  # before the command line exists: the same entry point, called directly
+            args = [sys.executable, "-c", _DIRECT_SERVE, *options]
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         with log.open("wb") as out:
             self.process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
