@@ -1,49 +1,54 @@
 """A fast list renderer drawing straight onto the reportlab canvas.
 
-Every list is an A4 landscape table of fixed-height, two-line rows. Because
-the row height is fixed, the rows per page and so the page count are known
-before drawing (``page x / y`` needs no second layout pass). Column
-positions are computed once; text widths are cached by :class:`TextFitter`;
-no platypus flowable or Paragraph is built per cell.
+No platypus flowable and no Paragraph is built per cell. What repeats on
+every page (headings, table head, grid and stripes of a full page) is drawn
+once as a PDF form and placed on each page. Cell text is fitted once per
+distinct value and column, and its PDF operators are cached, so a row costs
+a few dictionary lookups and string joins.
 """
 
 from __future__ import annotations
 
 import io
-import math
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from collections.abc import Sequence
 
-from reportlab import rl_config
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.rl_accel import escapePDF
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from kokuho_pc.domain.wareki import wareki_datetime
 from kokuho_pc.print.fonts import TextFitter, register_font
+from kokuho_pc.print.geometry import (
+    BODY_TOP,
+    HEAD_GREY,
+    HEAD_MIN,
+    HEAD_SIZE,
+    LINE1_MIN,
+    LINE1_SIZE,
+    LINE2_MIN,
+    LINE2_SIZE,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    PAD,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    ROW_HEIGHT,
+    ROWS_PER_PAGE,
+    RULE_GREY,
+    STRIPE_GREY,
+    TABLE_HEAD_HEIGHT,
+    TABLE_LEFT,
+    TABLE_RIGHT,
+    TABLE_TOP,
+    WRAP_MIN,
+    WRAP_SIZE,
+    Column,
+    Placed,
+    R,
+    page_count,
+    place,
+)
+from kokuho_pc.print.pdfops import Encoder, TextBlock, binary_streams
 from kokuho_pc.print.rows import ReportHeader
 
-R = TypeVar("R")
-Align = Literal["left", "center", "right"]
-
-PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
-MARGIN_X = 28.0
-MARGIN_TOP = 24.0
-MARGIN_BOTTOM = 22.0
-HEADER_BLOCK = 46.0
-TABLE_HEAD_HEIGHT = 22.0
-FOOTER_BLOCK = 18.0
-ROW_HEIGHT = 20.0
-PAD = 2.5
-LINE1_SIZE, LINE1_MIN = 8.0, 5.0
-LINE2_SIZE, LINE2_MIN = 6.5, 4.5
-WRAP_SIZE, WRAP_MIN = 7.0, 5.0
-HEAD_SIZE, HEAD_MIN = 7.0, 5.0
-STRIPE_GREY = 0.93
-HEAD_GREY = 0.82
 PRODUCT = "国保総合PC"
 HANDLE_WITH_CARE = "取扱注意"
 CARE_NOTE = (
@@ -51,185 +56,115 @@ CARE_NOTE = (
     "用済み後は裁断してください。"
 )
 NO_DATA = "該当するデータはありません。"
+END_MARK = "以上"
+FRAME_FORM = "listFrame"
+GRID_FORM = "listGrid"
 
-TABLE_LEFT = MARGIN_X
-TABLE_RIGHT = PAGE_WIDTH - MARGIN_X
-TABLE_TOP = PAGE_HEIGHT - MARGIN_TOP - HEADER_BLOCK
-BODY_TOP = TABLE_TOP - TABLE_HEAD_HEIGHT
-BODY_BOTTOM_LIMIT = MARGIN_BOTTOM + FOOTER_BLOCK
-ROWS_PER_PAGE = int((BODY_TOP - BODY_BOTTOM_LIMIT) // ROW_HEIGHT)
-
-
-@dataclass(frozen=True, slots=True)
-class Column(Generic[R]):
-    """One table column: header text (``\\n`` between two lines), relative width, cell text.
-
-    ``cell`` returns the two lines of the cell (the second may be ``""``).
-    With ``wrap`` the first line holds space-separated tokens that are laid
-    out over both lines (e.g. a list of care months).
-    """
-
-    title: str
-    weight: float
-    cell: Callable[[R], tuple[str, str]]
-    align: Align = "left"
-    wrap: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class _Placed:
-    """A column with its computed geometry."""
-
-    left: float
-    right: float
-    inner: float
-    align: Align
-    wrap: bool
-
-
-class _TextBlock:
-    """One ``BT … ET`` block assembled from pre-encoded operators (for ``drawText``)."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = ["BT"]
-
-    def getCode(self) -> str:
-        """The PDF operators of the block."""
-        return "\n".join([*self.parts, "ET"])
-
-
-class _Encoder:
-    """Turns strings into PDF text operators of the embedded font subsets, cached.
-
-    Subset assignment of a character is fixed once made for a document, so
-    the operators of a (text, size) pair never change within one PDF.
-    """
-
-    def __init__(self, canvas: Canvas, font_name: str) -> None:
-        self._font = pdfmetrics.getFont(font_name)
-        self._doc = canvas._doc
-        self._cache: dict[tuple[str, float], str] = {}
-
-    def show(self, text: str, size: float) -> str:
-        """``/Fx+n size Tf (…) Tj`` operators showing ``text``."""
-        key = (text, size)
-        ops = self._cache.get(key)
-        if ops is None:
-            font, doc = self._font, self._doc
-            ops = " ".join(
-                f"{font.getSubsetInternalName(subset, doc)} {size:.2f} Tf ({escapePDF(chunk)}) Tj"
-                for subset, chunk in font.splitString(text, doc)
-            )
-            self._cache[key] = ops
-        return ops
-
-
-def page_count(row_count: int) -> int:
-    """Pages a list of ``row_count`` rows takes (one page at least)."""
-    return max(1, math.ceil(row_count / ROWS_PER_PAGE))
-
-
-def _place(columns: Sequence[Column[R]]) -> list[_Placed]:
-    total = sum(c.weight for c in columns)
-    scale = (TABLE_RIGHT - TABLE_LEFT) / total
-    placed: list[_Placed] = []
-    x = TABLE_LEFT
-    for c in columns:
-        w = c.weight * scale
-        placed.append(_Placed(x, x + w, w - 2 * PAD, c.align, c.wrap))
-        x += w
-    return placed
+Laid = tuple[tuple[float, str, str], ...]
 
 
 class _Drawer:
     """Draws one list onto a canvas, page by page."""
 
-    def __init__(self, canvas: Canvas, font: str, header: ReportHeader, total_rows: int) -> None:
+    def __init__(
+        self, canvas: Canvas, font: str, header: ReportHeader, columns: Sequence[Column[R]],
+        total_rows: int,
+    ) -> None:
         self.c = canvas
-        self.font = font
         self.fit = TextFitter(font)
-        self.enc = _Encoder(canvas, font)
-        # Per column and cell text: the laid-out lines (drop below row top, "1 0 0 1 x ", ops).
-        self._cells: dict[tuple[int, str, str], tuple[tuple[float, str, str], ...]] = {}
+        self.enc = Encoder(canvas, font)
         self.header = header
+        self.placed = place(columns)
+        self.titles = [c.title for c in columns]
         self.total_rows = total_rows
         self.pages = page_count(total_rows)
-        self.printed = wareki_datetime(header.printed_at)
+        # (column, line 1, line 2) → laid-out lines (drop below row top, "1 0 0 1 x ", ops).
+        self._cells: dict[tuple[int, str, str], Laid] = {}
+        self._right = Placed(TABLE_RIGHT - 200, TABLE_RIGHT + PAD, 200, "right", False)
+        self._centre = Placed(0, PAGE_WIDTH, PAGE_WIDTH, "center", False)
 
-    def _x(self, col: _Placed, text: str, size: float) -> float:
+    def _x(self, col: Placed, text: str, size: float) -> float:
         """Left edge of a fitted string aligned in its column."""
         if col.align == "left":
             return col.left + PAD
         w = self.fit.width(text, size)
         return col.right - PAD - w if col.align == "right" else (col.left + col.right - w) / 2
 
-    def _put(self, block: _TextBlock, y: float, text: str, size: float, col: _Placed) -> None:
-        """Put one already-fitted string into a text block, aligned in its column."""
+    def _put(self, block: TextBlock, y: float, text: str, size: float, col: Placed) -> None:
+        """Put one fitted string into a text block, aligned in its column."""
         tx = self._x(col, text, size)
         block.parts.append(f"1 0 0 1 {tx:.2f} {y:.2f} Tm {self.enc.show(text, size)}")
 
-    def page_frame(self, page: int, placed: list[_Placed], titles: list[str]) -> None:
-        """Header block, table head, vertical rules and footer of one page."""
-        c, h = self.c, self.header
+    def _page_label(self, page: int) -> str:
+        return f"{page} / {self.pages} 頁"
+
+    def make_frame_form(self) -> None:
+        """What every page shows the same: headings, table head, footer note and count."""
+        c, h, fit = self.c, self.header, self.fit
         top = PAGE_HEIGHT - MARGIN_TOP
-        c.setFillGray(0)
-        c.setFont(self.font, 15)
-        c.drawString(TABLE_LEFT, top - 15, h.title)
-        box_w = self.fit.width(HANDLE_WITH_CARE, 12) + 14
+        c.beginForm(FRAME_FORM)
+        box_w = fit.width(HANDLE_WITH_CARE, 12) + 14
         c.setLineWidth(1.4)
         c.rect(TABLE_RIGHT - box_w, top - 20, box_w, 20, stroke=1, fill=0)
-        c.setFont(self.font, 12)
-        c.drawCentredString(TABLE_RIGHT - box_w / 2, top - 14.5, HANDLE_WITH_CARE)
-        c.setFont(self.font, 9)
-        c.drawString(
-            TABLE_LEFT, top - 36, f"保険者　{h.municipality_name}（{h.municipality_code}）"
-        )
-        c.drawRightString(
-            TABLE_RIGHT,
-            top - 36,
-            f"印刷日時　{self.printed}　　操作者　{h.operator_id}　　{page} / {self.pages} 頁",
-        )
-        # Table head.
         c.setFillGray(HEAD_GREY)
         c.rect(TABLE_LEFT, BODY_TOP, TABLE_RIGHT - TABLE_LEFT, TABLE_HEAD_HEIGHT, stroke=0, fill=1)
         c.setFillGray(0)
-        t = _TextBlock()
-        for col, title in zip(placed, titles, strict=True):
-            lines = title.split("\n")
-            centred = _Placed(col.left, col.right, col.inner, "center", False)
-            if len(lines) == 1:
-                text, size = self.fit.fit(lines[0], col.inner, HEAD_SIZE, HEAD_MIN)
-                self._put(t, TABLE_TOP - 13.5, text, size, centred)
-            else:
-                for i, line in enumerate(lines[:2]):
-                    text, size = self.fit.fit(line, col.inner, HEAD_SIZE, HEAD_MIN)
-                    self._put(t, TABLE_TOP - 9 - 9 * i, text, size, centred)
+        t = TextBlock()
+        left = Placed(TABLE_LEFT - PAD, TABLE_RIGHT, TABLE_RIGHT - TABLE_LEFT, "left", False)
+        self._put(t, top - 15, h.title, 15, left)
+        box = Placed(TABLE_RIGHT - box_w, TABLE_RIGHT, box_w, "center", False)
+        self._put(t, top - 14.5, HANDLE_WITH_CARE, 12, box)
+        self._put(t, top - 36, f"保険者　{h.municipality_name}（{h.municipality_code}）", 9, left)
+        # Leave room on the right for the widest page label.
+        room = fit.width(self._page_label(self.pages), 9) + 18
+        stamp = f"印刷日時　{wareki_datetime(h.printed_at)}　　操作者　{h.operator_id}"
+        right = Placed(TABLE_RIGHT - 600, TABLE_RIGHT - room + 2 * PAD, 600, "right", False)
+        self._put(t, top - 36, stamp, 9, right)
+        for col, title in zip(self.placed, self.titles, strict=True):
+            centred = Placed(col.left, col.right, col.inner, "center", False)
+            lines = title.split("\n")[:2]
+            for i, line in enumerate(lines):
+                text, size = fit.fit(line, col.inner, HEAD_SIZE, HEAD_MIN)
+                y = TABLE_TOP - 13.5 if len(lines) == 1 else TABLE_TOP - 9 - 9 * i
+                self._put(t, y, text, size, centred)
+        self._put(t, MARGIN_BOTTOM, CARE_NOTE, 7.5, left)
+        count_room = fit.width("　" + END_MARK, 9)
+        count = Placed(TABLE_RIGHT - 600, TABLE_RIGHT - count_room + 2 * PAD, 600, "right", False)
+        self._put(t, MARGIN_BOTTOM, f"出力件数　{self.total_rows:,} 件", 9, count)
         c.drawText(t)
-        # Footer.
-        c.setFont(self.font, 7.5)
-        c.drawString(TABLE_LEFT, MARGIN_BOTTOM, CARE_NOTE)
-        tail = "　以上" if page == self.pages else ""
-        c.setFont(self.font, 9)
-        c.drawRightString(TABLE_RIGHT, MARGIN_BOTTOM, f"出力件数　{self.total_rows:,} 件{tail}")
+        c.endForm()
 
-    def rules(self, placed: list[_Placed], rows_on_page: int) -> None:
-        """Grid lines of one page: one path for all segments."""
+    def grid(self, rows_on_page: int) -> None:
+        """Stripes and rules of a table part holding ``rows_on_page`` rows."""
+        c = self.c
         bottom = BODY_TOP - max(rows_on_page, 1) * ROW_HEIGHT
+        width = TABLE_RIGHT - TABLE_LEFT
+        c.setFillGray(STRIPE_GREY)
+        for i in range(1, rows_on_page, 2):
+            c.rect(TABLE_LEFT, BODY_TOP - (i + 1) * ROW_HEIGHT, width, ROW_HEIGHT, stroke=0, fill=1)
+        c.setFillGray(0)
         segments = [(TABLE_LEFT, TABLE_TOP, TABLE_RIGHT, TABLE_TOP)]
-        segments.append((TABLE_LEFT, BODY_TOP, TABLE_RIGHT, BODY_TOP))
-        for i in range(1, rows_on_page + 1):
+        for i in range(0, max(rows_on_page, 1) + 1):
             y = BODY_TOP - i * ROW_HEIGHT
             segments.append((TABLE_LEFT, y, TABLE_RIGHT, y))
-        segments.append((TABLE_LEFT, bottom, TABLE_RIGHT, bottom))
-        for col in placed:
-            segments.append((col.left, TABLE_TOP, col.left, bottom))
+        # An empty list shows one open row for its note: no column rules through it.
+        col_bottom = bottom if rows_on_page else BODY_TOP
+        for col in self.placed[1:]:
+            segments.append((col.left, TABLE_TOP, col.left, col_bottom))
+        segments.append((TABLE_LEFT, TABLE_TOP, TABLE_LEFT, bottom))
         segments.append((TABLE_RIGHT, TABLE_TOP, TABLE_RIGHT, bottom))
-        self.c.setLineWidth(0.4)
-        self.c.setStrokeGray(0.35)
-        self.c.lines(segments)
-        self.c.setStrokeGray(0)
+        c.setLineWidth(0.4)
+        c.setStrokeGray(RULE_GREY)
+        c.lines(segments)
+        c.setStrokeGray(0)
 
-    def _lay_out(self, col: _Placed, line1: str, line2: str) -> list[tuple[float, str, float]]:
+    def make_grid_form(self) -> None:
+        """The grid of a full page, drawn once."""
+        self.c.beginForm(GRID_FORM)
+        self.grid(ROWS_PER_PAGE)
+        self.c.endForm()
+
+    def _lay_out(self, col: Placed, line1: str, line2: str) -> list[tuple[float, str, float]]:
         """Fit one cell: (drop below the row top, text, size) per printed line."""
         fit = self.fit
         if col.wrap:
@@ -237,71 +172,54 @@ class _Drawer:
             if len(lines) == 1:
                 return [(13.0, lines[0], size)] if lines[0] else []
             return [(8.5, lines[0], size), (17.0, lines[1], size)]
-        if not line2:
-            if not line1:
-                return []
-            text, size = fit.fit(line1, col.inner, LINE1_SIZE, LINE1_MIN)
-            return [(13.0, text, size)]
         out = []
         if line1:
             text, size = fit.fit(line1, col.inner, LINE1_SIZE, LINE1_MIN)
-            out.append((8.8, text, size))
-        text, size = fit.fit(line2, col.inner, LINE2_SIZE, LINE2_MIN)
-        out.append((17.0, text, size))
+            out.append((8.8 if line2 else 13.0, text, size))
+        if line2:
+            text, size = fit.fit(line2, col.inner, LINE2_SIZE, LINE2_MIN)
+            out.append((17.0, text, size))
         return out
 
-    def _cell(
-        self, index: int, col: _Placed, line1: str, line2: str
-    ) -> tuple[tuple[float, str, str], ...]:
-        """The cached text operators of one cell (made once per distinct content)."""
-        key = (index, line1, line2)
-        done = self._cells.get(key)
-        if done is None:
-            laid = []
-            for drop, text, size in self._lay_out(col, line1, line2):
-                tx = self._x(col, text, size)
-                laid.append((drop, f"1 0 0 1 {tx:.2f} ", self.enc.show(text, size)))
-            done = tuple(laid)
-            self._cells[key] = done
-        return done
+    def _cell(self, key: tuple[int, str, str]) -> Laid:
+        """Lay out, encode and cache one distinct cell content."""
+        index, line1, line2 = key
+        col = self.placed[index]
+        laid = tuple(
+            (drop, f"1 0 0 1 {self._x(col, text, size):.2f} ", self.enc.show(text, size))
+            for drop, text, size in self._lay_out(col, line1, line2)
+        )
+        self._cells[key] = laid
+        return laid
 
-    def body(self, placed: list[_Placed], cells: list[list[tuple[str, str]]]) -> None:
-        """Stripes and text of the rows on one page."""
+    def page(self, page: int, cells: list[list[tuple[str, str]]]) -> None:
+        """One whole page: forms, page label, row text, end mark."""
         c = self.c
-        c.setFillGray(STRIPE_GREY)
-        for i in range(1, len(cells), 2):
-            y = BODY_TOP - (i + 1) * ROW_HEIGHT
-            c.rect(TABLE_LEFT, y, TABLE_RIGHT - TABLE_LEFT, ROW_HEIGHT, stroke=0, fill=1)
-        c.setFillGray(0)
-        block = _TextBlock()
-        out = block.parts.append
-        columns = list(enumerate(placed))
+        if len(cells) == ROWS_PER_PAGE:
+            c.doForm(GRID_FORM)
+        else:
+            self.grid(len(cells))
+        c.doForm(FRAME_FORM)
+        t = TextBlock()
+        self._put(t, PAGE_HEIGHT - MARGIN_TOP - 36, self._page_label(page), 9, self._right)
+        if page == self.pages:
+            self._put(t, MARGIN_BOTTOM, END_MARK, 9, self._right)
+        if not cells:
+            self._put(t, BODY_TOP - 13.5, NO_DATA, 10, self._centre)
+        out = t.parts.append
+        known = self._cells.get
+        columns = range(len(self.placed))
         for i, row in enumerate(cells):
             top = BODY_TOP - i * ROW_HEIGHT
-            for (index, col), (line1, line2) in zip(columns, row, strict=True):
-                for drop, prefix, ops in self._cell(index, col, line1, line2):
-                    out(f"{prefix}{top - drop:.2f} Tm {ops}")
-        c.drawText(block)
-
-    def empty_note(self) -> None:
-        """The single line shown on a list without rows."""
-        self.c.setFont(self.font, 10)
-        self.c.drawCentredString(PAGE_WIDTH / 2, BODY_TOP - 13.5, NO_DATA)
-
-
-@contextmanager
-def binary_streams() -> Iterator[None]:
-    """Write compressed streams without the ASCII85 layer (smaller, faster PDFs).
-
-    reportlab keeps this as a process-wide setting; it is switched only for
-    the duration of one rendering.
-    """
-    saved = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = saved
+            ys = {8.5: f"{top - 8.5:.2f} Tm ", 8.8: f"{top - 8.8:.2f} Tm ",
+                  13.0: f"{top - 13.0:.2f} Tm ", 17.0: f"{top - 17.0:.2f} Tm "}
+            for index, (line1, line2) in zip(columns, row, strict=True):
+                key = (index, line1, line2)
+                laid = known(key) or self._cell(key)
+                for drop, prefix, ops in laid:
+                    out(prefix + ys[drop] + ops)
+        c.drawText(t)
+        c.showPage()
 
 
 def render_table(
@@ -328,19 +246,12 @@ def _render(
     canvas.setCreator(PRODUCT)
     canvas.setProducer(PRODUCT)
     canvas.setKeywords([HANDLE_WITH_CARE])
-    drawer = _Drawer(canvas, font, header, len(rows))
-    placed = _place(columns)
-    titles = [c.title for c in columns]
+    drawer = _Drawer(canvas, font, header, columns, len(rows))
+    drawer.make_frame_form()
+    drawer.make_grid_form()
     getters = [c.cell for c in columns]
     for page in range(1, drawer.pages + 1):
         chunk = rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
-        cells = [[get(row) for get in getters] for row in chunk]
-        drawer.page_frame(page, placed, titles)
-        if cells:
-            drawer.body(placed, cells)
-        else:
-            drawer.empty_note()
-        drawer.rules(placed, len(cells))
-        canvas.showPage()
+        drawer.page(page, [[get(row) for get in getters] for row in chunk])
     canvas.save()
     return buffer.getvalue()

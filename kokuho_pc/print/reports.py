@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar
 
 from kokuho_pc.domain.wareki import era_of, wareki_short
-from kokuho_pc.print.canvas_table import Column, render_table
+from kokuho_pc.print.canvas_table import render_table
+from kokuho_pc.print.geometry import Column
 from kokuho_pc.print.rows import (
     CandidateRow,
     CarryOverRow,
@@ -80,7 +81,7 @@ def _pair_columns(row_type: type[RowT]) -> list[Column[RowT]]:
             lambda r: (r.pair.before_municipality_name, r.pair.before_municipality_code),
         ),
         Column(
-            "転出前世帯主\n氏名／カナ", 11.5,
+            "転出前世帯主\n氏名／カナ", 10.2,
             lambda r: (r.pair.before_head_name, r.pair.before_head_kana),
         ),
         Column(
@@ -88,7 +89,7 @@ def _pair_columns(row_type: type[RowT]) -> list[Column[RowT]]:
             lambda r: (r.pair.after_municipality_name, r.pair.after_municipality_code),
         ),
         Column(
-            "転入後世帯主\n氏名／カナ", 11.5,
+            "転入後世帯主\n氏名／カナ", 10.2,
             lambda r: (r.pair.after_head_name, r.pair.after_head_kana),
         ),
     ]
@@ -112,7 +113,7 @@ def _candidate_columns() -> list[Column[CandidateRow]]:
     )
     tail: list[Column[CandidateRow]] = [
         Column("判定候補区分", 9.0, lambda r: (f"{r.category_code} {r.category_label}", "")),
-        Column("判定候補\n理由", 17.0, lambda r: (r.suggestion, r.reason)),
+        Column("判定候補\n理由", 20.0, lambda r: (r.suggestion, r.reason)),
         Column("判定", 5.4, lambda r: (r.decision, ""), "center"),
         Column(
             "判定者\n判定日時", 7.0,

@@ -1,0 +1,86 @@
+"""Page geometry and column definitions shared by every list.
+
+Every list is an A4 landscape table of fixed-height, two-line rows, so the
+rows per page, and with them the page count, are known before drawing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, Literal, TypeVar
+
+from reportlab.lib.pagesizes import A4, landscape
+
+R = TypeVar("R")
+Align = Literal["left", "center", "right"]
+
+PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
+MARGIN_X = 28.0
+MARGIN_TOP = 24.0
+MARGIN_BOTTOM = 22.0
+HEADER_BLOCK = 46.0
+TABLE_HEAD_HEIGHT = 22.0
+FOOTER_BLOCK = 18.0
+ROW_HEIGHT = 20.0
+PAD = 2.5
+LINE1_SIZE, LINE1_MIN = 8.0, 5.0
+LINE2_SIZE, LINE2_MIN = 6.5, 4.5
+WRAP_SIZE, WRAP_MIN = 7.0, 5.0
+HEAD_SIZE, HEAD_MIN = 7.0, 5.0
+STRIPE_GREY = 0.93
+HEAD_GREY = 0.82
+RULE_GREY = 0.35
+
+TABLE_LEFT = MARGIN_X
+TABLE_RIGHT = PAGE_WIDTH - MARGIN_X
+TABLE_TOP = PAGE_HEIGHT - MARGIN_TOP - HEADER_BLOCK
+BODY_TOP = TABLE_TOP - TABLE_HEAD_HEIGHT
+BODY_BOTTOM_LIMIT = MARGIN_BOTTOM + FOOTER_BLOCK
+ROWS_PER_PAGE = int((BODY_TOP - BODY_BOTTOM_LIMIT) // ROW_HEIGHT)
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Generic[R]):
+    """One table column: header text (``\\n`` between two lines), relative width, cell text.
+
+    ``cell`` returns the two lines of the cell (the second may be ``""``).
+    With ``wrap`` the first line holds space-separated tokens that are laid
+    out over both lines (e.g. a list of care months).
+    """
+
+    title: str
+    weight: float
+    cell: Callable[[R], tuple[str, str]]
+    align: Align = "left"
+    wrap: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A column's position on the page: edges, usable inner width, alignment."""
+
+    left: float
+    right: float
+    inner: float
+    align: Align
+    wrap: bool
+
+
+def place(columns: Sequence[Column[R]]) -> list[Placed]:
+    """Scale the column weights to the table width and compute each column's edges."""
+    total = sum(c.weight for c in columns)
+    scale = (TABLE_RIGHT - TABLE_LEFT) / total
+    placed: list[Placed] = []
+    x = TABLE_LEFT
+    for c in columns:
+        w = c.weight * scale
+        placed.append(Placed(x, x + w, w - 2 * PAD, c.align, c.wrap))
+        x += w
+    return placed
+
+
+def page_count(row_count: int) -> int:
+    """Pages a list of ``row_count`` rows takes (one page at least)."""
+    return max(1, math.ceil(row_count / ROWS_PER_PAGE))
