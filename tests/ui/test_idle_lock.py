@@ -1,0 +1,129 @@
+"""The idle lock: activity resets it; on timeout everything is hidden and emptied."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kokuho_pc.domain.errors import AuthError
+from kokuho_pc.ui.idle_lock import LOCKED_TITLE, IdleLock
+from kokuho_pc.ui.jobs import JobRunner
+from kokuho_pc.ui.lock_screen import LockScreen
+from kokuho_pc.ui.models import Column, LazyTableModel
+from kokuho_pc.ui.qt import QDialog, QLabel, QMainWindow, Qt
+from kokuho_pc.ui.views import NoCopyTableView
+
+PASSWORD = "correct horse 2026"
+
+
+class DetailPane(QLabel):
+    """A widget showing data that knows how to forget it."""
+
+    def __init__(self) -> None:
+        super().__init__("山田太郎")
+        self.restored = 0
+
+    def clear_for_lock(self) -> None:
+        self.setText("")
+
+    def restore_after_unlock(self) -> None:
+        self.restored += 1
+        self.setText("山田太郎")
+
+
+def _verify(password: str) -> None:
+    if password != PASSWORD:
+        raise AuthError("パスワードが正しくありません。")
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> QMainWindow:
+    rows = {i: {"name": f"世帯{i}"} for i in range(10)}
+    model = LazyTableModel(
+        [Column("name", "世帯")], lambda q: list(rows),
+        lambda ids: {i: rows[int(str(i))] for i in ids},
+    )
+    model.refresh()
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setWindowTitle("国保総合PC — 継続候補世帯")
+    window.menuBar().addMenu("ファイル")
+    window.statusBar().showMessage("ユーザID: staff01")
+    view = NoCopyTableView()
+    view.setModel(model)
+    model.setParent(view)
+    central = DetailPane()
+    view.setParent(central)
+    window.setCentralWidget(central)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def idle(qtbot: QtBot, jobs: JobRunner, window: QMainWindow) -> Iterator[IdleLock]:
+    lock = IdleLock(jobs, _verify, "staff01", timeout_ms=150)
+    lock.start(window)
+    yield lock
+    lock.discard()
+
+
+def test_activity_keeps_it_unlocked(qtbot: QtBot, idle: IdleLock, window: QMainWindow) -> None:
+    for _ in range(8):
+        qtbot.keyClick(window, Qt.Key.Key_Shift)
+        qtbot.wait(50)
+    assert not idle.is_locked
+
+
+def test_timeout_locks_hides_and_empties(
+    qtbot: QtBot, idle: IdleLock, window: QMainWindow
+) -> None:
+    pane = window.centralWidget()
+    assert isinstance(pane, DetailPane)
+    view = pane.findChild(NoCopyTableView)
+    assert view is not None
+    dialog = QDialog(window)
+    dialog.setWindowTitle("詳細")
+    dialog.show()
+    with qtbot.waitSignal(idle.locked, timeout=2000):
+        pass
+    assert isinstance(window.centralWidget(), LockScreen)
+    assert window.windowTitle() == LOCKED_TITLE
+    assert not window.menuBar().isVisible()
+    assert not window.statusBar().isVisible()
+    assert not dialog.isVisible()
+    assert view.model().rowCount() == 0
+    assert pane.text() == ""
+    late = QDialog(window)
+    late.show()  # a job's result box opening while locked stays hidden
+    qtbot.waitUntil(lambda: not late.isVisible(), timeout=1000)
+    window.grab().save("/tmp/ui-lock-screen.png")
+
+
+def test_wrong_password_then_unlock(qtbot: QtBot, idle: IdleLock, window: QMainWindow) -> None:
+    pane = window.centralWidget()
+    idle.lock()
+    screen = window.centralWidget()
+    assert isinstance(screen, LockScreen)
+    qtbot.keyClicks(screen.password, "wrong")
+    qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.message.text() == "パスワードが正しくありません。", timeout=2000)
+    assert screen.password.text() == ""
+    qtbot.keyClicks(screen.password, PASSWORD)
+    with qtbot.waitSignal(idle.unlocked, timeout=2000):
+        screen.unlock_button.click()
+    assert window.centralWidget() is pane
+    assert isinstance(pane, DetailPane)
+    assert pane.restored == 1 and pane.text() == "山田太郎"
+    assert window.windowTitle() == "国保総合PC — 継続候補世帯"
+    assert window.menuBar().isVisible()
+
+
+def test_logout_from_the_lock_screen(qtbot: QtBot, idle: IdleLock, window: QMainWindow) -> None:
+    idle.lock()
+    screen = window.centralWidget()
+    assert isinstance(screen, LockScreen)
+    with qtbot.waitSignal(idle.logout_requested, timeout=1000):
+        screen.logout_button.click()
