@@ -109,3 +109,148 @@ class PrintError(KokuhoError):
 
     code = "print"
     default_message = "帳票を作成できませんでした。"
+
+
+# --- security core (store, accounts, sessions, operation log) -------------
+
+
+class LoginFailed(AuthError):
+    """Wrong user ID or password; the same message whether or not the ID exists."""
+
+    code = "login_failed"
+    default_message = "ユーザIDまたはパスワードが正しくありません。"
+    default_hint = (
+        "入力内容を確認してください。続けて失敗するとアカウントがロックされます。"
+    )
+
+
+class AccountLocked(AuthError):
+    """Too many failed logins; only an administrator lifts the lock."""
+
+    code = "account_locked"
+    default_message = "アカウントがロックされています。"
+    default_hint = "情報システム管理者にロックの解除を依頼してください。"
+
+
+class AccountInactive(AuthError):
+    """The account is revoked, outside its validity period or not granted this fiscal year."""
+
+    code = "account_inactive"
+    default_message = (
+        "このアカウントは現在利用できません(失効、利用期間外または今年度の権限未付与)。"
+    )
+    default_hint = "所属の長を通じて情報システム管理者に権限の付与を申請してください。"
+
+
+class PasswordChangeRequired(AuthError):
+    """The password was set by an administrator and must be changed first."""
+
+    code = "password_change_required"
+    default_message = "初期パスワードのため、パスワードの変更が必要です。"
+    default_hint = "新しいパスワードを設定してから操作してください。"
+
+
+class SecondFactorRequired(AuthError):
+    """The policy requires a one-time password (TOTP)."""
+
+    code = "second_factor_required"
+    default_message = "ワンタイムパスワードが必要です。"
+    default_hint = "認証アプリに表示された6桁の数字を入力してください。"
+
+
+class SessionLocked(AuthError):
+    """The screen is locked after inactivity; the same user must unlock it."""
+
+    code = "session_locked"
+    default_message = "一定時間操作がなかったため、画面をロックしました。"
+    default_hint = "ログインしている本人がパスワードを入力して解除してください。"
+
+
+class SessionExpired(AuthError):
+    """The session ended (12-hour limit or logout); log in again."""
+
+    code = "session_expired"
+    default_message = "ログインの有効時間が過ぎました。"
+    default_hint = "もう一度ログインしてください。"
+
+
+class WeakPassword(ValidationError):
+    """The new password does not meet the password policy."""
+
+    code = "weak_password"
+    default_message = "このパスワードは使用できません。"
+    default_hint = (
+        "13文字以上で、推測されにくい語句にしてください(ユーザID、氏名、よく使われる"
+        "パスワードは使用できません)。"
+    )
+
+
+class InvalidAccountData(ValidationError):
+    """An account field (user ID, name, role, validity period) is not acceptable."""
+
+    code = "invalid_account"
+    default_message = "アカウントの内容に誤りがあります。"
+    default_hint = "個人ごとのユーザIDと正しい利用期間を指定してください。"
+
+
+class InvalidSetting(ValidationError):
+    """A policy setting name or value is not acceptable."""
+
+    code = "invalid_setting"
+    default_message = "設定値に誤りがあります。"
+    default_hint = "設定項目の説明を確認して正しい値を指定してください。"
+
+
+class ProfileError(StoreError):
+    """The profile directory is missing, already exists or is damaged."""
+
+    code = "profile"
+    default_message = "プロファイルを利用できません。"
+    default_hint = "情報システム管理者がプロファイルの場所と内容を確認してください。"
+
+
+class StoreKeyMissing(StoreError):
+    """The store key is not in the OS keyring (or key file): the store cannot be read."""
+
+    code = "store_key_missing"
+    default_message = "端末のデータベースの暗号鍵が見つかりません。"
+    default_hint = (
+        "情報システム管理者に連絡してください。鍵を復元できない場合は、管理者が "
+        "kokuho-pc init --reset-store で空のデータベースを作り直します"
+        "(アカウントと操作ログは失われます)。"
+    )
+
+
+class StoreKeyMismatch(StoreError):
+    """The key does not open the database (wrong key or damaged file)."""
+
+    code = "store_key_mismatch"
+    default_message = (
+        "端末のデータベースを暗号鍵で開けません(鍵の不一致またはファイルの破損)。"
+    )
+    default_hint = StoreKeyMissing.default_hint
+
+
+class InsecureKeyring(StoreError):
+    """The OS keyring backend is absent or insecure (fail, null, plaintext)."""
+
+    code = "insecure_keyring"
+    default_message = "安全な鍵の保管場所(OSのキーリング)を利用できません。"
+    default_hint = (
+        "情報システム管理者に連絡してください。OSの資格情報マネージャー"
+        "(Windows資格情報マネージャー、macOSキーチェーン、Secret Service)を有効にしてください。"
+    )
+
+
+class AuditVerifyFailed(AuditError):
+    """The operation log was altered: ``first_bad_seq`` is the first bad record."""
+
+    code = "audit_verify_failed"
+    default_message = "操作ログの改ざんまたは欠落を検出しました。"
+    default_hint = "情報システム管理者に報告し、端末の利用を中止してください。"
+
+    def __init__(self, first_bad_seq: int, user_message: str | None = None) -> None:
+        self.first_bad_seq = first_bad_seq
+        super().__init__(
+            user_message or f"操作ログの改ざんまたは欠落を検出しました(通番 {first_bad_seq})。"
+        )

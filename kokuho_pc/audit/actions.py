@@ -1,0 +1,126 @@
+"""What the operation log can record: typed actions, results and target identifiers."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class AuditAction(Enum):
+    """Every kind of operation-log event (value = stable English code)."""
+
+    LOGIN_SUCCESS = "login.success"
+    LOGIN_FAILURE = "login.failure"
+    LOCKOUT = "account.lockout"
+    LOGOUT = "logout"
+    SESSION_LOCK = "session.lock"
+    SESSION_UNLOCK = "session.unlock"
+    SESSION_UNLOCK_FAILURE = "session.unlock_failure"
+    SESSION_EXPIRED = "session.expired"
+    PASSWORD_CHANGE = "password.change"  # noqa: S105 (an event name)
+    TOTP_ENROL = "totp.enrol"
+    ACCOUNT_CREATE = "account.create"
+    ACCOUNT_REVOKE = "account.revoke"
+    ACCOUNT_UNLOCK = "account.unlock"
+    ACCOUNT_REGRANT = "account.regrant"
+    ACCOUNT_PASSWORD_RESET = "account.password_reset"  # noqa: S105 (an event name)
+    POLICY_CHANGE = "policy.change"
+    SETTINGS_CHANGE = "settings.change"
+    STORE_INIT = "store.init"
+    STORE_RESET = "store.reset"
+    MEDIA_REGISTER = "media.register"
+    MEDIA_CONNECT = "media.connect"
+    MEDIA_DENY = "media.deny"
+    MEDIA_READ = "media.read"
+    MEDIA_WRITE = "media.write"
+    FILE_CHECK = "file.check"
+    SEND = "send"
+    RECEIVE = "receive"
+    EXPORT = "export"
+    CANDIDATE_LIST_VIEW = "candidate.list_view"
+    DECISION = "candidate.decision"
+    CONFIRMATION = "candidate.confirmation"
+    PRINT = "print"
+    TEMP_SWEEP = "temp.sweep"
+    AUDIT_VERIFY = "audit.verify"
+    AUDIT_REVIEW = "audit.review"
+    AUDIT_FORWARD = "audit.forward"
+    AUDIT_PRUNE = "audit.prune"
+
+    @property
+    def label(self) -> str:
+        """Japanese label for the administrator's log review screen."""
+        return _LABELS.get(self, self.value)
+
+
+class AuditResult(Enum):
+    """How the operation ended."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"
+    REFUSED = "refused"
+
+    @property
+    def label(self) -> str:
+        """Japanese label."""
+        return {"success": "成功", "failure": "失敗", "refused": "拒否"}[self.value]
+
+
+# Keys a record's targets may use: identifiers and counts only, never a name,
+# a 個人番号 or a field value of an interface file.
+TARGET_KEYS: frozenset[str] = frozenset({
+    "account",        # a staff user ID acted upon
+    "role",
+    "valid_from", "valid_to", "fiscal_year",
+    "setting", "value",  # policy setting name and new value (never personal data)
+    "file", "files",  # interface file name(s)
+    "sha256", "size",
+    "medium",         # medium ID
+    "delivery",       # delivery ID of the consolidation system
+    "candidate", "candidates",  # candidate number(s)
+    "decision",       # continue / discontinue
+    "count", "records", "errors", "swept",
+    "report",         # report kind
+    "reason",         # an English reason code (e.g. "wrong_password"), never free text
+    "first_bad_seq", "up_to_seq",
+    "municipality",
+})
+
+_LABELS: dict[AuditAction, str] = {
+    AuditAction.LOGIN_SUCCESS: "ログイン",
+    AuditAction.LOGIN_FAILURE: "ログイン失敗",
+    AuditAction.LOCKOUT: "アカウントロック",
+    AuditAction.LOGOUT: "ログオフ",
+    AuditAction.SESSION_LOCK: "画面ロック",
+    AuditAction.SESSION_UNLOCK: "画面ロック解除",
+    AuditAction.SESSION_UNLOCK_FAILURE: "画面ロック解除失敗",
+    AuditAction.SESSION_EXPIRED: "ログイン有効時間切れ",
+    AuditAction.PASSWORD_CHANGE: "パスワード変更",
+    AuditAction.TOTP_ENROL: "ワンタイムパスワード登録",
+    AuditAction.ACCOUNT_CREATE: "アカウント作成",
+    AuditAction.ACCOUNT_REVOKE: "アカウント失効",
+    AuditAction.ACCOUNT_UNLOCK: "アカウントロック解除",
+    AuditAction.ACCOUNT_REGRANT: "年度権限付与",
+    AuditAction.ACCOUNT_PASSWORD_RESET: "初期パスワード再設定",
+    AuditAction.POLICY_CHANGE: "ポリシー変更",
+    AuditAction.SETTINGS_CHANGE: "設定変更",
+    AuditAction.STORE_INIT: "データベース作成",
+    AuditAction.STORE_RESET: "データベース再作成",
+    AuditAction.MEDIA_REGISTER: "媒体使用許可",
+    AuditAction.MEDIA_CONNECT: "媒体接続",
+    AuditAction.MEDIA_DENY: "媒体接続拒否",
+    AuditAction.MEDIA_READ: "媒体読込",
+    AuditAction.MEDIA_WRITE: "媒体書込",
+    AuditAction.FILE_CHECK: "ファイルチェック",
+    AuditAction.SEND: "送信",
+    AuditAction.RECEIVE: "受信",
+    AuditAction.EXPORT: "移出",
+    AuditAction.CANDIDATE_LIST_VIEW: "継続候補世帯リスト表示",
+    AuditAction.DECISION: "継続判定",
+    AuditAction.CONFIRMATION: "確定指示",
+    AuditAction.PRINT: "印刷",
+    AuditAction.TEMP_SWEEP: "一時ファイル消去",
+    AuditAction.AUDIT_VERIFY: "操作ログ検証",
+    AuditAction.AUDIT_REVIEW: "操作ログ閲覧",
+    AuditAction.AUDIT_FORWARD: "操作ログ送信",
+    AuditAction.AUDIT_PRUNE: "操作ログ削除(保存期間経過)",
+}

@@ -1,0 +1,270 @@
+"""The tamper-evident operation log: append, verify, acknowledge, prune.
+
+``AuditLog.record(...)`` is the one call every part uses. It refuses (raises
+:class:`~kokuho_pc.domain.errors.AuditError`) a record holding anything that
+looks like a 個人番号 or a target key outside :data:`TARGET_KEYS`; when the
+record cannot be written the caller's transaction is rolled back, so the
+operation is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from kokuho_pc.audit import chain
+from kokuho_pc.audit.actions import TARGET_KEYS, AuditAction, AuditResult
+from kokuho_pc.domain.errors import AuditError, KokuhoError
+from kokuho_pc.domain.leakscan import contains_my_number
+from kokuho_pc.store.clock import Clock, system_clock
+from kokuho_pc.store.database import Database
+
+_log = logging.getLogger("kokuho_pc.audit")
+
+TargetValue = str | int | bool | None | Sequence[str | int]
+MAX_TEXT = 256
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One stored record."""
+
+    seq: int
+    time: str
+    terminal: str
+    staff_id: str
+    action: str
+    targets: dict[str, Any]
+    result: str
+    forwarded_ack: str | None
+
+    @property
+    def action_label(self) -> str:
+        """Japanese label of the action (the raw code if unknown)."""
+        try:
+            return AuditAction(self.action).label
+        except ValueError:
+            return self.action
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """Result of :meth:`AuditLog.verify`: ``first_bad_seq`` is None when intact."""
+
+    ok: bool
+    count: int
+    first_bad_seq: int | None
+
+
+_BAD_VALUE = "操作ログに記録できない値が含まれていたため、操作を中止しました。"
+
+
+def _check_text(value: str) -> None:
+    if len(value) > MAX_TEXT or any(ord(ch) < 0x20 for ch in value):
+        raise AuditError(_BAD_VALUE)
+
+
+def _check_targets(targets: Mapping[str, TargetValue]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for key, value in targets.items():
+        if key not in TARGET_KEYS:
+            raise AuditError("操作ログに記録できない項目が指定されたため、操作を中止しました。")
+        if isinstance(value, str):
+            _check_text(value)
+            clean[key] = value
+        elif value is None or isinstance(value, bool | int):
+            clean[key] = value
+        elif isinstance(value, Sequence):
+            items = list(value)
+            for item in items:
+                if isinstance(item, str):
+                    _check_text(item)
+                elif isinstance(item, bool) or not isinstance(item, int):
+                    raise AuditError(_BAD_VALUE)
+            clean[key] = items
+        else:
+            raise AuditError(_BAD_VALUE)
+    return clean
+
+
+class AuditLog:
+    """The operation log of one store. ``terminal`` names this PC in every record."""
+
+    def __init__(self, db: Database, *, terminal: str, clock: Clock = system_clock) -> None:
+        self._db = db
+        self._terminal = terminal
+        self._clock = clock
+        self._seal_key = chain.seal_key(db.key)
+        self._next_key: tuple[int, bytes] | None = None  # cached K_seq for the next record
+
+    @property
+    def terminal(self) -> str:
+        """This PC's name in records."""
+        return self._terminal
+
+    def record(
+        self,
+        action: AuditAction,
+        staff_id: str,
+        targets: Mapping[str, TargetValue] | None = None,
+        result: AuditResult = AuditResult.SUCCESS,
+    ) -> int:
+        """Append one record; return its sequence number. Raises AuditError if refused."""
+        _check_text(staff_id)
+        _check_text(self._terminal)
+        targets_text = chain.canonical_targets(_check_targets(targets or {}))
+        time = self._clock().isoformat(timespec="milliseconds")
+        if contains_my_number(" ".join((staff_id, self._terminal, targets_text))):
+            _log.error("refused an operation-log record that looked like it held a My Number")
+            raise AuditError(
+                "操作ログに個人番号らしき値が含まれていたため、記録を拒否し操作を中止しました。"
+            )
+        try:
+            with self._db.transaction():
+                seq = self._append(time, staff_id, action.value, targets_text, result.value)
+        except KokuhoError as exc:
+            self._next_key = None
+            if isinstance(exc, AuditError):
+                raise
+            raise AuditError() from exc
+        return seq
+
+    def _chain_row(self) -> tuple[int, str, str, int, str, str] | None:
+        row = self._db.query_one(
+            "SELECT base_seq, base_mac, base_seal, tip_seq, tip_mac, tip_seal "
+            "FROM audit_chain WHERE id = 1"
+        )
+        return None if row is None else (row[0], row[1], row[2], row[3], row[4], row[5])
+
+    def _append(self, time: str, staff_id: str, action: str, targets: str, result: str) -> int:
+        state = self._chain_row()
+        if state is None:
+            if self._db.query_one("SELECT 1 FROM audit_log LIMIT 1") is not None:
+                raise AuditError("操作ログの管理情報が失われています。")
+            self._db.execute(
+                "INSERT INTO audit_chain (id, base_seq, base_mac, base_seal, tip_seq, tip_mac, "
+                "tip_seal) VALUES (1, 1, ?, ?, 0, ?, ?)",
+                (chain.ZERO_MAC, chain.seal(self._seal_key, "base", 1, chain.ZERO_MAC),
+                 chain.ZERO_MAC, chain.seal(self._seal_key, "tip", 0, chain.ZERO_MAC)),
+            )
+            state = self._chain_row()
+            assert state is not None
+        _, _, _, tip_seq, tip_mac, tip_seal = state
+        if not chain.same(tip_seal, chain.seal(self._seal_key, "tip", tip_seq, tip_mac)):
+            raise AuditError("操作ログの改ざんを検出したため、操作を中止しました。")
+        seq = tip_seq + 1
+        if self._next_key is not None and self._next_key[0] == seq:
+            key = self._next_key[1]
+        else:
+            key = chain.key_for(self._db.key, seq)
+        canonical = chain.canonical_record(
+            seq, time, self._terminal, staff_id, action, targets, result
+        )
+        mac = chain.record_mac(key, tip_mac, canonical)
+        self._db.execute(
+            "INSERT INTO audit_log (seq, time, terminal, staff_id, action, targets, result, mac) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, time, self._terminal, staff_id, action, targets, result, mac),
+        )
+        self._db.execute(
+            "UPDATE audit_chain SET tip_seq = ?, tip_mac = ?, tip_seal = ? WHERE id = 1",
+            (seq, mac, chain.seal(self._seal_key, "tip", seq, mac)),
+        )
+        self._next_key = (seq + 1, chain.evolve(key))
+        return seq
+
+    def verify(self) -> VerifyReport:
+        """Check the whole chain; report the first bad sequence number."""
+        rows = self._db.query(
+            "SELECT seq, time, terminal, staff_id, action, targets, result, mac "
+            "FROM audit_log ORDER BY seq"
+        )
+        state = self._chain_row()
+        if state is None:
+            if not rows:
+                return VerifyReport(True, 0, None)
+            return VerifyReport(False, len(rows), int(rows[0][0]))
+        base_seq, base_mac, base_seal, tip_seq, tip_mac, tip_seal = state
+        if not chain.same(base_seal, chain.seal(self._seal_key, "base", base_seq, base_mac)):
+            return VerifyReport(False, len(rows), max(1, min(base_seq, rows[0][0] if rows else 1)))
+        key = chain.key_for(self._db.key, base_seq)
+        prev, expected = base_mac, base_seq
+        for seq, time, terminal, staff_id, action, targets, result, mac in rows:
+            if seq != expected:
+                return VerifyReport(False, len(rows), min(seq, expected))
+            canonical = chain.canonical_record(
+                seq, time, terminal, staff_id, action, targets, result
+            )
+            if not chain.same(mac, chain.record_mac(key, prev, canonical)):
+                return VerifyReport(False, len(rows), seq)
+            prev, key, expected = mac, chain.evolve(key), expected + 1
+        last = expected - 1
+        tip_ok = chain.same(tip_seal, chain.seal(self._seal_key, "tip", tip_seq, tip_mac))
+        if not tip_ok or tip_seq != last or not chain.same(tip_mac, prev):
+            return VerifyReport(False, len(rows), min(last, tip_seq) + 1)
+        return VerifyReport(True, len(rows), None)
+
+    def records(
+        self,
+        *,
+        after_seq: int = 0,
+        limit: int = 1000,
+        staff_id: str | None = None,
+        action: AuditAction | None = None,
+        unacknowledged_only: bool = False,
+    ) -> list[AuditRecord]:
+        """Records in sequence order, filtered (for review and for forwarding)."""
+        sql = (
+            "SELECT seq, time, terminal, staff_id, action, targets, result, forwarded_ack "
+            "FROM audit_log WHERE seq > ?"
+        )
+        params: list[Any] = [after_seq]
+        if staff_id is not None:
+            sql += " AND staff_id = ?"
+            params.append(staff_id)
+        if action is not None:
+            sql += " AND action = ?"
+            params.append(action.value)
+        if unacknowledged_only:
+            sql += " AND forwarded_ack IS NULL"
+        sql += " ORDER BY seq LIMIT ?"
+        params.append(limit)
+        return [
+            AuditRecord(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7])
+            for r in self._db.query(sql, params)
+        ]
+
+    def acknowledge(self, up_to_seq: int, at: datetime | None = None) -> int:
+        """Mark records up to ``up_to_seq`` as acknowledged by the consolidation system."""
+        moment = (at or self._clock()).isoformat(timespec="seconds")
+        with self._db.transaction():
+            return self._db.execute(
+                "UPDATE audit_log SET forwarded_ack = ? WHERE seq <= ? AND forwarded_ack IS NULL",
+                (moment, up_to_seq),
+            )
+
+    def prune(self, retention_days: int) -> int:
+        """Delete acknowledged records older than the retention period (a prefix only)."""
+        cutoff = self._clock() - timedelta(days=retention_days)
+        rows = self._db.query(
+            "SELECT seq, time, forwarded_ack, mac FROM audit_log ORDER BY seq"
+        )
+        keep_from: int | None = None
+        last_mac: str | None = None
+        for seq, time, ack, mac in rows:
+            if ack is None or datetime.fromisoformat(time) >= cutoff:
+                break
+            keep_from, last_mac = seq + 1, mac
+        if keep_from is None or last_mac is None:
+            return 0
+        with self._db.transaction():
+            removed = self._db.execute("DELETE FROM audit_log WHERE seq < ?", (keep_from,))
+            self._db.execute(
+                "UPDATE audit_chain SET base_seq = ?, base_mac = ?, base_seal = ? WHERE id = 1",
+                (keep_from, last_mac, chain.seal(self._seal_key, "base", keep_from, last_mac)),
+            )
+        return removed

@@ -1,0 +1,48 @@
+"""The administrator's operation-log review: verification and listing."""
+
+from __future__ import annotations
+
+from kokuho_pc.audit.actions import AuditAction, AuditResult
+from kokuho_pc.audit.log import AuditRecord, VerifyReport
+from kokuho_pc.auth.accounts import Role
+from kokuho_pc.auth.session import Session
+from kokuho_pc.services.profile import Profile
+
+
+class AuditReviewService:
+    """Verify and read the operation log."""
+
+    def __init__(self, profile: Profile) -> None:
+        self._profile = profile
+
+    def verify(self, session: Session | None = None) -> VerifyReport:
+        """Verify the chain; with an administrator's session the check itself is logged."""
+        if session is not None:
+            session.require(Role.ADMIN)
+        report = self._profile.audit.verify()
+        if session is not None:
+            self._profile.audit.record(
+                AuditAction.AUDIT_VERIFY, session.user_id,
+                {"count": report.count, "first_bad_seq": report.first_bad_seq},
+                AuditResult.SUCCESS if report.ok else AuditResult.FAILURE,
+            )
+        return report
+
+    def records(
+        self,
+        session: Session,
+        *,
+        after_seq: int = 0,
+        limit: int = 500,
+        staff_id: str | None = None,
+        action: AuditAction | None = None,
+    ) -> list[AuditRecord]:
+        """Records for review (administrators only); the review is logged."""
+        session.require(Role.ADMIN)
+        found = self._profile.audit.records(
+            after_seq=after_seq, limit=limit, staff_id=staff_id, action=action
+        )
+        self._profile.audit.record(
+            AuditAction.AUDIT_REVIEW, session.user_id, {"count": len(found)}
+        )
+        return found

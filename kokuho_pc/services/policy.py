@@ -1,0 +1,40 @@
+"""Read the machine policy (everyone) and change it (administrators only, logged)."""
+
+from __future__ import annotations
+
+from kokuho_pc.audit.actions import AuditAction
+from kokuho_pc.auth.accounts import Role
+from kokuho_pc.auth.session import Session
+from kokuho_pc.services.profile import Profile
+from kokuho_pc.store.policy import SPECS, Policy, SettingSpec, SettingValue
+
+
+class PolicyService:
+    """The machine policy of one profile."""
+
+    def __init__(self, profile: Profile) -> None:
+        self._profile = profile
+
+    def current(self) -> Policy:
+        """The typed policy snapshot."""
+        return self._profile.policy()
+
+    @staticmethod
+    def specs() -> tuple[SettingSpec, ...]:
+        """Every setting's declaration (name, type, default, Japanese description)."""
+        return SPECS
+
+    def change(self, session: Session, name: str, value: object) -> SettingValue:
+        """Change one setting (administrators only); the change is logged with its value."""
+        session.require(Role.ADMIN)
+        profile = self._profile
+        with profile.db.transaction():
+            stored = profile.policy_store.set(
+                name, value, by=session.user_id, now=profile.clock()
+            )
+            shown = stored if not isinstance(stored, list) else ",".join(stored)
+            profile.audit.record(
+                AuditAction.POLICY_CHANGE, session.user_id,
+                {"setting": name, "value": str(shown)[:256]},
+            )
+        return stored

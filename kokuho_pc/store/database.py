@@ -1,0 +1,137 @@
+"""The encrypted local database: SQLCipher 4 opened with a raw 256-bit key.
+
+One :class:`Database` object per open store. Every access goes through its
+lock, so a background worker and the GUI thread never interleave statements;
+:meth:`Database.transaction` is re-entrant, so a service can wrap a change and
+its operation-log record in one transaction (if the record cannot be written,
+the change is rolled back: the operation is refused).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from kokuho_pc.domain.errors import StoreError, StoreKeyMismatch
+from kokuho_pc.store.keys import KEY_BYTES
+from kokuho_pc.store.migrate import apply_migrations
+
+_log = logging.getLogger("kokuho_pc.store")
+
+PLAINTEXT_HEADER = b"SQLite format 3\x00"
+
+Row = tuple[Any, ...]
+
+
+class Database:
+    """An open SQLCipher store. Use :meth:`create` or :meth:`open`, then :meth:`close`."""
+
+    def __init__(self, path: Path, key: bytes, *, target_version: int | None = None) -> None:
+        if len(key) != KEY_BYTES:
+            raise ValueError("a 256-bit key is required")
+        self.path = path
+        self._key = key
+        self._lock = threading.RLock()
+        self._depth = 0
+        try:
+            self._conn = sqlcipher3.connect(
+                str(path), isolation_level=None, check_same_thread=False
+            )
+        except sqlcipher3.Error as exc:
+            raise StoreError() from exc
+        try:
+            self._conn.execute("PRAGMA cipher_log_level = NONE")
+            self._conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+            self._conn.execute("PRAGMA cipher_memory_security = ON")
+            self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreKeyMismatch() from exc
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self._conn.execute("PRAGMA secure_delete = ON")
+        with self._lock:
+            apply_migrations(self._conn, target_version)
+
+    @classmethod
+    def create(cls, path: Path, key: bytes) -> Database:
+        """Create a new, empty store at ``path`` (which must not exist), file mode 0600."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        return cls(path, key)
+
+    @classmethod
+    def open(cls, path: Path, key: bytes) -> Database:
+        """Open an existing store, upgrading its schema to the newest migration."""
+        if not path.is_file():
+            raise StoreError("端末のデータベースが見つかりません。")
+        return cls(path, key)
+
+    @property
+    def key(self) -> bytes:
+        """The raw store key (needed to derive the operation log's chain key)."""
+        return self._key
+
+    @property
+    def schema_version(self) -> int:
+        """The number of the last applied migration."""
+        row = self.query_one("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A re-entrant write transaction: nested calls join the outer one."""
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self._conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if outer:
+                self._conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; return the number of changed rows."""
+        with self._lock:
+            try:
+                cursor = self._conn.execute(sql, tuple(params))
+            except sqlcipher3.Error as exc:
+                _log.error("statement failed: %s", type(exc).__name__)
+                raise StoreError() from exc
+            return int(cursor.rowcount)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run a query; return all rows."""
+        with self._lock:
+            try:
+                return list(self._conn.execute(sql, tuple(params)).fetchall())
+            except sqlcipher3.Error as exc:
+                _log.error("query failed: %s", type(exc).__name__)
+                raise StoreError() from exc
+
+    def query_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """Run a query; return the first row or None."""
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def raw_connection(self) -> Any:
+        """The underlying connection (tests simulating an attacker; migrations)."""
+        return self._conn
+
+    def close(self) -> None:
+        """Close the connection; the object is unusable afterwards."""
+        with self._lock:
+            self._conn.close()
