@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.ui.error_details import exception_details
+from kokuho_pc.ui.msgbox import keep_alive
 from kokuho_pc.ui.qt import (
     QDialog,
     QGuiApplication,
@@ -111,5 +112,6 @@ def show_error(
     if on_closed is not None:
         callback = on_closed
         dialog.finished.connect(lambda _code: callback())
+    keep_alive(dialog)
     dialog.show()
     return dialog

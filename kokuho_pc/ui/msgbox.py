@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kokuho_pc.ui.qt import QMessageBox, Qt, QWidget
+from kokuho_pc.ui.qt import QDialog, QMessageBox, Qt, QWidget
+
+# Parentless dialogs would be garbage-collected while open; they live here until closed.
+_OPEN_DIALOGS: set[QDialog] = set()
+
+
+def keep_alive(dialog: QDialog) -> None:
+    """Hold a reference to a parentless, non-blocking dialog until it finishes."""
+    if dialog.parent() is None:
+        _OPEN_DIALOGS.add(dialog)
+        dialog.finished.connect(lambda _code: _OPEN_DIALOGS.discard(dialog))
 
 
 def msgbox(
@@ -43,6 +53,7 @@ def msgbox(
             callback(box.standardButton(clicked).value if clicked is not None else 0)
 
         box.finished.connect(finished)
+    keep_alive(box)
     box.show()
     return box
 
