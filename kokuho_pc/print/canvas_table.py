@@ -46,6 +46,7 @@ from kokuho_pc.print.geometry import (
     page_count,
     place,
 )
+from kokuho_pc.print.guard import mask_my_numbers
 from kokuho_pc.print.pdfops import Encoder, TextBlock, binary_streams
 from kokuho_pc.print.rows import ReportHeader
 
@@ -100,7 +101,12 @@ class _Drawer:
 
     def make_frame_form(self) -> None:
         """What every page shows the same: headings, table head, footer note and count."""
-        c, h, fit = self.c, self.header, self.fit
+        c, fit = self.c, self.fit
+        h = ReportHeader(
+            mask_my_numbers(self.header.title), mask_my_numbers(self.header.municipality_name),
+            mask_my_numbers(self.header.municipality_code), self.header.printed_at,
+            mask_my_numbers(self.header.operator_id),
+        )
         top = PAGE_HEIGHT - MARGIN_TOP
         c.beginForm(FRAME_FORM)
         box_w = fit.width(HANDLE_WITH_CARE, 12) + 14
@@ -185,6 +191,7 @@ class _Drawer:
         """Lay out, encode and cache one distinct cell content."""
         index, line1, line2 = key
         col = self.placed[index]
+        line1, line2 = mask_my_numbers(line1), mask_my_numbers(line2)
         laid = tuple(
             (drop, f"1 0 0 1 {self._x(col, text, size):.2f} ", self.enc.show(text, size))
             for drop, text, size in self._lay_out(col, line1, line2)
@@ -240,7 +247,7 @@ def _render(
         initialFontName=font, initialFontSize=9,
     )
     # Metadata names the list only: no person, no operator, no municipality data.
-    canvas.setTitle(header.title)
+    canvas.setTitle(mask_my_numbers(header.title))
     canvas.setSubject(subject)
     canvas.setAuthor(PRODUCT)
     canvas.setCreator(PRODUCT)
