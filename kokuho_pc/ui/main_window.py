@@ -1,0 +1,212 @@
+"""The main window shell: navigation on the left, one page at a time on the right.
+
+Pages are injected as a mapping of page key → factory, so the screens are
+added without editing the shell; a key without a factory shows a placeholder.
+Pages are created the first time they are shown. The shell knows nothing of
+services: logout and help are signals and paths the application wires up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from kokuho_pc import __version__
+from kokuho_pc.ui import msgbox
+from kokuho_pc.ui.demo_banner import DemoBanner, demo_title
+from kokuho_pc.ui.qt import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSize,
+    QStackedWidget,
+    Qt,
+    QUrl,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+APP_TITLE = "国保総合PC"
+PageFactory = Callable[[], QWidget]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One entry of the left navigation."""
+
+    key: str
+    title: str
+    admin_only: bool = False
+
+
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry("home", "ホーム"),
+    NavEntry("send", "移入・送信"),
+    NavEntry("receive", "受信・移出"),
+    NavEntry("candidates", "継続候補世帯"),
+    NavEntry("results", "確定結果"),
+    NavEntry("admin", "管理", admin_only=True),
+)
+
+
+class PlaceholderPage(QLabel):
+    """Shown for a page whose screen is not available."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(f"「{title}」画面は準備中です。")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+
+class MainWindow(QMainWindow):
+    """The shell; see the module docstring. Emits :attr:`logout_requested` and :attr:`closed`."""
+
+    logout_requested = Signal()
+    closed = Signal()
+    page_changed = Signal(str)
+
+    def __init__(
+        self,
+        *,
+        user_id: str,
+        role_label: str,
+        is_admin: bool,
+        demo: bool,
+        pages: Mapping[str, PageFactory],
+        help_path: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.demo = demo
+        self._factories = dict(pages)
+        self._help_path = help_path
+        self._entries = [e for e in NAVIGATION if is_admin or not e.admin_only]
+        self._pages: dict[str, QWidget] = {}
+        self.setWindowTitle(demo_title(APP_TITLE, demo))
+        self.resize(1180, 760)
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(190)
+        self.navigation.setStyleSheet(
+            "QListWidget#navigation { background: #eef2f7; border: none;"
+            " border-right: 1px solid #c8d0da; }"
+            " QListWidget#navigation::item { padding-left: 14px; }"
+            " QListWidget#navigation::item:selected { background: #1f5fa8; color: white; }"
+        )
+        font = self.navigation.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.navigation.setFont(font)
+        for entry in self._entries:
+            item = QListWidgetItem(entry.title)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            item.setSizeHint(QSize(0, 40))
+            self.navigation.addItem(item)
+        self.stack = QStackedWidget()
+        self.user_label = QLabel(f"ユーザID: {user_id}（{role_label}）")
+        self.logout_action = QAction("ログアウト(&L)", self)
+        self.quit_action = QAction("終了(&X)", self)
+        self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        self.help_action = QAction("操作説明(&H)", self)
+        self.help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.about_action = QAction("バージョン情報(&A)", self)
+        self._build_layout()
+        self._wire()
+        self.show_page(self._entries[0].key)
+
+    def _build_layout(self) -> None:
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.navigation)
+        body.addWidget(self.stack, 1)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        if self.demo:
+            self.demo_banner: DemoBanner | None = DemoBanner()
+            outer.addWidget(self.demo_banner)
+        else:
+            self.demo_banner = None
+        outer.addLayout(body, 1)
+        self.setCentralWidget(central)
+        file_menu = self.menuBar().addMenu("ファイル(&F)")
+        file_menu.addAction(self.logout_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        help_menu = self.menuBar().addMenu("ヘルプ(&H)")
+        help_menu.addAction(self.help_action)
+        help_menu.addAction(self.about_action)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+    def _wire(self) -> None:
+        """Every signal of the window, in one place."""
+        self.navigation.currentRowChanged.connect(self._row_changed)
+        self.logout_action.triggered.connect(self.logout_requested)
+        self.quit_action.triggered.connect(self.close)
+        self.help_action.triggered.connect(self.open_help)
+        self.about_action.triggered.connect(self._about)
+
+    # --- pages -----------------------------------------------------------------------
+
+    def page_keys(self) -> list[str]:
+        """The keys in the navigation (admin pages only for administrators)."""
+        return [e.key for e in self._entries]
+
+    def current_page_key(self) -> str:
+        """The key of the page on screen."""
+        return self._entries[max(0, self.navigation.currentRow())].key
+
+    def page(self, key: str) -> QWidget:
+        """The page widget for ``key`` (created on first use)."""
+        if key not in self._pages:
+            entry = next(e for e in self._entries if e.key == key)
+            factory = self._factories.get(key)
+            widget = factory() if factory is not None else PlaceholderPage(entry.title)
+            widget.setObjectName(f"page_{key}")
+            self._pages[key] = widget
+            self.stack.addWidget(widget)
+        return self._pages[key]
+
+    def show_page(self, key: str) -> None:
+        """Navigate to ``key`` (ignored for a key this user does not have)."""
+        keys = self.page_keys()
+        if key in keys:
+            self.navigation.setCurrentRow(keys.index(key))
+
+    def _row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self._entries[row].key
+        self.stack.setCurrentWidget(self.page(key))
+        self.setWindowTitle(demo_title(f"{APP_TITLE} — {self._entries[row].title}", self.demo))
+        self.page_changed.emit(key)
+
+    # --- menus -----------------------------------------------------------------------
+
+    def open_help(self) -> None:
+        """Open the shipped help, or say that there is none yet."""
+        path = self._help_path
+        if path is not None and path.exists():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        else:
+            msgbox.information(self, "ヘルプ", "操作説明はまだ用意されていません。")
+
+    def _about(self) -> None:
+        msgbox.information(
+            self, "バージョン情報", f"{APP_TITLE}\nバージョン {__version__}"
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window ends the session (the application logs out)."""
+        self.closed.emit()
+        event.accept()
