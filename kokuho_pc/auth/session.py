@@ -27,6 +27,9 @@ from kokuho_pc.store.clock import Clock
 Verifier = Callable[[str, str | None], None]
 # (action, result, reason) -> None; writes the operation log.
 Recorder = Callable[[AuditAction, AuditResult, str | None], None]
+# () -> None; raises AccountInactive / AccountLocked once the account may no longer act
+# (revoked, validity period over, fiscal-year grant lapsed).
+AccountCheck = Callable[[], None]
 
 
 class Session:
@@ -45,6 +48,7 @@ class Session:
         max_age: timedelta,
         verifier: Verifier,
         recorder: Recorder,
+        account_check: AccountCheck | None = None,
     ) -> None:
         self._user_id: str | None = user_id
         self._name = name
@@ -56,6 +60,7 @@ class Session:
         self.max_age = max_age
         self._verifier: Verifier | None = verifier
         self._recorder: Recorder | None = recorder
+        self._account_check = account_check
         self.started_at: datetime = clock()
         self.last_activity: datetime = self.started_at
         self._locked = False
@@ -133,6 +138,12 @@ class Session:
         a second factor enrolled) only ``setup`` actions are allowed.
         """
         self.touch()
+        if self._account_check is not None:
+            try:
+                self._account_check()
+            except Exception:
+                self.logout(reason="account_inactive")
+                raise
         if not setup and self.must_change_password:
             raise PasswordChangeRequired()
         if not setup and self.must_enrol_second_factor:
@@ -195,5 +206,6 @@ class Session:
         self._locked = True
         self._verifier = None
         self._recorder = None
+        self._account_check = None
         self.must_change_password = False
         self.must_enrol_second_factor = False

@@ -16,6 +16,10 @@ from collections.abc import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "kokuho_pc.cli.check_cmd",
     "kokuho_pc.cli.synth_cmd",
+    "kokuho_pc.cli.init_cmd",
+    "kokuho_pc.cli.admin_cmd",
+    "kokuho_pc.cli.passwd_cmd",
+    "kokuho_pc.cli.audit_cmd",
 )
 
 EXIT_OK = 0

@@ -27,6 +27,14 @@ from kokuho_pc.domain.municipality import MunicipalityCode, is_valid_municipalit
 from kokuho_pc.services.profile import SYSTEM_ACTOR, Profile
 from kokuho_pc.store.clock import fiscal_year
 
+__all__ = [
+    "AccountService",
+    "AccountState",
+    "AccountView",
+    "Role",
+    "TotpEnrolment",
+]
+
 
 @dataclass(frozen=True)
 class AccountView:

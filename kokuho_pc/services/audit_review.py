@@ -6,7 +6,16 @@ from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.audit.log import AuditRecord, VerifyReport
 from kokuho_pc.auth.accounts import Role
 from kokuho_pc.auth.session import Session
+from kokuho_pc.domain.errors import AuditError
 from kokuho_pc.services.profile import Profile
+
+__all__ = [
+    "AuditAction",
+    "AuditRecord",
+    "AuditResult",
+    "AuditReviewService",
+    "VerifyReport",
+]
 
 
 class AuditReviewService:
@@ -21,11 +30,16 @@ class AuditReviewService:
             session.require(Role.ADMIN)
         report = self._profile.audit.verify()
         if session is not None:
-            self._profile.audit.record(
-                AuditAction.AUDIT_VERIFY, session.user_id,
-                {"count": report.count, "first_bad_seq": report.first_bad_seq},
-                AuditResult.SUCCESS if report.ok else AuditResult.FAILURE,
-            )
+            try:
+                self._profile.audit.record(
+                    AuditAction.AUDIT_VERIFY, session.user_id,
+                    {"count": report.count, "first_bad_seq": report.first_bad_seq},
+                    AuditResult.SUCCESS if report.ok else AuditResult.FAILURE,
+                )
+            except AuditError:
+                if report.ok:
+                    raise  # an intact log that cannot be written: refuse
+                # a damaged log may refuse the record; the report matters more
         return report
 
     def records(

@@ -25,6 +25,12 @@ from kokuho_pc.domain.errors import (
 )
 from kokuho_pc.services.profile import SYSTEM_ACTOR, Profile
 
+__all__ = [
+    "LoginService",
+    "Session",
+    "failure_delay",
+]
+
 DELAY_FROM_FAILURE = 5
 LOCK_AFTER_FAILURES = 10
 MAX_DELAY_SECONDS = 16.0
@@ -62,6 +68,14 @@ class LoginService:
         def recorder(action: AuditAction, result: AuditResult, reason: str | None) -> None:
             audit.record(action, uid, {"reason": reason} if reason else None, result)
 
+        def account_check() -> None:
+            current = self._accounts.get(uid)
+            state = current.state(self._profile.clock()) if current else AccountState.REVOKED
+            if state is AccountState.LOCKED:
+                raise AccountLocked()
+            if state is not AccountState.ACTIVE:
+                raise AccountInactive()
+
         return Session(
             user_id=uid,
             name=account.name,
@@ -73,6 +87,7 @@ class LoginService:
             max_age=timedelta(hours=policy.session_max_hours),
             verifier=verifier,
             recorder=recorder,
+            account_check=account_check,
         )
 
     def check_credentials(self, user_id: str, password: str, otp: str | None = None) -> Account:

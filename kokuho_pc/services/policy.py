@@ -8,6 +8,13 @@ from kokuho_pc.auth.session import Session
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.store.policy import SPECS, Policy, SettingSpec, SettingValue
 
+__all__ = [
+    "Policy",
+    "PolicyService",
+    "SettingSpec",
+    "SettingValue",
+]
+
 
 class PolicyService:
     """The machine policy of one profile."""

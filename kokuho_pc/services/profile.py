@@ -27,6 +27,17 @@ from kokuho_pc.store.profile_dir import (
     reset_store,
 )
 
+__all__ = [
+    "SYSTEM_ACTOR",
+    "Profile",
+    "ProfileKind",
+    "create_profile",
+    "default_profile_dir",
+    "open_profile",
+    "reset_profile_store",
+    "resolve_profile_dir",
+]
+
 ENV_PROFILE = "KOKUHO_PC_PROFILE"
 SYSTEM_ACTOR = "-"  # staff ID of records made before anyone logged in
 

@@ -1,0 +1,167 @@
+"""``kokuho-pc admin init|add-user|revoke|unlock|list-users|regrant|reset-password``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import Any
+
+from kokuho_pc.cli.common import (
+    EXIT_OK,
+    StdinSecrets,
+    UsageProblem,
+    login_as,
+    open_cli_profile,
+    run_command,
+    say,
+)
+from kokuho_pc.services.accounts import AccountService, Role
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``admin`` command group."""
+    parser = subparsers.add_parser("admin", help="アカウントの管理(情報システム管理者)")
+    sub = parser.add_subparsers(dest="admin_command", parser_class=type(parser))
+    sub.required = True
+
+    p = sub.add_parser("init", help="最初の管理者を作成する(パスワードは標準入力)")
+    p.add_argument("--user", required=True, metavar="ID")
+    p.add_argument("--name", required=True, metavar="NAME")
+    p.set_defaults(func=lambda a: run_command(lambda: _init(a)))
+
+    p = sub.add_parser("add-user", help="アカウントを作成する")
+    _as(p)
+    p.add_argument("--user", required=True, metavar="ID")
+    p.add_argument("--name", required=True, metavar="NAME")
+    p.add_argument("--role", required=True, choices=("staff", "admin"))
+    p.add_argument("--valid-from", metavar="YYYY-MM-DD")
+    p.add_argument("--valid-to", metavar="YYYY-MM-DD")
+    p.set_defaults(func=lambda a: run_command(lambda: _add_user(a)))
+
+    for name, helptext, handler in (
+        ("revoke", "アカウントを直ちに失効させる", _revoke),
+        ("unlock", "アカウントのロックを解除する", _unlock),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        _as(p)
+        p.add_argument("--user", required=True, metavar="ID")
+        p.set_defaults(func=lambda a, h=handler: run_command(lambda: h(a)))
+
+    p = sub.add_parser("regrant", help="今年度(または翌年度)の利用権限を付与する")
+    _as(p)
+    p.add_argument("--user", required=True, metavar="ID")
+    p.add_argument("--fiscal-year", type=int, metavar="YEAR", help="年度(西暦、省略時は今年度)")
+    p.set_defaults(func=lambda a: run_command(lambda: _regrant(a)))
+
+    p = sub.add_parser("reset-password", help="初期パスワードを設定し直す(標準入力の2行目)")
+    _as(p)
+    p.add_argument("--user", required=True, metavar="ID")
+    p.set_defaults(func=lambda a: run_command(lambda: _reset_password(a)))
+
+    p = sub.add_parser("list-users", help="アカウントの一覧")
+    _as(p)
+    p.set_defaults(func=lambda a: run_command(lambda: _list_users(a)))
+
+
+def _as(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as", dest="as_user", required=True, metavar="ADMIN",
+                        help="管理者のユーザID(パスワードは標準入力の1行目)")
+
+
+def _date(value: str | None, what: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageProblem(f"{what}は YYYY-MM-DD の形式で指定してください。") from exc
+
+
+def _init(args: argparse.Namespace) -> int:
+    secrets = StdinSecrets()
+    with open_cli_profile(args) as profile:
+        password = secrets.next_line("パスワード")
+        AccountService(profile).create_first_admin(args.user, args.name, password)
+    say("最初の管理者アカウントを作成しました。")
+    return EXIT_OK
+
+
+def _add_user(args: argparse.Namespace) -> int:
+    valid_from = _date(args.valid_from, "--valid-from")
+    valid_to = _date(args.valid_to, "--valid-to")
+    secrets = StdinSecrets()
+    with open_cli_profile(args) as profile:
+        session, (initial,) = login_as(
+            profile, args.as_user, secrets, ["新しいアカウントの初期パスワード"]
+        )
+        try:
+            AccountService(profile).add_user(
+                session, args.user, args.name, Role(args.role), initial, valid_from, valid_to
+            )
+        finally:
+            session.logout(reason="command_end")
+    say("アカウントを作成しました。初回ログイン時にパスワードの変更が必要です。")
+    return EXIT_OK
+
+
+def _admin_action(args: argparse.Namespace, action: str) -> None:
+    secrets = StdinSecrets()
+    with open_cli_profile(args) as profile:
+        extra = ["初期パスワード"] if action == "reset-password" else []
+        session, lines = login_as(profile, args.as_user, secrets, extra)
+        try:
+            service = AccountService(profile)
+            if action == "revoke":
+                service.revoke(session, args.user)
+            elif action == "unlock":
+                service.unlock(session, args.user)
+            elif action == "regrant":
+                service.regrant(session, args.user, args.fiscal_year)
+            elif action == "reset-password":
+                service.reset_password(session, args.user, lines[0])
+        finally:
+            session.logout(reason="command_end")
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    _admin_action(args, "revoke")
+    say("アカウントを失効させました。")
+    return EXIT_OK
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    _admin_action(args, "unlock")
+    say("アカウントのロックを解除しました。")
+    return EXIT_OK
+
+
+def _regrant(args: argparse.Namespace) -> int:
+    _admin_action(args, "regrant")
+    say("利用権限を付与しました。")
+    return EXIT_OK
+
+
+def _reset_password(args: argparse.Namespace) -> int:
+    _admin_action(args, "reset-password")
+    say("初期パスワードを設定しました。初回ログイン時に変更が必要です。")
+    return EXIT_OK
+
+
+def _list_users(args: argparse.Namespace) -> int:
+    secrets = StdinSecrets()
+    with open_cli_profile(args) as profile:
+        session, _ = login_as(profile, args.as_user, secrets)
+        try:
+            views = AccountService(profile).list_users(session)
+        finally:
+            session.logout(reason="command_end")
+    out = sys.stdout
+    out.write("ユーザID\t氏名\t役割\t利用開始\t利用終了\t付与年度\t状態\t初期パスワード\n")
+    for v in views:
+        out.write(
+            f"{v.user_id}\t{v.name}\t{v.role.label}\t{v.valid_from.isoformat()}\t"
+            f"{v.valid_to.isoformat() if v.valid_to else '-'}\t{v.granted_fy}\t"
+            f"{v.state.label}\t{'要変更' if v.must_change_password else '-'}\n"
+        )
+    return EXIT_OK

@@ -1,0 +1,60 @@
+"""``kokuho-pc audit verify [--as ADMIN]``: verify the operation log's hash chain.
+
+Exit 0 when intact; exit 1 with the first bad sequence number on standard
+output (and a Japanese message on standard error) when it was altered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from kokuho_pc.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    StdinSecrets,
+    login_as,
+    open_cli_profile,
+    run_command,
+    say,
+)
+from kokuho_pc.domain.errors import AuditError
+from kokuho_pc.services.audit_review import AuditReviewService
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``audit`` command group."""
+    parser = subparsers.add_parser("audit", help="操作ログ")
+    sub = parser.add_subparsers(dest="audit_command", parser_class=type(parser))
+    sub.required = True
+    p = sub.add_parser("verify", help="操作ログの改ざん・欠落を検査する")
+    p.add_argument("--as", dest="as_user", metavar="ADMIN",
+                   help="管理者として実行し、検査を操作ログに記録する(パスワードは標準入力)")
+    p.set_defaults(func=lambda a: run_command(lambda: _verify(a)))
+
+
+def _verify(args: argparse.Namespace) -> int:
+    with open_cli_profile(args) as profile:
+        service = AuditReviewService(profile)
+        session = None
+        if args.as_user:
+            try:
+                session, _ = login_as(profile, args.as_user, StdinSecrets())
+            except AuditError:
+                # The log itself is damaged so the login cannot be recorded: still verify.
+                say("操作ログに記録できないため、記録せずに検査します。")
+        try:
+            report = service.verify(session)
+        finally:
+            if session is not None:
+                try:
+                    session.logout(reason="command_end")
+                except AuditError:
+                    pass
+    if report.ok:
+        say(f"操作ログに改ざん・欠落はありません({report.count}件)。")
+        return EXIT_OK
+    sys.stdout.write(f"{report.first_bad_seq}\n")
+    say(f"操作ログの改ざんまたは欠落を検出しました(最初の異常: 通番 {report.first_bad_seq})。")
+    return EXIT_REFUSED

@@ -1,0 +1,81 @@
+"""Shared pieces of the administrator commands: profile, stdin secrets, ``--as``, errors.
+
+Passwords come only from standard input (first line, then the next), never
+from arguments or the environment, and are never echoed. Exit codes: 0 ok,
+1 refused or invalid, 2 usage or I/O error (profile, store, key, files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from kokuho_pc.domain.errors import KokuhoError, StoreError
+from kokuho_pc.services.login import LoginService, Session
+from kokuho_pc.services.messages import describe_error
+from kokuho_pc.services.profile import Profile, open_profile
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+
+class UsageProblem(Exception):
+    """A usage error of the command line (exit 2); the message is Japanese."""
+
+
+class StdinSecrets:
+    """Reads secrets line by line from standard input (line endings removed, nothing else)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream if stream is not None else sys.stdin
+
+    def next_line(self, what: str) -> str:
+        """The next line; a missing line is a usage error naming ``what``."""
+        line = self._stream.readline()
+        if not line:
+            raise UsageProblem(f"{what}を標準入力から読み取れませんでした。")
+        return line.rstrip("\r\n")
+
+
+def say(message: str) -> None:
+    """A Japanese message on standard error."""
+    sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+def open_cli_profile(args: argparse.Namespace) -> Profile:
+    """Open the profile chosen by ``--profile`` / $KOKUHO_PC_PROFILE / the default."""
+    return open_profile(getattr(args, "profile", None))
+
+
+def login_as(
+    profile: Profile, user_id: str, secrets: StdinSecrets, extra_lines: Sequence[str] = ()
+) -> tuple[Session, list[str]]:
+    """Log in as ``--as ID``: its password on the next stdin line, then one line per entry of
+    ``extra_lines`` (e.g. a password being set), then the one-time password when the policy
+    requires a second factor. Returns the session and the extra lines."""
+    password = secrets.next_line("パスワード")
+    extras = [secrets.next_line(what) for what in extra_lines]
+    otp = None
+    if profile.policy().second_factor_required:
+        otp = secrets.next_line("ワンタイムパスワード")
+    return LoginService(profile).login(user_id, password, otp), extras
+
+
+def run_command(body: Callable[[], int]) -> int:
+    """Run a command body, turning errors into a Japanese message and an exit code."""
+    try:
+        return body()
+    except UsageProblem as exc:
+        say(f"kokuho-pc: {exc}")
+        return EXIT_USAGE
+    except KokuhoError as exc:
+        message = describe_error(exc)
+        say(f"{message.title}: {message.message}\n{message.hint}")
+        return EXIT_USAGE if isinstance(exc, StoreError) else EXIT_REFUSED
+    except OSError as exc:
+        message = describe_error(exc)
+        say(f"{message.title}: {message.message}\n{message.hint}")
+        return EXIT_USAGE
