@@ -14,29 +14,21 @@ database's lock, and each mutating call is one transaction.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from shuyaku_sim import model
+from shuyaku_sim.confirmation import confirm_candidates, decide
+from shuyaku_sim.deliveries import delivery_view
+from shuyaku_sim.errors import NotFound
+from shuyaku_sim.oplog import accept_records, list_records
 from shuyaku_sim.settings import Settings
 from shuyaku_sim.storage import Database
+from shuyaku_sim.submission import file_set_digest, submit
+from shuyaku_sim.views import detail, result_row, summary
 
 Clock = Callable[[], dt.datetime]
-
-
-def file_set_digest(files: Mapping[str, bytes]) -> str:
-    """The SHA-256 (hex, lower case) that identifies a submitted file set.
-
-    For every file in ascending order of name: the UTF-8 name, LF, the size in
-    decimal ASCII, LF, then the content. A set of one file is digested the same way.
-    """
-    h = hashlib.sha256()
-    for name in sorted(files):
-        content = files[name]
-        h.update(name.encode("utf-8") + b"\n" + str(len(content)).encode("ascii") + b"\n")
-        h.update(content)
-    return h.hexdigest()
+__all__ = ["Clock", "Engine", "file_set_digest"]
 
 
 def _now() -> dt.datetime:
@@ -61,6 +53,10 @@ class Engine:
     def close(self) -> None:
         """Close the database."""
         self.db.close()
+
+    def now_iso(self) -> str:
+        """The current time as ``YYYY-MM-DDTHH:MM:SS``."""
+        return self.clock().replace(microsecond=0).isoformat()
 
     # --- submissions -------------------------------------------------------------------
 
@@ -87,7 +83,8 @@ class Engine:
         once this returns, the submission survives a crash; if it does not
         return, nothing of it was stored.
         """
-        raise NotImplementedError
+        return submit(self, municipality_code, files, idempotency_key, sha256, terminal_id,
+                      staff_id)
 
     # --- deliveries --------------------------------------------------------------------
 
@@ -95,17 +92,30 @@ class Engine:
         self, municipality_code: str, include_acknowledged: bool = False
     ) -> list[model.Delivery]:
         """Deliveries (KSK11, KSK12, KKG11) for the municipality, oldest first."""
-        raise NotImplementedError
+        with self.db.reading() as tx:
+            return [delivery_view(r) for r in tx.delivery_rows(municipality_code,
+                                                                include_acknowledged)]
 
     def read_delivery(self, municipality_code: str, name: str) -> bytes:
         """The CSV bytes of one delivery (CP932, CR LF; no 個人番号), by file name."""
-        raise NotImplementedError
+        with self.db.reading() as tx:
+            content = tx.delivery_content(municipality_code, name)
+        if content is None:
+            raise NotFound()
+        return content
 
     def acknowledge_delivery(
         self, municipality_code: str, name: str, terminal_id: str, staff_id: str
     ) -> model.Delivery:
         """Mark a delivery as received (idempotent: acknowledging twice is fine)."""
-        raise NotImplementedError
+        with self.db.transaction() as tx:
+            if tx.delivery_row(municipality_code, name) is None:
+                raise NotFound()
+            tx.acknowledge_delivery(municipality_code, name, terminal_id, staff_id,
+                                    self.now_iso())
+            row = tx.delivery_row(municipality_code, name)
+            assert row is not None
+            return delivery_view(row)
 
     # --- candidates --------------------------------------------------------------------
 
@@ -116,11 +126,16 @@ class Engine:
         category: int | None = None,
     ) -> list[model.CandidateSummary]:
         """The 継続候補世帯リスト of the destination municipality, by candidate number."""
-        raise NotImplementedError
+        with self.db.reading() as tx:
+            return [summary(c) for c in tx.list_candidate_rows(municipality_code, state, category)]
 
     def get_candidate(self, municipality_code: str, candidate_no: str) -> model.CandidateDetail:
         """One candidate: before and after households side by side, suggestion, decision."""
-        raise NotImplementedError
+        with self.db.reading() as tx:
+            c = tx.candidate_by_no(municipality_code, candidate_no)
+            if c is None:
+                raise NotFound()
+            return detail(tx, c)
 
     def record_decision(
         self,
@@ -138,7 +153,10 @@ class Engine:
         (``review`` counts as neither, so a reason is then optional). Refused
         with StateConflict once the candidate is confirmed.
         """
-        raise NotImplementedError
+        with self.db.transaction() as tx:
+            c = decide(tx, municipality_code, candidate_no, decision, reason, remarks,
+                       terminal_id, staff_id, self.now_iso())
+            return detail(tx, c)
 
     def confirm(
         self, municipality_code: str, candidate_nos: Sequence[str], terminal_id: str, staff_id: str
@@ -150,11 +168,15 @@ class Engine:
         are (so a retried instruction is harmless). 継続 carries the before
         household's high-cost months (2018-04 on) and delivers KKG11.
         """
-        raise NotImplementedError
+        with self.db.transaction() as tx:
+            return confirm_candidates(tx, municipality_code, candidate_nos, terminal_id,
+                                      staff_id, self.clock())
 
     def list_results(self, municipality_code: str) -> list[model.ResultRow]:
         """The 継続世帯確定結果: every confirmed candidate with §5–§6 figures."""
-        raise NotImplementedError
+        with self.db.reading() as tx:
+            return [result_row(tx, c)
+                    for c in tx.list_candidate_rows(municipality_code, "confirmed")]
 
     # --- operation log -----------------------------------------------------------------
 
@@ -168,7 +190,8 @@ class Engine:
         the same seq with other content is refused (IdempotencyConflict). A
         record holding a 個人番号 is refused (InvalidRequest).
         """
-        raise NotImplementedError
+        with self.db.transaction() as tx:
+            return accept_records(tx, municipality_code, terminal_id, records, self.now_iso())
 
     def list_operation_log(
         self,
@@ -178,10 +201,22 @@ class Engine:
         limit: int = 1000,
     ) -> list[model.OperationLogRecord]:
         """Forwarded operation-log records for the federation's administrator."""
-        raise NotImplementedError
+        with self.db.reading() as tx:
+            return list_records(tx, municipality_code, terminal_id, after_id, limit)
 
     # --- dashboard ---------------------------------------------------------------------
 
     def status(self, municipality_code: str) -> model.Status:
         """Counts for the PC's dashboard."""
-        raise NotImplementedError
+        with self.db.reading() as tx:
+            return {
+                "municipality_code": municipality_code,
+                "undecided_candidates": tx.count_candidates(municipality_code, "undecided"),
+                "decided_candidates": tx.count_candidates(municipality_code, "decided"),
+                "confirmed_candidates": tx.count_candidates(municipality_code, "confirmed"),
+                "undelivered_files": len(tx.delivery_rows(municipality_code, False)),
+                "pending_persons": tx.count_latest_results(municipality_code, ["20"]),
+                "gap_or_overlap_persons": tx.count_latest_results(municipality_code,
+                                                                  ["10", "11"]),
+                "rejected_submissions": tx.count_submissions(municipality_code, "rejected"),
+            }

@@ -196,14 +196,6 @@ CREATE TABLE carried_months (
 );
 CREATE INDEX carried_months_after ON carried_months (after_municipality, after_household_no);
 
-CREATE TABLE confirmation_results (
-    candidate_id INTEGER PRIMARY KEY REFERENCES candidates (id),
-    carried_months_json TEXT NOT NULL,
-    tasuu_count INTEGER NOT NULL,
-    next_hit_tasuu INTEGER NOT NULL,
-    move_month_rule INTEGER NOT NULL
-);
-
 CREATE TABLE operation_log (
     id INTEGER PRIMARY KEY,
     municipality_code TEXT NOT NULL,

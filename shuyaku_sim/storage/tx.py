@@ -5,11 +5,15 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+from shuyaku_sim.storage.people import PeopleQueries
+from shuyaku_sim.storage.records import RecordQueries
+from shuyaku_sim.storage.work import WorkQueries
+
 if TYPE_CHECKING:
     from shuyaku_sim.storage.db import Database
 
 
-class Tx:
+class Tx(PeopleQueries, WorkQueries, RecordQueries):
     """The queries available inside one transaction (see the mixin modules)."""
 
     def __init__(self, conn: sqlite3.Connection, db: Database) -> None:
