@@ -1,17 +1,17 @@
 """The Japanese error dialog with 「詳細をコピー」 for support.
 
-What staff read comes from :func:`user_message`: the ``user_message`` and
-``hint`` of a :class:`~kokuho_pc.domain.errors.KokuhoError`, or a generic
-sentence for anything unexpected (whose own message may hold data and is
-never shown). The copied details are :func:`~kokuho_pc.ui.error_details.exception_details`:
-types, codes and file:line frames, never values.
+What staff read comes from ``kokuho_pc.services.messages.describe_error``, the
+one place that turns errors into Japanese (an unexpected error's own message
+may hold data and is never shown). The copied details are
+:func:`~kokuho_pc.ui.error_details.exception_details`: types, codes and
+file:line frames, never values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from kokuho_pc.domain.errors import KokuhoError
+from kokuho_pc.services.messages import describe_error
 from kokuho_pc.ui.error_details import exception_details
 from kokuho_pc.ui.msgbox import keep_alive
 from kokuho_pc.ui.qt import (
@@ -27,34 +27,29 @@ from kokuho_pc.ui.qt import (
     qVersion,
 )
 
-UNEXPECTED_MESSAGE = "予期しないエラーが発生しました。"
-UNEXPECTED_HINT = (
-    "作業中の内容を確認し、必要であればもう一度操作してください。"
-    "繰り返し発生する場合は「詳細をコピー」を押し、情報システム管理者に連絡してください。"
-)
 
 
 def user_message(exc: BaseException) -> tuple[str, str]:
     """Return (message, hint) in Japanese for any exception, free of personal data."""
-    if isinstance(exc, KokuhoError):
-        return exc.user_message, exc.hint
-    return UNEXPECTED_MESSAGE, UNEXPECTED_HINT
+    described = describe_error(exc)
+    return described.message, described.hint
 
 
 class ErrorDialog(QDialog):
     """Shows one error: what happened, what to do, and a support-details button."""
 
     def __init__(
-        self, exc: BaseException, parent: QWidget | None = None, title: str = "エラー"
+        self, exc: BaseException, parent: QWidget | None = None, title: str | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
+        described = describe_error(exc)
+        self.setWindowTitle(title or described.title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowModality(
             Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal
         )
         self.setMinimumWidth(460)
-        message, hint = user_message(exc)
+        message, hint = described.message, described.hint
         self.details = exception_details(exc, qt_version=qVersion())
         icon = QLabel()
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_MessageBoxIconSize)
@@ -105,7 +100,7 @@ def show_error(
     parent: QWidget | None,
     exc: BaseException,
     on_closed: Callable[[], None] | None = None,
-    title: str = "エラー",
+    title: str | None = None,
 ) -> ErrorDialog:
     """Open an :class:`ErrorDialog` with ``show()``; ``on_closed`` runs when it closes."""
     dialog = ErrorDialog(exc, parent, title)

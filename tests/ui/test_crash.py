@@ -12,7 +12,8 @@ from kokuho_pc.domain.errors import ConnectionFailed
 from kokuho_pc.domain.leakscan import find_my_numbers
 from kokuho_pc.domain.mynumber import my_number_check_digit
 from kokuho_pc.ui.crash import CRASH_TITLE, CrashHook, install_crash_hook
-from kokuho_pc.ui.error_dialog import UNEXPECTED_MESSAGE, ErrorDialog, show_error
+from kokuho_pc.services.messages import describe_error
+from kokuho_pc.ui.error_dialog import ErrorDialog, show_error
 from kokuho_pc.ui.qt import QApplication, QGuiApplication
 
 
@@ -41,7 +42,7 @@ def test_crash_hook_shows_japanese_dialog_without_personal_data(
     assert len(dialogs) == 1
     dialog = dialogs[0]
     assert dialog.windowTitle() == CRASH_TITLE
-    assert dialog.message_label.text() == UNEXPECTED_MESSAGE
+    assert dialog.message_label.text() == describe_error(ValueError()).message
     assert "builtins.ValueError" in dialog.details
     assert "_raise_with_personal_data" in dialog.details
     assert "test_crash.py:" in dialog.details
@@ -63,6 +64,7 @@ def test_typed_error_shows_its_message_and_hint(qtbot: QtBot) -> None:
     dialog = show_error(None, ConnectionFailed())
     assert dialog.message_label.text() == ConnectionFailed.default_message
     assert dialog.hint_label.text() == ConnectionFailed.default_hint
+    assert dialog.windowTitle() == "接続エラー"
     assert "[connection]" in dialog.details
     dialog.resize(520, dialog.sizeHint().height())
     dialog.grab().save("/tmp/ui-error-dialog.png")
