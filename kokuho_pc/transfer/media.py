@@ -20,12 +20,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.transfer.errors import MediaRefused
 from kokuho_pc.transfer.ports import OperationLog
 from kokuho_pc.transfer.records import MediaRecord, TransferRecords
@@ -138,14 +139,14 @@ class MediaGate:
     ) -> MediaRecord:
         """Approve the medium at ``path``: write the signed token and record it in the store."""
         if not path.is_dir():
-            self._refuse(path, admin_id, "missing", "media.register")
+            self._refuse(admin_id, "missing", AuditAction.MEDIA_REGISTER)
         kind, ident = self._identity(path)
         if kind == "emulated" and not self._allow_emulated:
-            self._refuse(path, admin_id, "emulated_not_allowed", "media.register")
+            self._refuse(admin_id, "emulated_not_allowed", AuditAction.MEDIA_REGISTER)
         if (path / TOKEN_NAME).exists():
             status = self.status(path, None)
             if status.reason not in ("unregistered", "altered", "copied", "revoked", "expired"):
-                self._refuse(path, admin_id, "already_registered", "media.register")
+                self._refuse(admin_id, "already_registered", AuditAction.MEDIA_REGISTER)
         key = self._signing_key()
         media_id = "M" + secrets.token_hex(8).upper()
         expiry = expires or fiscal_year_end(self._today())
@@ -180,17 +181,19 @@ class MediaGate:
         )
         self._records.add_medium(record)
         self._oplog.record(
-            "media.register", actor=admin_id, outcome="ok",
-            details={"media_id": media_id, "emulated": kind == "emulated",
-                     "expires": expiry.isoformat(), "allowed_staff": list(record.allowed_staff)},
+            AuditAction.MEDIA_REGISTER, admin_id,
+            {"medium": media_id, "valid_to": expiry.isoformat(),
+             "account": list(record.allowed_staff),
+             "reason": "emulated" if kind == "emulated" else "volume"},
         )
         return record
 
     def revoke(self, media_id: str, *, admin_id: str) -> bool:
         """Revoke an approval; logged. False if there was no such active approval."""
         done = self._records.revoke_medium(media_id, admin_id)
-        self._oplog.record("media.revoke", actor=admin_id, outcome="ok" if done else "noop",
-                           details={"media_id": media_id})
+        self._oplog.record(AuditAction.MEDIA_REGISTER, admin_id,
+                           {"medium": media_id, "reason": "revoke"},
+                           AuditResult.SUCCESS if done else AuditResult.FAILURE)
         return done
 
     # --- the check ------------------------------------------------------------------
@@ -244,21 +247,18 @@ class MediaGate:
             return "staff_not_allowed", facts
         return None, facts
 
-    def _refuse(self, path: Path, actor: str | None, reason: str, action: str,
-                media_id: str | None = None) -> None:
-        self._oplog.record(action, actor=actor, outcome="refused",
-                           details={"reason": reason, "media_id": media_id, "path": str(path)})
+    def _refuse(self, actor: str, reason: str, action: AuditAction,
+                media_id: str | None = None) -> NoReturn:
+        self._oplog.record(action, actor, {"reason": reason, "medium": media_id},
+                           AuditResult.REFUSED)
         raise MediaRefused(reason, reason_message(reason))
 
     def connect(self, path: Path, staff_id: str) -> ApprovedMedium:
         """Check the medium for ``staff_id``; log the connection or raise :class:`MediaRefused`."""
         reason, facts = self._evaluate(path, staff_id)
         if reason is not None:
-            self._refuse(path, staff_id, reason, "media.connect", facts["media_id"])
-        self._oplog.record(
-            "media.connect", actor=staff_id, outcome="ok",
-            details={"media_id": facts["media_id"], "emulated": facts["emulated"]},
-        )
+            self._refuse(staff_id, reason, AuditAction.MEDIA_DENY, facts["media_id"])
+        self._oplog.record(AuditAction.MEDIA_CONNECT, staff_id, {"medium": facts["media_id"]})
         return ApprovedMedium(path, facts["media_id"], facts["emulated"], staff_id,
                               facts["expires"])
 

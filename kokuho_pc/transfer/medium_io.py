@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.transfer.errors import MediaWriteFailed
 from kokuho_pc.transfer.media import ApprovedMedium
 from kokuho_pc.transfer.ports import OperationLog
@@ -59,13 +60,13 @@ class MediumFiles:
         self.medium = medium
         self._oplog = oplog
 
-    def _log(self, action: str, outcome: str, name: str, size: int | None,
-             sha256: str | None) -> None:
-        self._oplog.record(
-            action, actor=self.medium.staff_id, outcome=outcome,
-            details={"media_id": self.medium.media_id, "file": name, "size": size,
-                     "sha256": sha256},
-        )
+    def _log(self, action: AuditAction, result: AuditResult, name: str, size: int | None,
+             sha256: str | None, reason: str | None = None) -> None:
+        targets: dict[str, object] = {"medium": self.medium.media_id, "file": name,
+                                      "size": size, "sha256": sha256}
+        if reason:
+            targets["reason"] = reason
+        self._oplog.record(action, self.medium.staff_id, targets, result)
 
     def interface_files(self) -> list[str]:
         """Names of the interface files at the medium's top level, sorted."""
@@ -77,7 +78,8 @@ class MediumFiles:
         if "/" in name or "\\" in name or name.startswith("."):
             raise MediaWriteFailed("媒体上のファイル名が正しくありません。")
         data = (self.medium.path / name).read_bytes()
-        self._log("media.read", "ok", name, len(data), hashlib.sha256(data).hexdigest())
+        self._log(AuditAction.MEDIA_READ, AuditResult.SUCCESS, name, len(data),
+                  hashlib.sha256(data).hexdigest())
         return data
 
     def remove_stale_temporaries(self) -> int:
@@ -129,14 +131,15 @@ class MediumFiles:
             size, digest = sha256_file(final)
         except OSError as exc:
             _remove_quietly(tmp)
-            self._log("media.write", "failed", name, written, None)
+            self._log(AuditAction.MEDIA_WRITE, AuditResult.FAILURE, name, written, None, "io_error")
             raise MediaWriteFailed() from exc
         except BaseException:
             _remove_quietly(tmp)
             raise
         if digest != expected_sha256:
             final.unlink(missing_ok=True)
-            self._log("media.write", "verify_failed", name, size, digest)
+            self._log(AuditAction.MEDIA_WRITE, AuditResult.FAILURE, name, size, digest,
+                      "verify_failed")
             raise MediaWriteFailed("書き込んだファイルを読み直した結果が一致しません。")
-        self._log("media.write", "ok", name, size, digest)
+        self._log(AuditAction.MEDIA_WRITE, AuditResult.SUCCESS, name, size, digest)
         return FileEntry(name, size, digest)

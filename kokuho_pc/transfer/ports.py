@@ -1,23 +1,29 @@
 """What the transfer area needs from its neighbours, as small protocols.
 
-The product wires the real operation log (``kokuho_pc.audit``) in
-``kokuho_pc.services``; these protocols only keep the transfer code
-independent of how that log is built.
+The product passes ``profile.audit`` (``kokuho_pc.audit.log.AuditLog``) as
+the operation log; the protocol names only what transfer code calls.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
+
+from kokuho_pc.audit.actions import AuditAction, AuditResult
 
 
 class OperationLog(Protocol):
-    """The operation log: who did what, with which files (never personal data)."""
+    """The operation log (:class:`kokuho_pc.audit.log.AuditLog`): who did what, with which files."""
 
     def record(
-        self, action: str, *, actor: str | None, outcome: str, details: Mapping[str, object]
-    ) -> None:
+        self,
+        action: AuditAction,
+        staff_id: str,
+        targets: Mapping[str, Any] | None = None,
+        result: AuditResult = AuditResult.SUCCESS,
+    ) -> int:
         """Append one record; raise ``AuditError`` if it cannot be written."""
+        ...
 
 
 # progress(done, total, label): total 0 when unknown; label is Japanese.

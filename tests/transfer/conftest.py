@@ -1,31 +1,17 @@
-"""Fixtures of the transfer tests: a real encrypted store, an operation-log recorder."""
+"""Fixtures of the transfer tests: a real encrypted store and its real operation log."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from kokuho_pc.audit.log import AuditLog
 from kokuho_pc.store.database import Database
 from kokuho_pc.transfer.records import TransferRecords
-
-
-@dataclass
-class RecordedLog:
-    """Collects operation-log records (stands in until the audit wiring is used)."""
-
-    entries: list[tuple[str, str | None, str, dict[str, object]]] = field(default_factory=list)
-
-    def record(
-        self, action: str, *, actor: str | None, outcome: str, details: Mapping[str, object]
-    ) -> None:
-        self.entries.append((action, actor, outcome, dict(details)))
-
-    def actions(self) -> list[tuple[str, str]]:
-        return [(a, o) for a, _, o, _ in self.entries]
 
 
 @pytest.fixture
@@ -41,5 +27,10 @@ def records(store_db: Database) -> TransferRecords:
 
 
 @pytest.fixture
-def oplog() -> RecordedLog:
-    return RecordedLog()
+def oplog(store_db: Database) -> AuditLog:
+    return AuditLog(store_db, terminal="TEST-PC")
+
+
+def log_entries(log: AuditLog) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(action, staff, result, targets) of every record, oldest first."""
+    return [(r.action, r.staff_id, r.result, dict(r.targets)) for r in log.records(limit=10000)]

@@ -13,7 +13,8 @@ from kokuho_pc.transfer.errors import MediaRefused
 from kokuho_pc.transfer.media import TOKEN_NAME, MediaGate, fiscal_year_end
 from kokuho_pc.transfer.records import TransferRecords
 from kokuho_pc.transfer.volume import mount_of, parse_mountinfo, uuid_for_device
-from tests.transfer.conftest import RecordedLog
+from kokuho_pc.audit.log import AuditLog
+from tests.transfer.conftest import log_entries
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def medium(tmp_path: Path) -> Path:
     return path
 
 
-def _gate(records: TransferRecords, oplog: RecordedLog, today: date = date(2026, 11, 26),
+def _gate(records: TransferRecords, oplog: AuditLog, today: date = date(2026, 11, 26),
           allow_emulated: bool = True) -> MediaGate:
     return MediaGate(records, oplog, allow_emulated=allow_emulated, today=lambda: today)
 
@@ -40,7 +41,7 @@ def test_fiscal_year_end() -> None:
     assert fiscal_year_end(date(2027, 4, 1)) == date(2028, 3, 31)
 
 
-def test_register_then_connect(records: TransferRecords, oplog: RecordedLog, medium: Path) -> None:
+def test_register_then_connect(records: TransferRecords, oplog: AuditLog, medium: Path) -> None:
     gate = _gate(records, oplog)
     record = gate.register(medium, admin_id="admin1", allowed_staff=["staff1"])
     assert record.expires == date(2027, 3, 31)
@@ -48,7 +49,8 @@ def test_register_then_connect(records: TransferRecords, oplog: RecordedLog, med
     assert token["media_id"] == record.media_id and token["volume"]["kind"] == "emulated"
     approved = gate.connect(medium, "staff1")
     assert approved.media_id == record.media_id and approved.emulated
-    assert oplog.actions() == [("media.register", "ok"), ("media.connect", "ok")]
+    assert [(a, r) for a, _, r, _ in log_entries(oplog)] == [
+        ("media.register", "success"), ("media.connect", "success")]
     status = gate.status(medium, "staff1")
     assert status.approved and status.emulated and status.message == "使用許可済み"
     # the signing key is generated once and kept in the store
@@ -59,20 +61,21 @@ def test_register_then_connect(records: TransferRecords, oplog: RecordedLog, med
     assert records.load_signing_key() == key
 
 
-def test_unregistered_medium(records: TransferRecords, oplog: RecordedLog, medium: Path) -> None:
+def test_unregistered_medium(records: TransferRecords, oplog: AuditLog, medium: Path) -> None:
     error = _refusal(_gate(records, oplog), medium, "staff1")
     assert error.reason == "unregistered" and "未登録" in error.user_message
-    assert oplog.entries[-1][0] == "media.connect" and oplog.entries[-1][2] == "refused"
-    assert oplog.entries[-1][3]["reason"] == "unregistered"
+    action, staff, result, targets = log_entries(oplog)[-1]
+    assert (action, staff, result) == ("media.deny", "staff1", "refused")
+    assert targets["reason"] == "unregistered"
 
 
-def test_token_from_another_pc(tmp_path: Path, records: TransferRecords, oplog: RecordedLog,
+def test_token_from_another_pc(tmp_path: Path, records: TransferRecords, oplog: AuditLog,
                                medium: Path) -> None:
     from kokuho_pc.store.database import Database
 
     other_db = Database.create(tmp_path / "other.db", b"\x01" * 32)
     try:
-        _gate(TransferRecords(other_db), RecordedLog()).register(
+        _gate(TransferRecords(other_db), AuditLog(other_db, terminal="OTHER")).register(
             medium, admin_id="a", allowed_staff=["staff1"])
     finally:
         other_db.close()
@@ -80,7 +83,7 @@ def test_token_from_another_pc(tmp_path: Path, records: TransferRecords, oplog: 
 
 
 @pytest.mark.parametrize("change", ["staff", "expiry", "garbage", "signature"])
-def test_altered_token(records: TransferRecords, oplog: RecordedLog, medium: Path,
+def test_altered_token(records: TransferRecords, oplog: AuditLog, medium: Path,
                        change: str) -> None:
     gate = _gate(records, oplog)
     gate.register(medium, admin_id="admin1", allowed_staff=["staff1"])
@@ -100,7 +103,7 @@ def test_altered_token(records: TransferRecords, oplog: RecordedLog, medium: Pat
     assert error.reason == "altered" and "改ざん" in error.user_message
 
 
-def test_token_copied_to_another_directory(records: TransferRecords, oplog: RecordedLog,
+def test_token_copied_to_another_directory(records: TransferRecords, oplog: AuditLog,
                                            medium: Path, tmp_path: Path) -> None:
     gate = _gate(records, oplog)
     gate.register(medium, admin_id="admin1", allowed_staff=["staff1"])
@@ -112,22 +115,22 @@ def test_token_copied_to_another_directory(records: TransferRecords, oplog: Reco
     gate.connect(medium, "staff1")  # the original still works
 
 
-def test_expired_approval(records: TransferRecords, oplog: RecordedLog, medium: Path) -> None:
+def test_expired_approval(records: TransferRecords, oplog: AuditLog, medium: Path) -> None:
     _gate(records, oplog).register(medium, admin_id="admin1", allowed_staff=["staff1"])
     _gate(records, oplog, today=date(2027, 3, 31)).connect(medium, "staff1")
     error = _refusal(_gate(records, oplog, today=date(2027, 4, 1)), medium, "staff1")
     assert error.reason == "expired" and "有効期限" in error.user_message
 
 
-def test_staff_not_allowed(records: TransferRecords, oplog: RecordedLog, medium: Path) -> None:
+def test_staff_not_allowed(records: TransferRecords, oplog: AuditLog, medium: Path) -> None:
     gate = _gate(records, oplog)
     gate.register(medium, admin_id="admin1", allowed_staff=["staff1"])
     error = _refusal(gate, medium, "staff2")
     assert error.reason == "staff_not_allowed" and "許可がありません" in error.user_message
-    assert oplog.entries[-1][1] == "staff2"
+    assert log_entries(oplog)[-1][1] == "staff2"
 
 
-def test_revoked_approval(records: TransferRecords, oplog: RecordedLog, medium: Path) -> None:
+def test_revoked_approval(records: TransferRecords, oplog: AuditLog, medium: Path) -> None:
     gate = _gate(records, oplog)
     record = gate.register(medium, admin_id="admin1", allowed_staff=["staff1"])
     assert gate.revoke(record.media_id, admin_id="admin1")
@@ -139,7 +142,7 @@ def test_revoked_approval(records: TransferRecords, oplog: RecordedLog, medium: 
     gate.connect(medium, "staff1")
 
 
-def test_emulated_media_need_the_policy(records: TransferRecords, oplog: RecordedLog,
+def test_emulated_media_need_the_policy(records: TransferRecords, oplog: AuditLog,
                                         medium: Path) -> None:
     _gate(records, oplog).register(medium, admin_id="admin1", allowed_staff=["staff1"])
     strict = _gate(records, oplog, allow_emulated=False)
@@ -148,7 +151,7 @@ def test_emulated_media_need_the_policy(records: TransferRecords, oplog: Recorde
         strict.register(medium, admin_id="admin1", allowed_staff=["staff1"])
 
 
-def test_missing_medium_and_listing(records: TransferRecords, oplog: RecordedLog,
+def test_missing_medium_and_listing(records: TransferRecords, oplog: AuditLog,
                                     medium: Path, tmp_path: Path) -> None:
     gate = _gate(records, oplog)
     gate.register(medium, admin_id="admin1", allowed_staff=["staff1"])
