@@ -120,17 +120,21 @@ def _check_one(src: _Source, today: bytes) -> None:
             hook = src.households.add
         elif layout.if_id == "KSK02":
             partner = src.partner
-            index = None
-            if partner is not None and partner.result is not None and partner.result.header_ok:
-                index = partner.households
+            index = partner.households if partner is not None and _sound(partner) else None
             src.members = MemberIndex(src.sink, index)
             hook = src.members.add
         src.result = check_fixed(src.name, stream, layout, src.file_name, src.sink, today, hook)
 
 
+def _sound(src: _Source | None) -> bool:
+    """True when every record of a checked file could be read (cross-checks make sense)."""
+    return (src is not None and src.result is not None and src.result.header_ok
+            and src.result.broken_records == 0)
+
+
 def _cross_check(ksk01: _Source, ksk02: _Source) -> None:
     r1, r2 = ksk01.result, ksk02.result
-    if r1 is None or r2 is None or not (r1.header_ok and r2.header_ok):
+    if r1 is None or r2 is None:
         return
     if r1.created is not None and r2.created is not None and r1.created != r2.created:
         item = "作成年月日" if r1.created.date() != r2.created.date() else "作成時刻"
@@ -138,7 +142,8 @@ def _cross_check(ksk01: _Source, ksk02: _Source) -> None:
     if r1.municipality_code != r2.municipality_code:
         ksk02.sink.add(1, "市町村コード", "pair_missing", other="KSK01")
         return
-    if ksk01.households is not None and ksk02.members is not None:
+    if _sound(ksk01) and _sound(ksk02) and ksk01.households is not None \
+            and ksk02.members is not None:
         check_heads(ksk01.households, ksk02.members, ksk01.sink, ksk02.sink)
 
 

@@ -27,6 +27,7 @@ class FixedFileResult:
     created: dt.datetime | None = None
     header_ok: bool = False
     data_records: int = 0
+    broken_records: int = 0
     header_values: dict[str, bytes] = field(default_factory=dict)
 
 
@@ -73,6 +74,7 @@ def check_fixed(
                 add(n, None, "record_length", expected=length, actual=len(content))
                 broken = True
         last_broken = broken
+        result.broken_records += broken
         kind = content[:1]
         if trailer_at is not None and kind != b"3":
             if trailer_at == n - 1:
@@ -85,7 +87,7 @@ def check_fixed(
                 _read_header(content, layout, file_name, sink, result, bad)
                 data.header_values = result.header_values
         elif kind == b"2":
-            if n == 1:
+            if n == 1 and not broken:
                 add(1, None, "header_missing")
             result.data_records += 1
             if not broken:
@@ -93,7 +95,7 @@ def check_fixed(
                 if on_data is not None:
                     on_data(content, n, bad)
         elif kind == b"3":
-            if n == 1:
+            if n == 1 and not broken:
                 add(1, None, "header_missing")
             if trailer_at is not None:
                 add(n, "レコード区分", "trailer_duplicate")

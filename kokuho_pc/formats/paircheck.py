@@ -31,14 +31,12 @@ class HouseholdIndex:
 
     def add(self, rec: bytes, recno: int, bad: set[int]) -> None:
         """Index one KSK01 data record (skipped when its key fields are bad)."""
-        hi, hs, he, _ = _HH01
+        _, hs, he, _ = _HH01
         ti, ts, te, _ = _HEAD_TYPE
         ii, is_, ie, _ = _HEAD_ID01
-        if hi in bad or ti in bad:
-            return
         hh = rec[hs:he].rstrip(b" ")
         if hh and hh not in self.households:
-            head_id = b"" if ii in bad else rec[is_:ie].rstrip(b" ")
+            head_id = b"" if ii in bad or ti in bad else rec[is_:ie].rstrip(b" ")
             self.households[hh] = (recno, rec[ts:te], head_id)
 
 
@@ -54,16 +52,14 @@ class MemberIndex:
     def add(self, rec: bytes, recno: int, bad: set[int]) -> None:
         """Index one KSK02 data record and check that its household exists in KSK01."""
         hi, hs, he, hname = _HH02
-        pi, ps, pe, _ = _PERSON_ID
+        _, ps, pe, _ = _PERSON_ID
         ri, rs, re_, _ = _RELATION
-        if hi in bad:
-            return
         hh = rec[hs:he].rstrip(b" ")
-        if self.households is not None and hh not in self.households.households:
+        if hh and self.households is not None and hh not in self.households.households:
             self.sink.add(recno, hname, "household_unknown", hi)
-        if pi in bad:
-            return
         pid = rec[ps:pe].rstrip(b" ")
+        if not pid:
+            return
         self.person_household.setdefault(pid, hh)
         if ri not in bad and rec[rs:re_] == _HEAD_RELATION:
             self.heads.setdefault(hh, []).append((recno, pid))

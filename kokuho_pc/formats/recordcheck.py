@@ -101,7 +101,7 @@ class RecordChecker:
                     bad.add(i)
                     add(recno, f.name, problem, i)
         for i, s, e, name in self._twelve:
-            if fr.TWELVE_DIGITS.search(rec, s, e) is not None:
+            if fr.TWELVE_DIGITS.search(rec[s:e]) is not None:
                 add(recno, name, "twelve_digits", i)
         for i, f, key in self._equals:
             expected = self.header_values.get(key or "")

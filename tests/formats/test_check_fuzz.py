@@ -1,0 +1,97 @@
+"""Property-based fuzzing of the checker: mutated files never crash it or leak a value."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kokuho_pc.domain.leakscan import find_my_numbers
+from kokuho_pc.formats.issues import MESSAGES
+from kokuho_pc.formats.layouts import IF_IDS, all_layouts
+from tests.formats.util import check, examples
+
+FILES = examples()
+NAMES = sorted(FILES)
+FILE_LEVEL = {"file_name", "file_kind_unknown", "empty_file", "pair_missing", "too_many_issues"}
+ITEM_NAMES = {f.name for layout in all_layouts().values()
+              for f in (*layout.header, *layout.data, *layout.trailer, *layout.columns)}
+STATIC_TEXT = [*MESSAGES.values(), *IF_IDS]
+ALL_FIELDS = [f for layout in all_layouts().values() if layout.is_fixed
+              for f in (*layout.header, *layout.data, *layout.trailer)]
+
+
+def _values(data: bytes) -> set[str]:
+    """Every field value of a file, sliced by every fixed layout (length ≥ 3)."""
+    out: set[str] = set()
+    for line in data.split(b"\n"):
+        for f in ALL_FIELDS:
+            text = line[f.offset:f.end].decode("cp932", errors="ignore").strip(" \u3000\r")
+            if any(text in fixed for fixed in STATIC_TEXT):
+                continue  # constant message text (e.g. an IF-ID) cannot be a leak
+            if len(text) >= 3 and not (text.isdigit() and len(text) <= 4):
+                out.add(text)
+    return out
+
+
+ORIGINAL_VALUES = set().union(*(_values(d) for d in FILES.values()))
+
+mutation = st.one_of(
+    st.tuples(st.just("replace"), st.integers(0, 3000), st.binary(min_size=1, max_size=4)),
+    st.tuples(st.just("insert"), st.integers(0, 3000), st.binary(min_size=1, max_size=6)),
+    st.tuples(st.just("delete"), st.integers(0, 3000), st.integers(1, 8)),
+    st.tuples(st.just("truncate"), st.integers(0, 3000), st.just(0)),
+    st.tuples(st.just("digits"), st.integers(0, 3000), st.sampled_from(
+        [b"123456789018", b"0" * 12, b"20270101", b"99", b"\x85\x40", b"\r\n", b"\n"])),
+)
+
+
+def _apply(data: bytes, op: tuple[str, int, object]) -> bytes:
+    kind, pos, arg = op
+    pos = pos % (len(data) + 1)
+    if kind == "replace" and isinstance(arg, bytes):
+        return data[:pos] + arg + data[pos + len(arg):]
+    if kind in ("insert", "digits") and isinstance(arg, bytes):
+        return data[:pos] + arg + data[pos:]
+    if kind == "delete" and isinstance(arg, int):
+        return data[:pos] + data[pos + arg:]
+    return data[:pos]
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(target=st.sampled_from(NAMES), ops=st.lists(mutation, min_size=1, max_size=5),
+       drop=st.sampled_from([None, *NAMES]))
+def test_mutated_files_are_reported_located_and_without_values(
+    target: str, ops: list[tuple[str, int, object]], drop: str | None
+) -> None:
+    files = dict(FILES)
+    data = files[target]
+    for op in ops:
+        data = _apply(data, op)
+    files[target] = data
+    if drop is not None and drop != target:
+        del files[drop]
+    report = check(files)  # never raises
+    values = ORIGINAL_VALUES | _values(data)
+    for e in report.errors:
+        assert e.code in MESSAGES
+        if e.record is None:
+            assert e.code in FILE_LEVEL, e
+        else:
+            assert 1 <= e.record <= files[e.file].count(b"\n") + 1, e
+        assert e.item is None or e.item in ITEM_NAMES
+        assert find_my_numbers(e.message) == []
+        leaked = [v for v in values if v in e.message]
+        assert leaked == [], (e.code, e.message)
+    if data == FILES[target] and drop is None:
+        assert report.valid
+
+
+@settings(max_examples=100, deadline=None)
+@given(junk=st.binary(max_size=5000),
+       name=st.sampled_from([*NAMES, "KSK11_082201_20261120090000.csv"]))
+def test_arbitrary_bytes_never_crash(junk: bytes, name: str) -> None:
+    report = check({name: junk})
+    assert not report.valid
+    for e in report.errors:
+        assert e.record is not None or e.code in FILE_LEVEL
+        assert find_my_numbers(e.message) == []
