@@ -50,3 +50,40 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 def examples_dir() -> Path:
     """The spec's example file set (read-only)."""
     return EXAMPLES_DIR
+
+
+# --- in-memory OS keyring (a true system boundary) -------------------------
+
+import keyring  # noqa: E402
+import keyring.backend  # noqa: E402
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """An in-memory stand-in for the OS credential store (tests only)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Install an in-memory keyring for the test; restore the previous backend afterwards."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
