@@ -8,6 +8,9 @@ import pytest
 
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.qt import QApplication
+from tests.ui.security_fixtures import login_service, profile
+
+__all__ = ["login_service", "profile"]  # fixtures shared by the UI tests
 
 
 @pytest.fixture

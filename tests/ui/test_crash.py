@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from kokuho_pc.domain.errors import ConnectionFailed
 from kokuho_pc.domain.leakscan import find_my_numbers
 from kokuho_pc.domain.mynumber import my_number_check_digit
-from kokuho_pc.ui.crash import CRASH_TITLE, CrashHook, install_crash_hook
 from kokuho_pc.services.messages import describe_error
+from kokuho_pc.ui.crash import CRASH_TITLE, CrashHook, install_crash_hook
 from kokuho_pc.ui.error_dialog import ErrorDialog, show_error
 from kokuho_pc.ui.qt import QApplication, QGuiApplication
 
