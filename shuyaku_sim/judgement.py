@@ -19,6 +19,7 @@ from shuyaku_sim.storage.rows import HouseholdPeriod, PersonPeriod
 
 HouseholdKey = tuple[str, str]
 STAYED = ("", "stayed")
+IN_TRANSIT = ("", "moved out, not yet arrived")
 JOIN_OK = frozenset({"03", "04"})
 LEAVE_OK = frozenset({"13", "14", "16"})
 
@@ -140,11 +141,14 @@ def leave_reason(tx: Tx, prefectural_id: str) -> str | None:
 
 
 def destinations(tx: Tx, before: HouseholdKey, view: PairView) -> set[HouseholdKey]:
-    """Where the before household's members went: after households, or STAYED."""
+    """Where the before household's members went: after households, STAYED, or
+    IN_TRANSIT (moved out inside the prefecture, no new municipality's data yet)."""
     found = {(m.new_municipality, m.new_household_no) for m in tx.ok_moves_from(*before)}
     for pid in view.before_members:
         loc = current_location(tx, pid)
         if loc is None:
+            if leave_reason(tx, pid) == "12":
+                found.add(IN_TRANSIT)
             continue
         if loc.municipality_code == before[0]:
             found.add(STAYED)
