@@ -48,25 +48,27 @@ class RecordChecker:
         self.seen: dict[int, dict[bytes, int]] = {}
         index = {f.key: i for i, f in enumerate(self.fields)}
         enum = list(enumerate(self.fields))
-        self._k = [(i, f) for i, f in enum if f.type == "K"]
+        self._k = [(i, f, f.offset, f.end) for i, f in enum if f.type == "K"]
         self._dates = [(i, f, f.offset, f.end) for i, f in enum if f.type == "D"]
         self._checks = [(i, f, f.offset, f.end, _CHECKS[f.check]) for i, f in enum
                         if f.check in _CHECKS]
         self._twelve = [(i, f.offset, f.end, f.name) for i, f in enum
                         if f.type == "X" and not f.blank and f.check != "kana"
                         and (f.length or 0) >= 12]
-        self._equals = [(i, f, f.equals_header) for i, f in enum if f.equals_header]
-        self._unique = [(i, f) for i, f in enum if f.unique]
-        self._rules: list[tuple[int, Field, str, Field, bytes]] = []
+        self._equals = [(i, f, f.offset, f.end, f.equals_header) for i, f in enum
+                        if f.equals_header]
+        self._unique = [(i, f, f.offset, f.end) for i, f in enum if f.unique]
+        self._rules: list[tuple[int, Field, int, int, str, Field, int, int, int, bytes]] = []
         for i, f in enum:
             for kind, ref_key, value in _conditions(f):
-                ref = self.fields[index[ref_key]]
-                self._rules.append((i, f, kind, ref, value.encode("ascii")))
+                j = index[ref_key]
+                ref = self.fields[j]
+                self._rules.append((i, f, f.offset, f.end, kind, ref, j, ref.offset, ref.end,
+                                    value.encode("ascii")))
         self._order = [(i, f, self.fields[index[f.not_before]], index[f.not_before])
                        for i, f in enum if f.not_before]
         self._month = [(i, f, self.fields[index[f.not_before_month]],
                         index[f.not_before_month]) for i, f in enum if f.not_before_month]
-        self._index = index
 
     def check(self, rec: bytes, recno: int) -> set[int]:
         """Check one record of the right length; return the indexes of fields found bad."""
@@ -79,8 +81,8 @@ class RecordChecker:
                     bad.add(i)
                     add(recno, f.name, problem, i)
         else:
-            for i, f in self._k:
-                problem = fr.syntax_problem(f, rec[f.offset:f.end])
+            for i, f, s, e in self._k:
+                problem = fr.syntax_problem(f, rec[s:e])
                 if problem is not None:
                     bad.add(i)
                     add(recno, f.name, problem, i)
@@ -103,16 +105,16 @@ class RecordChecker:
         for i, s, e, name in self._twelve:
             if fr.TWELVE_DIGITS.search(rec[s:e]) is not None:
                 add(recno, name, "twelve_digits", i)
-        for i, f, key in self._equals:
+        for i, f, s, e, key in self._equals:
             expected = self.header_values.get(key or "")
-            if expected is not None and i not in bad and rec[f.offset:f.end] != expected:
+            if expected is not None and i not in bad and rec[s:e] != expected:
                 add(recno, f.name, "municipality_mismatch", i)
         if self._rules:
             self._check_conditions(rec, recno, bad)
         if self._order or self._month:
             self._check_order(rec, recno, bad)
-        for i, f in self._unique:
-            raw = rec[f.offset:f.end]
+        for i, f, s, e in self._unique:
+            raw = rec[s:e]
             if i in bad or not raw.strip(b" "):
                 continue
             seen = self.seen.setdefault(i, {})
@@ -123,12 +125,11 @@ class RecordChecker:
 
     def _check_conditions(self, rec: bytes, recno: int, bad: set[int]) -> None:
         add = self.sink.add
-        index = self._index
-        for i, f, kind, ref, value in self._rules:
-            if index[ref.key] in bad:
+        for i, f, s, e, kind, ref, j, rs, re_, value in self._rules:
+            if j in bad:
                 continue
-            ref_raw = rec[ref.offset:ref.end].strip(b" ")
-            blank = not rec[f.offset:f.end].strip(b" ")
+            ref_raw = rec[rs:re_].strip(b" ")
+            blank = not rec[s:e].strip(b" ")
             if kind == "required_when" and ref_raw == value and blank:
                 add(recno, f.name, kind, i, ref=ref.name, value=value.decode())
             elif kind == "blank_when" and ref_raw == value and not blank:
