@@ -7,8 +7,12 @@ import math
 import pytest
 
 from kokuho_pc.domain.leakscan import find_my_numbers
-from kokuho_pc.print import CANDIDATE_TITLE, CONFIRMED_TITLE, render_candidate_list
-from kokuho_pc.print import render_confirmed_list
+from kokuho_pc.print import (
+    CANDIDATE_TITLE,
+    CONFIRMED_TITLE,
+    render_candidate_list,
+    render_confirmed_list,
+)
 from kokuho_pc.print.demo_rows import demo_candidate_rows, demo_confirmed_rows, demo_header
 from kokuho_pc.print.geometry import ROWS_PER_PAGE, page_count
 from tests.print.helpers import page_texts, poppler_page_texts, reader
