@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from kokuho_pc.domain.leakscan import find_my_numbers
 from kokuho_pc.formats.issues import MESSAGES
 from kokuho_pc.formats.layouts import IF_IDS, all_layouts
+from kokuho_pc.formats.reader import FormatError, parse_csv, parse_fixed
 from tests.formats.util import check, examples
 
 FILES = examples()
@@ -95,3 +96,27 @@ def test_arbitrary_bytes_never_crash(junk: bytes, name: str) -> None:
     for e in report.errors:
         assert e.record is not None or e.code in FILE_LEVEL
         assert find_my_numbers(e.message) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(target=st.sampled_from(NAMES), ops=st.lists(mutation, min_size=1, max_size=4))
+def test_reader_raises_only_format_error(target: str, ops: list[tuple[str, int, object]]) -> None:
+    data = FILES[target]
+    for op in ops:
+        data = _apply(data, op)
+    try:
+        parsed = parse_fixed(target, data)
+    except FormatError as exc:
+        assert find_my_numbers(exc.user_message) == []
+        assert not [v for v in ORIGINAL_VALUES | _values(data) if v in exc.user_message]
+    else:
+        assert parsed.if_id == target[:5]
+
+
+@settings(max_examples=100, deadline=None)
+@given(junk=st.binary(max_size=300))
+def test_csv_reader_raises_only_format_error(junk: bytes) -> None:
+    try:
+        parse_csv("KSK12_082201_20261120090000.csv", junk)
+    except FormatError:
+        pass
