@@ -3,6 +3,7 @@
 Every ``render_*`` returns the PDF as bytes in memory; nothing is written to disk.
 """
 
+from kokuho_pc.print.geometry import ROWS_PER_PAGE, page_count
 from kokuho_pc.print.reports import (
     CANDIDATE_TITLE,
     CARRY_OVER_TITLE,
@@ -23,11 +24,13 @@ __all__ = [
     "CANDIDATE_TITLE",
     "CARRY_OVER_TITLE",
     "CONFIRMED_TITLE",
+    "ROWS_PER_PAGE",
     "CandidateRow",
     "CarryOverRow",
     "ConfirmedRow",
     "HouseholdPair",
     "ReportHeader",
+    "page_count",
     "render_candidate_list",
     "render_carry_over_list",
     "render_confirmed_list",

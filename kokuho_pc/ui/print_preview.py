@@ -207,7 +207,7 @@ class PrintPreviewDialog(QDialog):
 
     def open_print_dialog(self) -> QPrintDialog:
         """Open the print dialog (non-blocking); printing starts when it is accepted."""
-        self._prepare_printer(self._printer)
+        self.prepare_printer(self._printer)
         dialog = QPrintDialog(self._printer, self)
         dialog.setWindowTitle("印刷")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -215,7 +215,8 @@ class PrintPreviewDialog(QDialog):
         QDialog.open(dialog)  # QPrintDialog.open(receiver, slot) hides the plain overload
         return dialog
 
-    def _prepare_printer(self, printer: QPrinter) -> None:
+    def prepare_printer(self, printer: QPrinter) -> None:
+        """Set A4, the document's orientation and the job name (the list name only)."""
         printer.setDocName(self._title)  # the list name only: spooler queues are visible
         printer.setPageSize(QtGui.QPageSize(QtGui.QPageSize.PageSizeId.A4))
         if self.page_count():

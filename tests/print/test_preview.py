@@ -76,7 +76,7 @@ def test_printing_renders_every_page_and_signals(
 ) -> None:
     out = tmp_path / "printed.pdf"  # the test's printer target, only to prove rendering
     printer = _pdf_printer(out)
-    preview._prepare_printer(printer)
+    preview.prepare_printer(printer)
     with qtbot.waitSignal(preview.printed, timeout=20_000) as blocker:
         preview.start_printing(printer)
         assert preview.is_printing()
