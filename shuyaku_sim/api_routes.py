@@ -12,13 +12,14 @@ import binascii
 import datetime as dt
 import functools
 import hashlib
-import importlib.resources
 import re
+from pathlib import Path
 
 from shuyaku_sim.api_app import ApiContext, Route
 from shuyaku_sim.api_types import ApiError, Request, Response, bad_request, not_found
 from shuyaku_sim.engine import file_set_digest
 
+OPENAPI_PATH = Path(__file__).resolve().parent / "openapi.json"
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 HEX64 = re.compile(r"[0-9a-f]{64}")
 FILE_NAME = re.compile(r"(KSK01|KSK02|KKG01)_\d{6}_\d{14}\.dat")
@@ -72,7 +73,7 @@ def _optional_text(data: dict[str, object], name: str) -> str | None:
 @functools.cache
 def openapi_bytes() -> bytes:
     """The committed OpenAPI document (``shuyaku_sim/openapi.json``)."""
-    return importlib.resources.files("shuyaku_sim").joinpath("openapi.json").read_bytes()
+    return OPENAPI_PATH.read_bytes()
 
 
 # --- service -------------------------------------------------------------------------

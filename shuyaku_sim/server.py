@@ -51,6 +51,7 @@ class _Handler(BaseHTTPRequestHandler):
     """Turns one HTTP exchange into a :class:`Request` for the application."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes
     server_version = "shuyaku-sim"
     sys_version = ""
     server: ApiServer
