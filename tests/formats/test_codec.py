@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kokuho_pc.domain.mynumber import MyNumber
+from kokuho_pc.domain.mynumber import MyNumber, my_number_check_digit
 from kokuho_pc.formats.filenames import InvalidFileName, make_file_name, parse_file_name
 from kokuho_pc.formats.layouts import IF_IDS, LayoutError, get_layout, parse_layout
 from kokuho_pc.formats.reader import FormatError, parse_csv, parse_fixed
@@ -138,3 +138,43 @@ def test_csv_blank_optional_values() -> None:
 def test_reader_raises_format_error_on_junk(data: bytes) -> None:
     with pytest.raises(FormatError):
         parse_fixed("KSK01", data)
+
+
+def _my_number(serial: int) -> MyNumber:
+    first = f"{serial:011d}"
+    return MyNumber(first + str(my_number_check_digit(first)))
+
+
+def test_written_pair_passes_the_checker() -> None:
+    from kokuho_pc.formats.checker import check_file_set
+    from kokuho_pc.formats.writer import iter_fixed
+
+    created = dt.datetime(2026, 11, 1, 9, 30)
+    households = [{"processing_type": "1", "municipality_code": "082198",
+                   "household_no": f"H{i:04d}", "head_type": "1", "head_insured_id": f"P{i:04d}",
+                   "head_name_kana": "ｻﾄｳ ﾀﾛｳ", "head_name": "佐藤\u3000太郎",
+                   "coverage_start": dt.date(2020, 4, 1), "change_date": dt.date(2020, 4, 1),
+                   "change_reason": "01"} for i in range(3)]
+    households.append({"processing_type": 1, "municipality_code": "082198",
+                       "household_no": "H0009", "head_type": 2,
+                       "nominal_head_my_number": MyNumber("123456789018"),
+                       "head_name_kana": "ｽｽﾞｷ ﾊﾅｺ", "head_name": "鈴木\u3000花子",
+                       "coverage_start": "20200401", "change_date": "20261001",
+                       "change_reason": "02", "previous_municipality": "082201"})
+    people = [{"processing_type": "1", "municipality_code": "082198",
+               "municipal_insured_id": f"P{i:04d}", "household_no": f"H{i:04d}",
+               "my_number": _my_number(98765432100 + i),
+               "name_kana": "ｻﾄｳ ﾀﾛｳ", "name": "佐藤\u3000太郎",
+               "birth_date": dt.date(1970, 1, 1), "sex": "1", "relation": "01",
+               "qualification_acquired": dt.date(2020, 4, 1),
+               "coverage_start": dt.date(2020, 4, 1), "coverage_start_reason": "01",
+               "branch_number": 1} for i in range(3)]
+    k1 = b"".join(iter_fixed("KSK01", "082198", created, iter(households)))
+    k2 = write_fixed("KSK02", "082198", created, people)
+    report = check_file_set({make_file_name("KSK01", "082198", created): k1,
+                             make_file_name("KSK02", "082198", created): k2},
+                            today=dt.date(2026, 11, 26))
+    assert report.valid, report.errors
+    assert k2.count(b"\r\n") == 5
+    assert parse_fixed("KSK01", k1).records[3]["nominal_head_my_number"] == MyNumber(
+        "123456789018")
