@@ -15,6 +15,7 @@ from kokuho_pc.ui.qt import (
     QByteArray,
     QDialog,
     QHBoxLayout,
+    QKeySequence,
     QLabel,
     QPainter,
     QPdfDocument,
@@ -93,6 +94,8 @@ class PrintPreviewDialog(QDialog):
         self.zoom_label = QLabel("", self)
         self.print_button = QPushButton("印刷", self)
         self.print_button.setDefault(True)
+        self.print_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
+        self.print_button.setToolTip("印刷ダイアログを開きます (Ctrl+P)")
         self.close_button = QPushButton("閉じる", self)
         self.status = QLabel("", self)
 
