@@ -28,7 +28,6 @@ from kokuho_pc.ui.qt import (
 )
 
 
-
 def user_message(exc: BaseException) -> tuple[str, str]:
     """Return (message, hint) in Japanese for any exception, free of personal data."""
     described = describe_error(exc)

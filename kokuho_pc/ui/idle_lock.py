@@ -11,18 +11,23 @@ the timer runs out it
   primary window's content, hides its menus and status bar, and gives it the
   neutral title 「国保総合PC — ロック中」.
 
-The same user unlocks with their password: ``verify_password(password)`` runs
-through the job helper (key derivation is slow) and raises an
-:class:`~kokuho_pc.domain.errors.AuthError` when it is wrong. After unlocking,
+The same user unlocks with their password: ``unlock(password, otp)``
+(``Session.unlock``) runs through the job helper (key derivation is slow) and
+raises an :class:`~kokuho_pc.domain.errors.AuthError` when it is wrong.
+``on_lock()`` (``Session.lock``, which writes the operation log) runs in the
+background when the screen locks. ``on_activity()`` (``Session.touch``) is
+called at most once a second on user input; when it raises
+``SessionLocked`` the screen locks at once, ``SessionExpired`` logs out. After unlocking,
 ``restore_after_unlock()`` is called on every widget that has one so pages load
 their data again. 「ログアウト」 emits :attr:`IdleLock.logout_requested`.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from kokuho_pc.domain.errors import KokuhoError
+from kokuho_pc.domain.errors import KokuhoError, SessionExpired, SessionLocked
 from kokuho_pc.ui import log
 from kokuho_pc.ui.error_dialog import user_message
 from kokuho_pc.ui.jobs import JobRunner
@@ -62,14 +67,22 @@ class IdleLock(QObject):
     def __init__(
         self,
         jobs: JobRunner,
-        verify_password: Callable[[str], None],
+        unlock: Callable[[str, str | None], None],
         user_id: str,
         timeout_ms: int = DEFAULT_TIMEOUT_SECONDS * 1000,
+        *,
+        second_factor: bool = False,
+        on_lock: Callable[[], None] | None = None,
+        on_activity: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self._jobs = jobs
-        self._verify = verify_password
+        self._verify = unlock
         self._user_id = user_id
+        self._second_factor = second_factor
+        self._on_lock = on_lock
+        self._on_activity = on_activity
+        self._last_activity_call = 0.0
         self._primary: QMainWindow | None = None
         self._lock_screen: LockScreen | None = None
         self._saved_central: QWidget | None = None
@@ -113,11 +126,25 @@ class IdleLock(QObject):
         if self._lock_screen is None:
             if kind in _ACTIVITY:
                 self._timer.start()
+                self._activity()
         elif kind == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
             if watched is not self._primary and watched not in self._hidden_windows:
                 self._hidden_windows.append(watched)
                 QTimer.singleShot(0, watched.hide)
         return False
+
+    def _activity(self) -> None:
+        now = time.monotonic()
+        if self._on_activity is None or now - self._last_activity_call < 1.0:
+            return
+        self._last_activity_call = now
+        try:
+            self._on_activity()
+        except SessionExpired:
+            log.lock.info("session expired; logging out")
+            QTimer.singleShot(0, self._logout)
+        except SessionLocked:
+            QTimer.singleShot(0, self.lock)
 
     # --- locking ---------------------------------------------------------------------
 
@@ -140,20 +167,26 @@ class IdleLock(QObject):
                 self._hidden_bars.append(bar)
                 bar.hide()
         self._saved_central = primary.takeCentralWidget()
-        screen = LockScreen(self._user_id)
+        screen = LockScreen(self._user_id, self._second_factor)
         screen.unlock_requested.connect(self._try_unlock)
         screen.logout_requested.connect(self._logout)
         self._lock_screen = screen
         primary.setCentralWidget(screen)
         screen.password.setFocus()
+        if self._on_lock is not None:
+            self._jobs.run(lambda _p, _c: self._on_lock() if self._on_lock else None,
+                           lambda _r: None, self._lock_record_failed, store=True)
         self.locked.emit()
 
-    def _try_unlock(self, password: str) -> None:
+    def _lock_record_failed(self, exc: BaseException) -> None:
+        log.lock.error("recording the lock failed: %s", type(exc).__name__)
+
+    def _try_unlock(self, password: str, otp: str) -> None:
         screen = self._lock_screen
         if screen is None:
             return
         self._jobs.run(
-            lambda _progress, _cancel: self._verify(password),
+            lambda _progress, _cancel: self._verify(password, otp or None),
             lambda _result: self._unlock(),
             self._unlock_failed,
             store=True,

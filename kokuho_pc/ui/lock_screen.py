@@ -18,10 +18,12 @@ from kokuho_pc.ui.qt import (
 class LockScreen(QWidget):
     """Password field, 「ロック解除」 and 「ログアウト」; shows no data at all."""
 
-    unlock_requested = Signal(str)
+    unlock_requested = Signal(str, str)  # password, one-time password ("" when not asked)
     logout_requested = Signal()
 
-    def __init__(self, user_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, user_id: str, second_factor: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
         self.setAutoFillBackground(True)
@@ -39,6 +41,10 @@ class LockScreen(QWidget):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("パスワード")
         self.password.setMinimumWidth(280)
+        self.otp = QLineEdit()
+        self.otp.setMaxLength(6)
+        self.otp.setPlaceholderText("ワンタイムパスワード(6桁)")
+        self.otp.setVisible(second_factor)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -64,6 +70,7 @@ class LockScreen(QWidget):
         inner.addWidget(title)
         inner.addWidget(who)
         inner.addWidget(self.password)
+        inner.addWidget(self.otp)
         inner.addWidget(self.message)
         inner.addLayout(buttons)
         inner.addWidget(other)
@@ -79,23 +86,29 @@ class LockScreen(QWidget):
     def _wire(self) -> None:
         self.unlock_button.clicked.connect(self._submit)
         self.password.returnPressed.connect(self._submit)
+        self.otp.returnPressed.connect(self._submit)
         self.logout_button.clicked.connect(self.logout_requested)
 
     def _submit(self) -> None:
         if not self.unlock_button.isEnabled():
             return
         password = self.password.text()
+        otp = self.otp.text().strip() if not self.otp.isHidden() else ""
         if not password:
             self.show_message("パスワードを入力してください。")
             return
+        if not self.otp.isHidden() and len(otp) != 6:
+            self.message.setText("ワンタイムパスワード(6桁)を入力してください。")
+            return
         self.set_busy(True)
-        self.unlock_requested.emit(password)
+        self.unlock_requested.emit(password, otp)
 
     def set_busy(self, busy: bool) -> None:
         """Disable input while the password is being verified."""
         self.unlock_button.setEnabled(not busy)
         self.logout_button.setEnabled(not busy)
         self.password.setEnabled(not busy)
+        self.otp.setEnabled(not busy)
         if busy:
             self.message.setText("確認しています…")
 
@@ -103,5 +116,6 @@ class LockScreen(QWidget):
         """Show why unlocking failed and let the user try again."""
         self.set_busy(False)
         self.password.clear()
+        self.otp.clear()
         self.message.setText(text)
         self.password.setFocus()

@@ -33,7 +33,7 @@ class DetailPane(QLabel):
         self.setText("山田太郎")
 
 
-def _verify(password: str) -> None:
+def _verify(password: str, otp: str | None) -> None:
     if password != PASSWORD:
         raise AuthError("パスワードが正しくありません。")
 
@@ -71,10 +71,13 @@ def idle(qtbot: QtBot, jobs: JobRunner, window: QMainWindow) -> Iterator[IdleLoc
 
 
 def test_activity_keeps_it_unlocked(qtbot: QtBot, idle: IdleLock, window: QMainWindow) -> None:
-    for _ in range(8):
+    idle.set_timeout_ms(600)
+    for _ in range(12):
         qtbot.keyClick(window, Qt.Key.Key_Shift)
-        qtbot.wait(50)
+        qtbot.wait(60)
     assert not idle.is_locked
+    with qtbot.waitSignal(idle.locked, timeout=3000):
+        pass  # and without activity it locks
 
 
 def test_timeout_locks_hides_and_empties(

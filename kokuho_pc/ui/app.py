@@ -1,0 +1,132 @@
+"""Start the desktop application (``kokuho-pc``) or its smoke test (``--smoke-test``).
+
+Order matters: the application object, then the crash hook, the Japanese Qt
+translations, the IPAexGothic font, the copy lock-down and the screen-capture
+guard, and only then the first window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from kokuho_pc.services.profile import Profile, open_profile
+from kokuho_pc.services.resources import resource_path
+from kokuho_pc.ui import log
+from kokuho_pc.ui.capture_guard import CaptureGuard
+from kokuho_pc.ui.controller import AppController
+from kokuho_pc.ui.crash import install_crash_hook
+from kokuho_pc.ui.jobs import JobRunner
+from kokuho_pc.ui.lockdown import install_lockdown
+from kokuho_pc.ui.qt import (
+    QApplication,
+    QCoreApplication,
+    QFont,
+    QFontDatabase,
+    QLibraryInfo,
+    QTimer,
+    QTranslator,
+)
+
+APP_NAME = "国保総合PC"
+FONT_FILE = ("fonts", "ipaexg.ttf")
+FONT_POINT_SIZE = 10
+SMOKE_TEST_TIMEOUT_MS = 20_000
+
+
+def load_app_font(app: QApplication) -> str | None:
+    """Register IPAexGothic and make it the application font; return its family."""
+    path = resource_path(*FONT_FILE)
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    if font_id < 0:
+        log.app.warning("the application font could not be loaded")
+        return None
+    families = QFontDatabase.applicationFontFamilies(font_id)
+    if not families:
+        return None
+    app.setFont(QFont(families[0], FONT_POINT_SIZE))
+    return str(families[0])
+
+
+def _install_translations(app: QApplication) -> None:
+    """Qt's own texts (standard buttons, context menus) in Japanese."""
+    translator = QTranslator(app)
+    directory = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_ja", directory):
+        app.installTranslator(translator)
+    else:
+        log.app.info("Qt's Japanese translations are not available")
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The configured application object (an existing one is configured and reused)."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or [sys.argv[0]])
+    install_crash_hook()
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName("kokuho-pc")
+    _install_translations(app)
+    load_app_font(app)
+    install_lockdown(app)
+    if app.findChild(CaptureGuard) is None:
+        app.installEventFilter(CaptureGuard(app))
+    return app
+
+
+def _profile_opener(args: argparse.Namespace) -> Profile:
+    return open_profile(getattr(args, "profile", None))
+
+
+def run_application(args: argparse.Namespace) -> int:
+    """Run the desktop application until its main window closes; return the exit code."""
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
+    app = create_application()
+    jobs = JobRunner()
+    controller = AppController(
+        jobs, lambda: _profile_opener(args), help_path=resource_path("help", "index.html")
+    )
+    controller.quit_requested.connect(app.quit)
+    controller.start()
+    app.setQuitOnLastWindowClosed(True)
+    try:
+        code = app.exec()
+    finally:
+        controller.shutdown()
+    return int(code)
+
+
+def smoke_test(args: argparse.Namespace) -> int:
+    """Open the login window offscreen, wait until start-up finished, close it; exit 0."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = create_application()
+    jobs = JobRunner()
+    controller = AppController(jobs, lambda: _profile_opener(args))
+    outcome: list[bool] = []
+
+    def finish() -> None:
+        window = controller.login_window
+        outcome.append(window.isVisible() and bool(window.windowTitle()))
+        window.close()
+        app.quit()
+
+    controller.ready.connect(finish)
+    deadline = QTimer(controller)
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(app.quit)
+    deadline.start(SMOKE_TEST_TIMEOUT_MS)
+    controller.start()
+    try:
+        app.exec()
+    finally:
+        deadline.stop()
+        controller.shutdown()
+        controller.deleteLater()
+    if outcome and outcome[0]:
+        sys.stdout.write("smoke test: OK\n")
+        return 0
+    sys.stderr.write("スモークテストに失敗しました: ログイン画面を表示できませんでした。\n")
+    return 1

@@ -1,0 +1,204 @@
+"""The application's flow: open the profile, log in, the main window, lock, log out.
+
+:class:`AppController` owns the windows of one run and wires them to the
+services. Opening the profile (store unlock) and the start-up tasks run in
+the background while the login window says 「起動しています…」. After login
+an initial password must be changed first; then the main window opens with
+the pages of :func:`kokuho_pc.ui.pages.build_pages` and the idle lock starts
+with the policy's timeout. Logging out closes the main window and shows the
+login window again; closing the main window logs out and quits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kokuho_pc.services.accounts import AccountService
+from kokuho_pc.services.login import LoginService, Session
+from kokuho_pc.services.messages import describe_error
+from kokuho_pc.services.profile import Profile
+from kokuho_pc.ui import log, msgbox
+from kokuho_pc.ui.context import AppContext
+from kokuho_pc.ui.idle_lock import IdleLock
+from kokuho_pc.ui.jobs import JobRunner
+from kokuho_pc.ui.login_window import LoginWindow
+from kokuho_pc.ui.main_window import MainWindow, PageFactory
+from kokuho_pc.ui.pages import build_pages
+from kokuho_pc.ui.password_change_dialog import PasswordChangeDialog
+from kokuho_pc.ui.qt import QObject, QTimer, Signal
+
+OpenProfile = Callable[[], Profile]
+PageBuilder = Callable[[AppContext], dict[str, PageFactory]]
+SESSION_CHECK_MS = 60_000
+
+
+class AppController(QObject):
+    """See the module docstring. ``quit_requested`` asks the application to exit."""
+
+    quit_requested = Signal()
+    ready = Signal()  # the profile is open (or failed to open) and the login window is usable
+
+    def __init__(
+        self,
+        jobs: JobRunner,
+        open_profile: OpenProfile,
+        *,
+        page_builder: PageBuilder = build_pages,
+        help_path: Path | None = None,
+        idle_timeout_ms: int | None = None,
+        login_sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.jobs = jobs
+        self._open_profile = open_profile
+        self._page_builder = page_builder
+        self._help_path = help_path
+        self._idle_timeout_ms = idle_timeout_ms
+        self._login_sleep = login_sleep
+        self.profile: Profile | None = None
+        self.session: Session | None = None
+        self.main_window: MainWindow | None = None
+        self.idle_lock: IdleLock | None = None
+        self.login_window = LoginWindow(jobs, None, unavailable_reason="起動しています…")
+        self._session_timer = QTimer(self)
+        self._session_timer.setInterval(SESSION_CHECK_MS)
+        self._wire()
+
+    def _wire(self) -> None:
+        """Every signal of the flow, in one place."""
+        self.login_window.logged_in.connect(self._logged_in)
+        self._session_timer.timeout.connect(self._check_session)
+
+    # --- start-up --------------------------------------------------------------------
+
+    def start(self) -> LoginWindow:
+        """Show the login window and open the profile in the background."""
+        self.login_window.show()
+        self.jobs.run(
+            lambda _progress, _cancel: self._open_profile(),
+            self._profile_opened,
+            self._profile_failed,
+            store=True,
+        )
+        return self.login_window
+
+    def _profile_opened(self, profile: Profile) -> None:
+        self.profile = profile
+        sleep = self._login_sleep
+        service = LoginService(profile) if sleep is None else LoginService(profile, sleep=sleep)
+        window = LoginWindow(
+            self.jobs, service.login,
+            second_factor=profile.policy().second_factor_required, demo=profile.is_demo,
+        )
+        old, self.login_window = self.login_window, window
+        window.logged_in.connect(self._logged_in)
+        window.show()
+        old.close()
+        old.deleteLater()
+        self.ready.emit()
+
+    def _profile_failed(self, exc: BaseException) -> None:
+        described = describe_error(exc)
+        log.app.error("the profile could not be opened (%s)", described.code)
+        self.login_window.message.setText(f"{described.message}\n{described.hint}")
+        self.ready.emit()
+
+    # --- session ---------------------------------------------------------------------
+
+    def _logged_in(self, session: object) -> None:
+        if not isinstance(session, Session) or self.profile is None:
+            return
+        self.session = session
+        log.app.info("logged in")
+        if session.must_change_password:
+            accounts = AccountService(self.profile)
+            dialog = PasswordChangeDialog(
+                self.jobs, lambda cur, new: accounts.change_password(session, cur, new),
+                forced=True, parent=self.login_window,
+            )
+            dialog.changed.connect(self._open_main)
+            dialog.rejected.connect(self.logout)
+            dialog.show()
+            return
+        self._open_main()
+
+    def _open_main(self) -> None:
+        profile, session = self.profile, self.session
+        if profile is None or session is None:
+            return
+        context = AppContext(profile=profile, session=session, jobs=self.jobs)
+        window = MainWindow(
+            user_id=session.user_id, role_label=session.role.label, is_admin=session.is_admin,
+            demo=profile.is_demo, pages=self._page_builder(context), help_path=self._help_path,
+        )
+        window.logout_requested.connect(self.logout)
+        window.closed.connect(self._main_closed)
+        policy = profile.policy()
+        timeout = self._idle_timeout_ms or policy.idle_timeout_seconds * 1000
+        lock = IdleLock(
+            self.jobs, session.unlock, session.user_id, timeout,
+            second_factor=policy.second_factor_required,
+            on_lock=session.lock, on_activity=session.touch,
+        )
+        lock.logout_requested.connect(self.logout)
+        self.main_window, self.idle_lock = window, lock
+        self.login_window.hide()
+        window.show()
+        lock.start(window)
+        self._session_timer.start()
+
+    def _check_session(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        self.jobs.run(
+            lambda _p, _c: session.expired(), self._session_checked, lambda _e: None, store=True
+        )
+
+    def _session_checked(self, expired: bool) -> None:
+        if expired and self.session is not None:
+            self.logout(reason="expired")
+            msgbox.information(
+                self.login_window, "再ログインが必要です",
+                "ログインの有効時間が過ぎたため、ログアウトしました。もう一度ログインしてください。",
+            )
+
+    def logout(self, reason: str = "user") -> None:
+        """End the session, close the main window and show the login window."""
+        session, self.session = self.session, None
+        self._session_timer.stop()
+        if self.idle_lock is not None:
+            self.idle_lock.discard()
+            self.idle_lock.deleteLater()
+            self.idle_lock = None
+        if self.main_window is not None:
+            window, self.main_window = self.main_window, None
+            window.closed.disconnect(self._main_closed)
+            window.close()
+            window.deleteLater()
+        if session is not None:
+            self.jobs.run(
+                lambda _p, _c: session.logout(reason=reason), lambda _r: None,
+                lambda exc: log.app.error("logout failed (%s)", type(exc).__name__), store=True,
+            )
+        self.login_window.reset()
+        self.login_window.show()
+
+    def _main_closed(self) -> None:
+        self.logout()
+        self.login_window.close()
+        self.quit_requested.emit()
+
+    def shutdown(self) -> None:
+        """Log out if needed, stop the jobs and close the profile (application exit)."""
+        if self.session is not None:
+            session, self.session = self.session, None
+            try:
+                session.logout(reason="exit")
+            except Exception as exc:  # exiting anyway; the log line is what remains
+                log.app.error("logout at exit failed (%s)", type(exc).__name__)
+        self.jobs.shutdown()
+        if self.profile is not None:
+            self.profile.close()
+            self.profile = None

@@ -1,0 +1,146 @@
+"""Start-up and the whole session flow through the controller, with a real profile."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kokuho_pc.domain.errors import ProfileError
+from kokuho_pc.services.profile import Profile
+from kokuho_pc.ui.app import create_application, load_app_font, smoke_test
+from kokuho_pc.ui.controller import AppController
+from kokuho_pc.ui.idle_lock import LOCKED_TITLE
+from kokuho_pc.ui.jobs import JobRunner
+from kokuho_pc.ui.lock_screen import LockScreen
+from kokuho_pc.ui.main_window import MainWindow
+from kokuho_pc.ui.password_change_dialog import PasswordChangeDialog
+from kokuho_pc.ui.qt import QApplication, QLabel, QWidget
+from tests.ui.security_fixtures import ADMIN_ID, ADMIN_PW, STAFF_ID, STAFF_INITIAL_PW, STAFF_PW
+
+
+@pytest.fixture(autouse=True)
+def _keep_excepthook(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+
+
+def _controller(
+    qtbot: QtBot, jobs: JobRunner, profile: Profile, **kw: object
+) -> AppController:
+    controller = AppController(jobs, lambda: profile, login_sleep=lambda _s: None, **kw)  # type: ignore[arg-type]
+    with qtbot.waitSignal(controller.ready, timeout=5000):
+        controller.start()
+    return controller
+
+
+def _login(qtbot: QtBot, controller: AppController, user: str, password: str) -> None:
+    window = controller.login_window
+    window.user_id.setText(user)
+    window.password.setText(password)
+    with qtbot.waitSignal(window.logged_in, timeout=5000):
+        window.login_button.click()
+
+
+def test_application_font_is_ipaexgothic(qapp: QApplication) -> None:
+    before = qapp.font()
+    try:
+        family = load_app_font(qapp)
+        assert family is not None and "IPAex" in family
+        assert qapp.font().family() == family
+    finally:
+        qapp.setFont(before)
+
+
+def test_admin_logs_in_sees_admin_page_and_logs_out(
+    qtbot: QtBot, jobs: JobRunner, profile: Profile
+) -> None:
+    built: list[str] = []
+
+    def pages(context: object) -> dict[str, object]:
+        built.append("pages")
+        return {"home": lambda: QLabel("ホーム")}
+
+    controller = _controller(qtbot, jobs, profile, page_builder=pages)
+    assert controller.login_window.demo_banner is not None  # demo profile
+    _login(qtbot, controller, ADMIN_ID, ADMIN_PW)
+    window = controller.main_window
+    assert isinstance(window, MainWindow)
+    assert built == ["pages"]
+    assert "admin" in window.page_keys()
+    assert window.user_label.text() == f"ユーザID: {ADMIN_ID}（情報システム管理者）"
+    assert not controller.login_window.isVisible()
+    window.logout_action.trigger()
+    assert controller.main_window is None
+    assert controller.login_window.isVisible()
+    assert controller.login_window.user_id.text() == ""
+    qtbot.waitUntil(lambda: not jobs.active_jobs(), timeout=3000)
+
+
+def test_initial_password_must_be_changed_first(
+    qtbot: QtBot, jobs: JobRunner, profile: Profile
+) -> None:
+    controller = _controller(qtbot, jobs, profile)
+    _login(qtbot, controller, STAFF_ID, STAFF_INITIAL_PW)
+    assert controller.main_window is None
+    dialogs = controller.login_window.findChildren(PasswordChangeDialog)
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    dialog.current.setText(STAFF_INITIAL_PW)
+    dialog.new.setText(STAFF_PW)
+    dialog.confirm.setText(STAFF_PW)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=5000)
+    window = controller.main_window
+    assert isinstance(window, MainWindow)
+    assert "admin" not in window.page_keys()
+
+
+def test_idle_lock_with_the_real_session(qtbot: QtBot, jobs: JobRunner, profile: Profile) -> None:
+    controller = _controller(qtbot, jobs, profile, idle_timeout_ms=200)
+    _login(qtbot, controller, ADMIN_ID, ADMIN_PW)
+    window = controller.main_window
+    lock = controller.idle_lock
+    assert window is not None and lock is not None
+    with qtbot.waitSignal(lock.locked, timeout=3000):
+        pass
+    assert window.windowTitle() == LOCKED_TITLE
+    screen = window.centralWidget()
+    assert isinstance(screen, LockScreen)
+    screen.password.setText("wrong-password-entirely")
+    screen.unlock_button.click()
+    qtbot.waitUntil(lambda: "正しくありません" in screen.message.text(), timeout=5000)
+    screen.password.setText(ADMIN_PW)
+    with qtbot.waitSignal(lock.unlocked, timeout=5000):
+        screen.unlock_button.click()
+    assert isinstance(window.centralWidget(), QWidget)
+    assert not isinstance(window.centralWidget(), LockScreen)
+    lock.stop()
+
+
+def test_missing_profile_is_explained(qtbot: QtBot, jobs: JobRunner) -> None:
+    def missing() -> Profile:
+        raise ProfileError()
+
+    controller = AppController(jobs, missing)
+    with qtbot.waitSignal(controller.ready, timeout=5000):
+        controller.start()
+    assert ProfileError.default_message in controller.login_window.message.text()
+    assert not controller.login_window.login_button.isEnabled()
+
+
+def test_smoke_test_without_profile(qapp: QApplication, tmp_path: Path) -> None:
+    args = argparse.Namespace(profile=str(tmp_path / "none"))
+    assert smoke_test(args) == 0
+
+
+def test_create_application_reuses_the_instance(qapp: QApplication) -> None:
+    before = qapp.font()
+    try:
+        assert create_application() is qapp
+    finally:
+        qapp.setFont(before)
