@@ -82,7 +82,7 @@ def is_generic_id(user_id: str) -> bool:
     if tokens and all(t in GENERIC_IDS for t in tokens):
         return True
     return any(
-        stem == a + b for a in GENERIC_IDS for b in GENERIC_IDS if len(a) > 2 and len(b) > 2
+        stem == a + b for a in GENERIC_IDS for b in GENERIC_IDS if len(a) > 2 and len(b) > 1
     )
 
 

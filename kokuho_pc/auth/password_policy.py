@@ -51,10 +51,21 @@ def _context_words(words: Iterable[str]) -> list[str]:
     return found
 
 
+def _step(a: str, b: str) -> int:
+    if a.isdigit() and b.isdigit() and a.isascii() and b.isascii():
+        d = (int(b) - int(a)) % 10  # 9 -> 0 continues a sequence
+        return {1: 1, 9: -1}.get(d, d)
+    return ord(b) - ord(a)
+
+
 def _is_trivial(text: str) -> bool:
+    """Few distinct characters, a short unit repeated, or a plain ascending/descending run."""
     if len(set(text)) <= 3:
         return True
-    steps = {ord(b) - ord(a) for a, b in pairwise(text)}
+    for period in range(1, 5):
+        if len(text) >= 2 * period and text == (text[:period] * len(text))[: len(text)]:
+            return True
+    steps = {_step(a, b) for a, b in pairwise(text)}
     return len(steps) == 1 and steps <= {-1, 1}
 
 

@@ -137,13 +137,15 @@ class Session:
         Until the initial password is changed (and, when the policy requires it,
         a second factor enrolled) only ``setup`` actions are allowed.
         """
-        self.touch()
+        if self.expired():
+            raise SessionExpired()
         if self._account_check is not None:
             try:
                 self._account_check()
             except Exception:
                 self.logout(reason="account_inactive")
                 raise
+        self.touch()
         if not setup and self.must_change_password:
             raise PasswordChangeRequired()
         if not setup and self.must_enrol_second_factor:

@@ -1,0 +1,114 @@
+"""Sessions: idle lock, same-user unlock, 12-hour limit, logout clears everything."""
+
+from __future__ import annotations
+
+import pytest
+
+from kokuho_pc.domain.errors import (
+    AccountLocked,
+    LoginFailed,
+    PermissionDenied,
+    SessionExpired,
+    SessionLocked,
+)
+from kokuho_pc.services.accounts import AccountService
+from kokuho_pc.services.login import LoginService, Session
+from kokuho_pc.services.policy import PolicyService
+from kokuho_pc.services.profile import Profile
+from kokuho_pc.store.clock import ManualClock
+from tests.security.conftest import ADMIN_ID, ADMIN_PW, STAFF_ID, STAFF_PW
+
+
+def test_idle_lock_after_sixty_seconds_by_default(profile: Profile, staff: Session,
+                                                  clock: ManualClock) -> None:
+    assert profile.policy().idle_timeout_seconds == 60
+    staff.touch()
+    clock.advance(seconds=59)
+    assert not staff.is_locked
+    assert staff.seconds_until_lock() == pytest.approx(1.0)
+    staff.touch()  # activity restarts the timer
+    clock.advance(seconds=59)
+    assert not staff.is_locked
+    clock.advance(seconds=1)
+    assert staff.is_locked
+    with pytest.raises(SessionLocked):
+        staff.touch()
+    with pytest.raises(SessionLocked):
+        staff.require()
+    assert [r.targets for r in profile.audit.records(action=None, staff_id=STAFF_ID)
+            if r.action == "session.lock"] == [{"reason": "idle"}]
+
+
+def test_only_the_same_user_unlocks(profile: Profile, staff: Session, clock: ManualClock,
+                                    login: LoginService) -> None:
+    staff.lock()
+    with pytest.raises(PermissionDenied, match="本人"):
+        staff.unlock(ADMIN_PW, user_id=ADMIN_ID)
+    with pytest.raises(LoginFailed):
+        staff.unlock(ADMIN_PW)  # someone else's password does not help either
+    assert staff.is_locked
+    staff.unlock(STAFF_PW, user_id=STAFF_ID.upper())
+    assert not staff.is_locked
+    staff.touch()
+    # another user: the first one must be logged out (allowed while locked, no password)
+    staff.lock()
+    staff.logout(reason="switch_user")
+    other = login.login(ADMIN_ID, ADMIN_PW)
+    assert other.user_id == ADMIN_ID
+    actions = [r.action for r in profile.audit.records(staff_id=STAFF_ID)]
+    assert actions[-3:] == ["session.unlock", "session.lock", "logout"]
+    assert "session.unlock_failure" in actions
+
+
+def test_wrong_unlock_passwords_count_towards_lockout(profile: Profile, staff: Session) -> None:
+    staff.lock()
+    for _ in range(9):
+        with pytest.raises(LoginFailed):
+            staff.unlock("not-my-password-at-all")
+    with pytest.raises(LoginFailed):
+        staff.unlock("not-my-password-at-all")
+    with pytest.raises(AccountLocked):
+        staff.unlock(STAFF_PW)
+
+
+def test_twelve_hour_limit(profile: Profile, staff: Session, clock: ManualClock) -> None:
+    for _ in range(12 * 60 - 1):
+        clock.advance(seconds=59)
+        staff.touch()
+    clock.advance(seconds=59)
+    staff.touch()  # 11 h 59 min 59 s... still fine while active
+    remaining = staff.max_age - (clock() - staff.started_at)
+    clock.advance(seconds=remaining.total_seconds())
+    assert staff.expired()
+    with pytest.raises(SessionExpired):
+        staff.touch()
+    with pytest.raises(SessionExpired):
+        _ = staff.user_id
+    assert "session.expired" in [r.action for r in profile.audit.records(staff_id=STAFF_ID)]
+
+
+def test_session_max_age_follows_policy(profile: Profile, admin: Session, clock: ManualClock,
+                                        login: LoginService) -> None:
+    PolicyService(profile).change(admin, "session_max_hours", 8)
+    PolicyService(profile).change(admin, "idle_timeout_seconds", 900)
+    session = login.login(ADMIN_ID, ADMIN_PW)
+    clock.advance(hours=7, minutes=59)
+    session.unlock(ADMIN_PW)
+    clock.advance(minutes=1)
+    assert session.expired()
+
+
+def test_logout_clears_all_state(profile: Profile, staff: Session) -> None:
+    staff.logout()
+    assert not staff.is_logged_in
+    assert staff.is_locked
+    with pytest.raises(SessionExpired):
+        _ = staff.user_id
+    with pytest.raises(SessionExpired):
+        _ = staff.name
+    with pytest.raises(SessionExpired):
+        staff.unlock(STAFF_PW)
+    with pytest.raises(SessionExpired):
+        AccountService(profile).change_password(staff, STAFF_PW, "zutto-atarashii-kotoba")
+    assert vars(staff)["_verifier"] is None and vars(staff)["_name"] == ""
+    staff.logout()  # twice is harmless
