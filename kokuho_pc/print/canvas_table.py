@@ -117,10 +117,14 @@ class _Drawer:
         c.setFillGray(0)
         t = TextBlock()
         left = Placed(TABLE_LEFT - PAD, TABLE_RIGHT, TABLE_RIGHT - TABLE_LEFT, "left", False)
-        self._put(t, top - 15, h.title, 15, left)
+        title, title_size = fit.fit(h.title, TABLE_RIGHT - TABLE_LEFT - box_w - 20, 15, 9)
+        self._put(t, top - 15, title, title_size, left)
         box = Placed(TABLE_RIGHT - box_w, TABLE_RIGHT, box_w, "center", False)
         self._put(t, top - 14.5, HANDLE_WITH_CARE, 12, box)
-        self._put(t, top - 36, f"保険者　{h.municipality_name}（{h.municipality_code}）", 9, left)
+        insurer, insurer_size = fit.fit(
+            f"保険者　{h.municipality_name}（{h.municipality_code}）", 300, 9, 6
+        )
+        self._put(t, top - 36, insurer, insurer_size, left)
         # Leave room on the right for the widest page label.
         room = fit.width(self._page_label(self.pages), 9) + 18
         stamp = f"印刷日時　{wareki_datetime(h.printed_at)}　　操作者　{h.operator_id}"
