@@ -56,6 +56,12 @@ def reason_message(reason: str) -> str:
     return REASONS.get(reason, "この媒体は使用できません。")
 
 
+def new_media_id() -> str:
+    """A random media ID such as ``M-7KQ2-XP4D-9RTA-B3NW`` (never a long digit run)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "M-" + "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
 def fiscal_year_end(today: date) -> date:
     """31 March that ends the fiscal year containing ``today``."""
     return date(today.year + 1 if today.month >= 4 else today.year, 3, 31)
@@ -148,7 +154,7 @@ class MediaGate:
             if status.reason not in ("unregistered", "altered", "copied", "revoked", "expired"):
                 self._refuse(admin_id, "already_registered", AuditAction.MEDIA_REGISTER)
         key = self._signing_key()
-        media_id = "M" + secrets.token_hex(8).upper()
+        media_id = new_media_id()
         expiry = expires or fiscal_year_end(self._today())
         volume: dict[str, str]
         if kind == "emulated":

@@ -18,7 +18,7 @@ from pathlib import Path
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.transfer.errors import MediaWriteFailed
 from kokuho_pc.transfer.media import ApprovedMedium
-from kokuho_pc.transfer.ports import OperationLog
+from kokuho_pc.transfer.ports import OperationLog, log_hash
 from kokuho_pc.transfer.records import FileEntry
 
 TMP_MARK = ".kokuho-tmp"
@@ -63,7 +63,7 @@ class MediumFiles:
     def _log(self, action: AuditAction, result: AuditResult, name: str, size: int | None,
              sha256: str | None, reason: str | None = None) -> None:
         targets: dict[str, object] = {"medium": self.medium.media_id, "file": name,
-                                      "size": size, "sha256": sha256}
+                                      "size": size, "sha256": log_hash(sha256)}
         if reason:
             targets["reason"] = reason
         self._oplog.record(action, self.medium.staff_id, targets, result)

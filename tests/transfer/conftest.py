@@ -34,3 +34,17 @@ def oplog(store_db: Database) -> AuditLog:
 def log_entries(log: AuditLog) -> list[tuple[str, str, str, dict[str, Any]]]:
     """(action, staff, result, targets) of every record, oldest first."""
     return [(r.action, r.staff_id, r.result, dict(r.targets)) for r in log.records(limit=10000)]
+
+
+@pytest.fixture(scope="module")
+def sim_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any]]:
+    """(SimServer, SimPki): one real simulator for a test module."""
+    from tests.simhelpers import SimServer, make_pki
+
+    base = tmp_path_factory.mktemp("sim")
+    pki = make_pki(base / "pki")
+    server = SimServer(base / "data", pki).start()
+    try:
+        yield server, pki
+    finally:
+        server.stop()

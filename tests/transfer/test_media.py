@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from kokuho_pc.audit.log import AuditLog
 from kokuho_pc.transfer.errors import MediaRefused
 from kokuho_pc.transfer.media import TOKEN_NAME, MediaGate, fiscal_year_end
 from kokuho_pc.transfer.records import TransferRecords
 from kokuho_pc.transfer.volume import mount_of, parse_mountinfo, uuid_for_device
-from kokuho_pc.audit.log import AuditLog
 from tests.transfer.conftest import log_entries
 
 

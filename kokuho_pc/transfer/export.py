@@ -1,0 +1,147 @@
+"""RECEIVE/EXPORT: deliveries → staging → verify → approved medium → acknowledge.
+
+Each delivery not yet acknowledged is downloaded into an encrypted staging
+file, its SHA-256 verified against the server's listing, its content checked
+(a delivered file that does not follow the layout is not exported), written
+to the medium atomically and read back, and only then acknowledged. A removed
+medium or a full disk leaves no file under the final name, and the delivery
+stays unacknowledged. After a crash, a file already on the medium with the
+right hash is acknowledged without being written again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from kokuho_pc.audit.actions import AuditAction, AuditResult
+from kokuho_pc.domain.errors import Cancelled, KokuhoError
+from kokuho_pc.formats.checker import check_file_set
+from kokuho_pc.transfer.client import ConsolidationClient
+from kokuho_pc.transfer.errors import ExportFailed
+from kokuho_pc.transfer.faultpoints import checkpoint
+from kokuho_pc.transfer.media import ApprovedMedium
+from kokuho_pc.transfer.medium_io import MediumFiles
+from kokuho_pc.transfer.ports import CancelCheck, OperationLog, ProgressCallback, log_hash
+from kokuho_pc.transfer.records import FileEntry, TransferRecords
+from kokuho_pc.transfer.staging import StagingArea, StagingSession
+
+
+@dataclass
+class ExportResult:
+    """What one export run wrote (file names, sizes, hashes; no personal data)."""
+
+    exported: list[FileEntry] = field(default_factory=list)
+    stale_temporaries_removed: int = 0
+
+
+class ExportPipeline:
+    """Runs an export; Qt-free, with progress and cancel callbacks."""
+
+    def __init__(
+        self,
+        *,
+        records: TransferRecords,
+        oplog: OperationLog,
+        staging: StagingArea,
+        client_factory: Callable[[], ConsolidationClient],
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self._records = records
+        self._oplog = oplog
+        self._staging = staging
+        self._client_factory = client_factory
+        self._today = today
+
+    def run(
+        self,
+        medium: ApprovedMedium,
+        *,
+        progress: ProgressCallback | None = None,
+        is_cancelled: CancelCheck | None = None,
+    ) -> ExportResult:
+        """Export every delivery not yet acknowledged to ``medium``."""
+        report = progress or (lambda done, total, label: None)
+        cancelled = is_cancelled or (lambda: False)
+        files = MediumFiles(medium, self._oplog)
+        result = ExportResult(stale_temporaries_removed=files.remove_stale_temporaries())
+        with self._staging.session() as session, self._client_factory() as client:
+            deliveries = client.list_deliveries()
+            for index, delivery in enumerate(deliveries):
+                if cancelled():
+                    raise Cancelled()
+                report(index, len(deliveries), "配信ファイルを書き出しています")
+                result.exported.append(
+                    self._export_one(client, session, files, delivery, cancelled)
+                )
+            report(len(deliveries), len(deliveries), "書き出しが完了しました")
+        return result
+
+    def _export_one(
+        self, client: ConsolidationClient, session: StagingSession, files: MediumFiles,
+        delivery: dict[str, Any], cancelled: CancelCheck,
+    ) -> FileEntry:
+        staff = files.medium.staff_id
+        name, expected = str(delivery["name"]), str(delivery["sha256"])
+        delivery_id = str(delivery["delivery_id"])
+        entry = FileEntry(name, int(delivery["size"]), expected)
+        present = files.existing(name)
+        if present is not None and present.sha256 != expected:
+            self._fail(staff, name, delivery_id, "name_taken")
+            raise ExportFailed("媒体に同じ名前の別のファイルがあるため、書き出せませんでした。",
+                               "媒体から該当するファイルを移動してから再度実行してください。")
+        if present is None:
+            staged = session.new_file()
+            chunks, server_hash, close = client.download_delivery(name)
+            try:
+                for chunk in chunks:
+                    staged.write(chunk)
+            finally:
+                close()
+            digest = staged.finish()
+            if digest != expected or (server_hash and server_hash != expected):
+                self._fail(staff, name, delivery_id, "hash_mismatch")
+                raise ExportFailed("受信したファイルのハッシュ値が一致しません。",
+                                   "配信は未処理のまま残っています。再度実行してください。")
+            check = check_file_set({name: staged.read_all()}, today=self._today())
+            self._oplog.record(AuditAction.RECEIVE, staff,
+                               {"file": name, "size": staged.size, "sha256": log_hash(digest),
+                                "delivery": delivery_id, "errors": len(check.errors)},
+                               AuditResult.SUCCESS if check.valid else AuditResult.REFUSED)
+            if not check.valid:
+                raise ExportFailed("受信したファイルが定められた形式に従っていないため、"
+                                   "書き出しませんでした。",
+                                   "国保連合会に連絡してください。配信は未処理のまま残っています。")
+            checkpoint("export.downloaded")
+
+            def on_chunk(written: int) -> None:
+                checkpoint("export.mid_write")
+                if cancelled():
+                    raise Cancelled()
+
+            files.write_atomic(name, staged.chunks(), expected, on_chunk)
+            staged.discard()
+        self._records.set_export_state(delivery_id, entry, files.medium.media_id, "written")
+        checkpoint("export.written")
+        job = self._records.open_job("ack", f"delivery:{delivery_id}:{expected}", [entry], staff,
+                                     files.medium.media_id)
+        try:
+            client.acknowledge(name, job.idempotency_key)
+        except KokuhoError as exc:
+            self._fail(staff, name, delivery_id, exc.code)
+            raise
+        checkpoint("export.acknowledged")
+        self._records.set_job_state(job.job_id, "done")
+        self._records.set_export_state(delivery_id, entry, files.medium.media_id, "acknowledged")
+        self._oplog.record(AuditAction.EXPORT, staff,
+                           {"file": name, "size": entry.size, "sha256": log_hash(expected),
+                            "delivery": delivery_id, "medium": files.medium.media_id})
+        return entry
+
+    def _fail(self, staff: str, name: str, delivery_id: str, reason: str) -> None:
+        self._oplog.record(AuditAction.EXPORT, staff,
+                           {"file": name, "delivery": delivery_id, "reason": reason},
+                           AuditResult.FAILURE)
+

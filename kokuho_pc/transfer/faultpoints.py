@@ -1,0 +1,37 @@
+"""Named pause points for the crash tests (inactive unless a test sets the variables).
+
+The fault tests run a pipeline in a child process with ``KOKUHO_PC_TEST_PAUSE_AT``
+set to a point's name and ``KOKUHO_PC_TEST_PAUSE_FILE`` to a path; on reaching
+that point the process writes the file and waits, so the test can SIGKILL it at
+exactly that moment. Without the variables :func:`checkpoint` does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+ENV_PAUSE_AT = "KOKUHO_PC_TEST_PAUSE_AT"
+ENV_PAUSE_FILE = "KOKUHO_PC_TEST_PAUSE_FILE"
+
+POINTS = (
+    "send.staged",          # files staged (encrypted), idempotency key not yet stored
+    "send.key_persisted",   # key stored, nothing sent yet
+    "send.submitted",       # the server answered; the local job not yet marked done
+    "export.downloaded",    # delivery staged, nothing written to the medium
+    "export.mid_write",     # part of the file written under its temporary name
+    "export.written",       # file renamed into place and verified, not acknowledged
+    "export.acknowledged",  # acknowledged on the server, local state not yet updated
+)
+
+
+def checkpoint(name: str) -> None:
+    """Pause forever at ``name`` when a crash test asked for it; otherwise return at once."""
+    if os.environ.get(ENV_PAUSE_AT) != name:
+        return
+    marker = os.environ.get(ENV_PAUSE_FILE)
+    if marker:
+        Path(marker).write_text(name, encoding="ascii")
+    while True:  # the test kills the process here
+        time.sleep(0.05)

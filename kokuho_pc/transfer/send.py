@@ -1,0 +1,176 @@
+"""SEND: interface files on an approved medium → check → stage → submit → result.
+
+The medium is only read. Every file is checked first (the whole selection at
+once); if anything is wrong nothing is sent. Each set is staged encrypted,
+its idempotency key is stored before the first attempt, and it is submitted
+from the staged copy. The staging session is removed when the run ends, fails
+or is cancelled. A set that was already submitted (same content) is answered
+from the stored result or, after a crash, by the server's replay of the same
+key: each set reaches the consolidation system exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from kokuho_pc.audit.actions import AuditAction, AuditResult
+from kokuho_pc.domain.errors import Cancelled, KokuhoError, ValidationError
+from kokuho_pc.formats.checker import check_file_set
+from kokuho_pc.formats.issues import CheckReport
+from kokuho_pc.transfer.client import ConsolidationClient
+from kokuho_pc.transfer.errors import FileSetInvalid
+from kokuho_pc.transfer.faultpoints import checkpoint
+from kokuho_pc.transfer.filesets import file_set_digest, group_file_sets
+from kokuho_pc.transfer.media import ApprovedMedium
+from kokuho_pc.transfer.medium_io import MediumFiles
+from kokuho_pc.transfer.ports import CancelCheck, OperationLog, ProgressCallback, log_hash
+from kokuho_pc.transfer.records import FileEntry, TransferRecords
+from kokuho_pc.transfer.staging import StagingArea
+
+_SUMMARY_KEYS = ("submission_id", "status", "received_at", "persons", "households",
+                 "high_cost_months", "result_counts", "deliveries", "candidates_changed")
+
+
+@dataclass(frozen=True)
+class SetOutcome:
+    """What happened to one file set (no personal data)."""
+
+    files: tuple[str, ...]
+    sha256: str
+    accepted: bool
+    submission_id: int | None
+    replayed: bool
+    summary: dict[str, Any]
+    error_count: int
+
+
+@dataclass
+class SendResult:
+    """The result of one send run."""
+
+    outcomes: list[SetOutcome] = field(default_factory=list)
+    check: CheckReport | None = None
+
+    @property
+    def all_accepted(self) -> bool:
+        """True when every set was accepted by the consolidation system."""
+        return all(o.accepted for o in self.outcomes)
+
+
+class SendPipeline:
+    """Runs a send; Qt-free, with progress and cancel callbacks."""
+
+    def __init__(
+        self,
+        *,
+        records: TransferRecords,
+        oplog: OperationLog,
+        staging: StagingArea,
+        client_factory: Callable[[], ConsolidationClient],
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self._records = records
+        self._oplog = oplog
+        self._staging = staging
+        self._client_factory = client_factory
+        self._today = today
+
+    def run(
+        self,
+        medium: ApprovedMedium,
+        names: Sequence[str] | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+        is_cancelled: CancelCheck | None = None,
+    ) -> SendResult:
+        """Check and send the named files (default: every interface file on the medium)."""
+        report = progress or (lambda done, total, label: None)
+        cancelled = is_cancelled or (lambda: False)
+        files = MediumFiles(medium, self._oplog)
+        chosen = list(names) if names else files.interface_files()
+        if not chosen:
+            raise ValidationError("媒体に送信するインタフェースファイルがありません。",
+                                  "媒体の内容を確認してください。")
+        staff = medium.staff_id
+        contents = {name: files.read(name) for name in chosen}
+        report(0, len(chosen), "ファイルを検査しています")
+        check = check_file_set(contents, today=self._today())
+        self._oplog.record(
+            AuditAction.FILE_CHECK, staff,
+            {"files": sorted(chosen), "errors": len(check.errors)},
+            AuditResult.SUCCESS if check.valid else AuditResult.FAILURE,
+        )
+        if not check.valid:
+            error = FileSetInvalid()
+            error.report = check  # type: ignore[attr-defined]
+            raise error
+        result = SendResult(check=check)
+        sets = group_file_sets(chosen)
+        with self._staging.session() as session, self._client_factory() as client:
+            for index, names_in_set in enumerate(sets):
+                if cancelled():
+                    raise Cancelled()
+                report(index, len(sets), "送信しています")
+                plain = {name: contents.pop(name) for name in names_in_set}
+                digest = file_set_digest(plain)
+                staged = {name: session.stage_bytes(data) for name, data in plain.items()}
+                del plain
+                entries = [FileEntry(n, s.size, s.sha256 or "") for n, s in staged.items()]
+                checkpoint("send.staged")
+                result.outcomes.append(
+                    self._send_set(client, staff, medium.media_id, staged, entries, digest,
+                                   cancelled)
+                )
+            report(len(sets), len(sets), "送信が完了しました")
+        return result
+
+    def _send_set(
+        self, client: ConsolidationClient, staff: str, media_id: str,
+        staged: dict[str, Any], entries: list[FileEntry], digest: str, cancelled: CancelCheck,
+    ) -> SetOutcome:
+        names = tuple(sorted(staged))
+        job = self._records.open_job("send", digest, entries, staff, media_id)
+        checkpoint("send.key_persisted")
+        if job.state == "done" and job.result is not None:
+            return self._outcome(names, digest, job.result, replayed=True)
+        if cancelled():
+            raise Cancelled()
+        payload = {n: staged[n].read_all() for n in names}
+        try:
+            answer, replayed = client.submit(
+                payload, digest, job.idempotency_key, {e.name: e.sha256 for e in entries}
+            )
+        except KokuhoError as exc:
+            self._records.set_job_state(job.job_id, "pending", error_code=exc.code)
+            self._oplog.record(
+                AuditAction.SEND, staff,
+                {"files": list(names), "sha256": log_hash(digest), "reason": exc.code},
+                AuditResult.FAILURE,
+            )
+            raise
+        finally:
+            del payload
+        checkpoint("send.submitted")
+        summary = {k: answer.get(k) for k in _SUMMARY_KEYS}
+        summary["error_count"] = len(answer.get("errors") or [])
+        accepted = answer.get("status") == "accepted"
+        self._records.set_job_state(job.job_id, "done", summary)
+        self._oplog.record(
+            AuditAction.SEND, staff,
+            {"files": list(names), "sha256": log_hash(digest), "count": summary.get("persons"),
+             "errors": summary["error_count"], "reason": "replayed" if replayed else None},
+            AuditResult.SUCCESS if accepted else AuditResult.REFUSED,
+        )
+        return self._outcome(names, digest, summary, replayed)
+
+    @staticmethod
+    def _outcome(names: tuple[str, ...], digest: str, summary: dict[str, Any],
+                 replayed: bool) -> SetOutcome:
+        return SetOutcome(
+            files=names, sha256=digest, accepted=summary.get("status") == "accepted",
+            submission_id=summary.get("submission_id"), replayed=replayed,
+            summary=summary, error_count=int(summary.get("error_count") or 0),
+        )

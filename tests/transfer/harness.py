@@ -1,0 +1,93 @@
+"""A real profile wired to a real simulator, and helpers to inspect both sides."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+
+from kokuho_pc.auth.accounts import Role
+from kokuho_pc.auth.passwords import Argon2Params, PasswordHasher
+from kokuho_pc.services.accounts import AccountService
+from kokuho_pc.services.login import LoginService, Session
+from kokuho_pc.services.media_admin import MediaAdminService
+from kokuho_pc.services.profile import Profile, ProfileKind, create_profile
+from tests.simhelpers import SimPki, SimServer
+
+ADMIN, STAFF = "sato.kanri", "suzuki.hanako"
+ADMIN_PW = "Kanri-sha-pasuwado-2026!"
+STAFF_PW = "Tantou-sha-pasuwado-2026!"
+INITIAL_PW = "Shoki-pasuwado-henkou-2026!"
+CODE = "082201"
+
+
+def profile_settings(sim: SimServer, pki: SimPki, code: str = CODE) -> dict[str, object]:
+    cert, key = pki.terminal(code)
+    return {"server_url": sim.base_url, "server_ca_file": str(pki.ca),
+            "server_pins": [pki.pin], "client_cert_file": str(cert),
+            "client_key_file": str(key)}
+
+
+def make_profile(path: Path, sim: SimServer, pki: SimPki) -> Profile:
+    """A demo profile of 082201 with admin1 and staff1 (password already changed)."""
+    hasher = PasswordHasher(Argon2Params(memory_kib=256, iterations=1), weak_params_for_tests=True)
+    profile = create_profile(path, kind=ProfileKind.DEMO, municipality_code=CODE,
+                             settings=profile_settings(sim, pki), hasher=hasher)
+    accounts = AccountService(profile)
+    accounts.create_first_admin(ADMIN, "管理者", ADMIN_PW)
+    admin = LoginService(profile).login(ADMIN, ADMIN_PW)
+    accounts.add_user(admin, STAFF, "担当者", Role.STAFF, INITIAL_PW)
+    staff = LoginService(profile).login(STAFF, INITIAL_PW)
+    accounts.change_password(staff, INITIAL_PW, STAFF_PW)
+    staff.logout()
+    admin.logout()
+    return profile
+
+
+def login(profile: Profile, user: str) -> Session:
+    return LoginService(profile).login(user, ADMIN_PW if user == ADMIN else STAFF_PW)
+
+
+def approved_medium(profile: Profile, path: Path, staff: tuple[str, ...] = (STAFF,)) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    admin = login(profile, ADMIN)
+    MediaAdminService(profile).register(admin, path, staff)
+    admin.logout()
+    return path
+
+
+def write_files(medium: Path, files: Mapping[str, bytes]) -> None:
+    for name, data in files.items():
+        (medium / name).write_bytes(data)
+
+
+def tree_hash(path: Path) -> dict[str, str]:
+    """Name → SHA-256 of every file under ``path`` (hidden ones included)."""
+    return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def sim_query(
+    sim: SimServer, sql: str, params: tuple[object, ...] = ()
+) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(f"file:{sim.data_dir / 'shuyaku.sqlite3'}?mode=ro", uri=True)
+    try:
+        return list(conn.execute(sql, params).fetchall())
+    finally:
+        conn.close()
+
+
+def submissions(sim: SimServer, code: str = CODE) -> int:
+    return int(sim_query(sim, "SELECT count(*) FROM submissions WHERE municipality_code = ?",
+                         (code,))[0][0])
+
+
+def access_count(sim: SimServer) -> int:
+    conn = sqlite3.connect(f"file:{sim.data_dir / 'access-log.sqlite3'}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("SELECT count(*) FROM access_log").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        conn.close()
