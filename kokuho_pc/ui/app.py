@@ -23,6 +23,7 @@ from kokuho_pc.ui.lockdown import install_lockdown
 from kokuho_pc.ui.qt import (
     QApplication,
     QCoreApplication,
+    QEventLoop,
     QFont,
     QFontDatabase,
     QLibraryInfo,
@@ -106,25 +107,27 @@ def smoke_test(args: argparse.Namespace) -> int:
     jobs = JobRunner()
     controller = AppController(jobs, lambda: _profile_opener(args))
     outcome: list[bool] = []
+    loop = QEventLoop()  # a local loop: quitting the application would end later loops too
 
     def finish() -> None:
         window = controller.login_window
         outcome.append(window.isVisible() and bool(window.windowTitle()))
         window.close()
-        app.quit()
+        loop.quit()
 
     controller.ready.connect(finish)
     deadline = QTimer(controller)
     deadline.setSingleShot(True)
-    deadline.timeout.connect(app.quit)
+    deadline.timeout.connect(loop.quit)
     deadline.start(SMOKE_TEST_TIMEOUT_MS)
     controller.start()
     try:
-        app.exec()
+        loop.exec()
     finally:
         deadline.stop()
         controller.shutdown()
         controller.deleteLater()
+        app.processEvents()
     if outcome and outcome[0]:
         sys.stdout.write("smoke test: OK\n")
         return 0
