@@ -20,7 +20,7 @@ import uuid
 from tests.simfiles import OLD, household_pair, submission_body
 from tests.simhelpers import SimServer
 
-HOUSEHOLDS = 1500  # 4,500 persons: long enough to be killed inside the transaction
+HOUSEHOLDS = 400  # 1,200 persons: long enough to be killed inside the transaction
 
 
 def _send(server: SimServer, files: dict[str, bytes], key: str) -> http.client.HTTPSConnection:
@@ -84,7 +84,9 @@ def test_kill_during_ingest_then_retry_processes_exactly_once(sim_server: SimSer
         status2, body2 = _post(sim_server, files, key)
         assert status2 == 200 and body2["submission_id"] == body["submission_id"]
         assert body2["persons"] == 3 * HOUSEHOLDS
-    assert outcomes  # each round either replayed (200) or processed once now (201)
+    # 201: the kill hit the transaction and the retry processed it now; 200: it had
+    # committed. At 30 % of the processing time the kill must have hit at least once.
+    assert 201 in outcomes, outcomes
 
     # Nothing was counted twice: every person of every round is there exactly once.
     with sim_server.session(OLD) as http_session:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import typing
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from schemathesis.generation.case import Case
 from schemathesis.schemas import APIOperation
 
 import shuyaku_sim
+from shuyaku_sim import model
 from shuyaku_sim.api_routes import ROUTES
 from tests.simfiles import NEW, OLD, moving_households, submission_body
 from tests.simhelpers import SimServer
@@ -95,3 +97,23 @@ def test_no_response_of_the_run_held_a_5xx(seeded_server: SimServer) -> None:
     assert count == 0
 
 
+
+
+# The engine's result types (shuyaku_sim.model) and the document's schemas must agree.
+MODEL_SCHEMAS = {
+    "SubmittedFile": "SubmittedFile", "SubmissionResult": "SubmissionResult",
+    "Delivery": "Delivery", "HeadView": "HeadView", "MemberRow": "MemberRow",
+    "CandidateSummary": "CandidateSummary", "DecisionView": "DecisionView",
+    "CandidateDetail": "CandidateDetail", "ConfirmSummary": "ConfirmSummary",
+    "ResultRow": "ResultRow", "OperationLogRecord": "OperationLogRecord", "Status": "Summary",
+}
+
+
+@pytest.mark.parametrize(("type_name", "schema_name"), sorted(MODEL_SCHEMAS.items()))
+def test_document_schemas_match_the_engine_result_types(type_name: str,
+                                                        schema_name: str) -> None:
+    schemas = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["components"]["schemas"]
+    fields = set(typing.get_type_hints(getattr(model, type_name)))
+    schema = schemas[schema_name]
+    assert set(schema["properties"]) == fields
+    assert set(schema["required"]) == fields
