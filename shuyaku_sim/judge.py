@@ -26,9 +26,10 @@ def _print_issues(issues: list[dict[str, object]], err: TextIO) -> None:
 
 
 def judge_directory(
-    directory: Path, settings: Settings, confirm: bool, err: TextIO = sys.stderr
+    directory: Path, settings: Settings, confirm: bool, err: TextIO | None = None
 ) -> dict[str, object] | None:
-    """The judge output object, or None after printing check errors to ``err``."""
+    """The judge output object, or None after printing check errors to ``err`` (stderr)."""
+    err = err or sys.stderr
     files = read_files([directory])
     report = check_file_set(files)
     if not report.valid:

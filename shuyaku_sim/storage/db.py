@@ -89,6 +89,12 @@ class Database:
         with self._lock:
             self._conn.close()
 
+    def pragmas(self) -> dict[str, object]:
+        """journal_mode, synchronous and foreign_keys as SQLite reports them."""
+        with self._lock:
+            return {name: self._conn.execute(f"PRAGMA {name}").fetchone()[0]
+                    for name in ("journal_mode", "synchronous", "foreign_keys")}
+
     def digest(self, my_number: MyNumber) -> bytes:
         """The keyed HMAC-SHA256 digest under which a 個人番号 is kept."""
         digits = my_number.reveal_digits_for_transfer()
