@@ -30,8 +30,12 @@ def _key(index: int) -> str:
     return month_key(index // 12, index % 12 + 1)
 
 
-def before_history(rng: random.Random, hh: Household, move_day: dt.date) -> None:
-    """Add the high-cost months a before household had before ``move_day``'s month."""
+def before_history(rng: random.Random, hh: Household, move_day: dt.date, hint: str = "") -> None:
+    """Add the high-cost months a before household had before ``move_day``'s month.
+
+    ``hint`` ``tasuu`` forces three or more recent months; ``tasuu_low`` also
+    forces 低所得 (15/16) when the household is 70 or older.
+    """
     move_month = _index(move_day)
     first = max(_index(SYSTEM_START), _index(hh.start))
     last = move_month - 1
@@ -39,9 +43,9 @@ def before_history(rng: random.Random, hh: Household, move_day: dt.date) -> None
         return
     elderly = oldest_age_on(hh, move_day) >= 70
     income = income_for(rng, elderly)
-    if elderly and rng.random() < 0.5:
+    if elderly and (hint == "tasuu_low" or rng.random() < 0.5):
         income = rng.choice(_LOW_INCOME)
-    profile = rng.random()
+    profile = rng.random() if not hint else 0.99
     picks: set[int] = set()
     if profile < 0.25:
         return
@@ -76,7 +80,7 @@ def add_scenario_months(rng: random.Random, scenario: Scenario) -> None:
         first_move[key] = min(first_move.get(key, log.move_day), log.move_day)
     for hh in scenario.befores:
         if id(hh) in first_move:
-            before_history(rng, hh, first_move[id(hh)])
+            before_history(rng, hh, first_move[id(hh)], scenario.history)
     for hh in scenario.afters:
         like = next((c.before for c in scenario.candidates if c.after is hh), None)
         after_history(rng, hh, like)

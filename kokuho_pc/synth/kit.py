@@ -92,6 +92,7 @@ class Scenario:
     moves: list[MoveLog] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     stayed_behind: bool = False
+    history: str = ""  # "tasuu" or "tasuu_low" forces a 多数回 history on the befores
 
 
 class Kit:

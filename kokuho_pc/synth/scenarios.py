@@ -47,6 +47,7 @@ def address_only(kit: Kit, day: dt.date, old: str, new: str, variant: str = "") 
     """Category 1: the whole household moves; variants ``nominal``, ``born_before``,
     ``left_before``, ``elderly`` (70–74, outpatient months) and ``single``."""
     kit.begin(f"address_only{'_' + variant if variant else ''}", "住所異動のみ")
+    kit.current.history = {"": "tasuu", "elderly": "tasuu_low"}.get(variant, "")
     if variant == "nominal":
         b = kit.family(old, [spec(R.SPOUSE, "2", 45, 70), spec(R.CHILD, None, 16, 30)], "1")
     elif variant == "elderly":
