@@ -20,6 +20,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kokuho_pc.cli.admin_cmd",
     "kokuho_pc.cli.passwd_cmd",
     "kokuho_pc.cli.audit_cmd",
+    "kokuho_pc.cli.media_cmd",
+    "kokuho_pc.cli.send_cmd",
+    "kokuho_pc.cli.export_cmd",
 )
 
 EXIT_OK = 0

@@ -68,6 +68,33 @@ def _aad(index: int, final: bool, header: bytes) -> bytes:
     return header + struct.pack(">IB", index, 1 if final else 0)
 
 
+def _owner_pid(name: str) -> int | None:
+    head, sep, _ = name.partition("-")
+    return int(head) if sep and head.isdigit() else None
+
+
+def _pid_alive(pid: int) -> bool:
+    """True when process ``pid`` still runs (never signals or stops it)."""
+    if sys.platform == "win32":  # pragma: no cover - Windows only; os.kill would terminate it
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return bool(ok) and code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class StagedFile:
     """One encrypted temporary file. Write once (streaming), then read back any number of times.
 
@@ -231,21 +258,25 @@ class StagingArea:
     def session(self) -> StagingSession:
         """Open a new session directory (0700) for one transfer."""
         ensure_private_dir(self.root)
-        directory = self.root / secrets.token_hex(8)
+        directory = self.root / f"{os.getpid()}-{secrets.token_hex(8)}"
         directory.mkdir(mode=0o700)
         _restrict_dir(directory)
         return StagingSession(directory)
 
     def sweep(self) -> int:
-        """Remove everything under the staging root; return the number of files removed.
+        """Remove what crashed runs left under the staging root; return the files removed.
 
-        Call before the login window (no transfer is running then); the caller
-        writes the count to the operation log.
+        Call before the login window; the caller writes the count to the
+        operation log. Sessions of another process that is still running (a
+        command-line transfer next to the desktop application) are left alone.
         """
         if not self.root.exists():
             return 0
         removed = 0
         for entry in list(self.root.iterdir()):
+            owner = _owner_pid(entry.name)
+            if owner is not None and owner != os.getpid() and _pid_alive(owner):
+                continue
             if entry.is_dir() and not entry.is_symlink():
                 removed += sum(1 for p in entry.rglob("*") if not p.is_dir())
                 shutil.rmtree(entry, ignore_errors=True)

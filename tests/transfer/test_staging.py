@@ -131,3 +131,25 @@ def test_sweep_removes_crash_leftovers_and_counts(tmp_path: Path) -> None:
     assert area.sweep() == 3
     assert area.leftover_files() == []
     assert area.sweep() == 0
+
+
+def test_sweep_spares_sessions_of_running_processes(tmp_path: Path) -> None:
+    import subprocess
+
+    area = StagingArea(tmp_path / "s")
+    area.session().stage_bytes(b"own leftover")
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        alive = area.root / f"{proc.pid}-0123456789abcdef"
+        alive.mkdir()
+        (alive / "x.stg").write_bytes(b"in use")
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+        gone = area.root / f"{int(dead.stdout)}-fedcba9876543210"
+        gone.mkdir()
+        (gone / "y.stg").write_bytes(b"crashed")
+        assert area.sweep() == 2
+        assert [p.name for p in area.leftover_files()] == ["x.stg"]
+    finally:
+        proc.kill()
+        proc.wait()

@@ -1,0 +1,66 @@
+"""``kokuho-pc send --as STAFF --medium DIR [FILE]...``: check and send interface files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kokuho_pc.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    StdinSecrets,
+    login_as,
+    open_cli_profile,
+    run_command,
+    say,
+)
+from kokuho_pc.services.media_admin import sweep_staging
+from kokuho_pc.services.sending import SendingService
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``send`` command."""
+    parser = subparsers.add_parser("send", help="媒体のインタフェースファイルを検査して送信する")
+    parser.add_argument("--as", dest="as_user", metavar="STAFF", required=True,
+                        help="職員のユーザID(パスワードは標準入力の1行目)")
+    parser.add_argument("--medium", metavar="DIR", required=True, help="使用許可された媒体")
+    parser.add_argument("files", metavar="FILE", nargs="*",
+                        help="送信するファイル名(省略時は媒体上のすべて)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check and send."""
+    return run_command(lambda: _run(args))
+
+
+def _print_check_errors(exc: Exception) -> None:
+    report = getattr(exc, "report", None)
+    for issue in getattr(report, "errors", []):
+        record = "" if issue.record is None else issue.record
+        say(f"{issue.file}:{record}: {issue.item or ''}: {issue.message}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    names = [Path(f).name for f in args.files]
+    with open_cli_profile(args) as profile:
+        sweep_staging(profile)
+        session, _ = login_as(profile, args.as_user, StdinSecrets())
+        try:
+            try:
+                result = SendingService(profile).send(session, Path(args.medium), names or None)
+            except Exception as exc:
+                _print_check_errors(exc)
+                raise
+        finally:
+            session.logout(reason="command_end")
+    for outcome in result.outcomes:
+        files = "、".join(outcome.files)
+        if outcome.accepted:
+            note = "(送信済みの内容のため再送していません)" if outcome.replayed else ""
+            say(f"送信しました: {files} 受付番号 {outcome.submission_id}{note}")
+        else:
+            say(f"国保情報集約システムが受け付けませんでした: {files} "
+                f"(誤り {outcome.error_count} 件)")
+    return EXIT_OK if result.all_accepted else EXIT_REFUSED
