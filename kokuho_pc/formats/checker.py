@@ -142,9 +142,8 @@ def _cross_check(ksk01: _Source, ksk02: _Source) -> None:
     if r1.municipality_code != r2.municipality_code:
         ksk02.sink.add(1, "市町村コード", "pair_missing", other="KSK01")
         return
-    if _sound(ksk01) and _sound(ksk02) and ksk01.households is not None \
-            and ksk02.members is not None:
-        check_heads(ksk01.households, ksk02.members, ksk01.sink, ksk02.sink)
+    if _sound(ksk01) and _sound(ksk02) and ksk01.households is not None:
+        check_heads(ksk01.households, ksk01.sink)
 
 
 def _check_sources(sources: list[_Source], today: dt.date | None) -> CheckReport:

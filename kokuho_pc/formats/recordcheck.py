@@ -45,7 +45,7 @@ class RecordChecker:
         self.sink = sink
         self.today = today
         self.header_values: dict[str, bytes] = {}
-        self.seen: dict[int, dict[bytes, int]] = {}
+        self.seen: dict[int, dict[bytes | int, int]] = {}
         index = {f.key: i for i, f in enumerate(self.fields)}
         enum = list(enumerate(self.fields))
         self._k = [(i, f, f.offset, f.end) for i, f in enum if f.type == "K"]
@@ -118,7 +118,7 @@ class RecordChecker:
             if i in bad or not raw.strip(b" "):
                 continue
             seen = self.seen.setdefault(i, {})
-            first = seen.setdefault(raw, recno)
+            first = seen.setdefault(int(raw) if f.is_my_number else raw, recno)
             if first != recno:
                 add(recno, f.name, "duplicate", i, first=first)
         return bad
