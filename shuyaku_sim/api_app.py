@@ -13,6 +13,7 @@ or unavailable database is answered 503 with ``Retry-After``.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import sys
@@ -29,7 +30,9 @@ from shuyaku_sim.errors import FileSetInvalid, SimError
 STAFF_HEADER = "x-staff-id"
 STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 RETRY_AFTER = 2
-ENGINE_WAIT = 15.0  # seconds a request waits for the engine before answering 503
+# Seconds a request waits for the engine (busy with another request) before answering
+# 503 with Retry-After; SHUYAKU_SIM_BUSY_WAIT overrides it (tests use a short wait).
+ENGINE_WAIT = 15.0
 _BUSY = "国保情報集約システムが混み合っています。しばらく待ってから再度実行してください。"
 _PARAM = re.compile(r"\{(\w+)\}")
 
@@ -73,6 +76,7 @@ class ApiApplication:
         self._log = access_log.AccessLog(data_dir)
         self._closed = threading.Event()
         self._engine_lock = threading.Lock()
+        self._engine_wait = _busy_wait()
 
     def handle(self, request: Request) -> Response:
         """Route, authorise, run, map errors, record. Never raises."""
@@ -117,7 +121,7 @@ class ApiApplication:
     def _run(self, route: Route, request: Request) -> Response:
         if not route.uses_engine:
             return route.handler(self.context, request)
-        if not self._engine_lock.acquire(timeout=ENGINE_WAIT):
+        if not self._engine_lock.acquire(timeout=self._engine_wait):
             raise ApiError(503, "busy", _BUSY, retry_after=RETRY_AFTER)
         try:
             if self._closed.is_set():
@@ -162,6 +166,14 @@ class ApiApplication:
         with self._engine_lock:
             self.context.engine.close()
         self._log.close()
+
+
+def _busy_wait() -> float:
+    raw = os.environ.get("SHUYAKU_SIM_BUSY_WAIT", "")
+    try:
+        return max(0.0, float(raw)) if raw else ENGINE_WAIT
+    except ValueError:
+        return ENGINE_WAIT
 
 
 def _busy_or_internal(exc: sqlite3.OperationalError, route: str) -> Response:

@@ -64,11 +64,11 @@ class _Handler(BaseHTTPRequestHandler):
         srv.enter()
         try:
             response = self._respond()
+            if srv.stopping.is_set():
+                self.close_connection = True
+            self._send(response)
         finally:
-            srv.leave()
-        if srv.stopping.is_set():
-            self.close_connection = True
-        self._send(response)
+            srv.leave()  # only once the answer is out: shutdown waits for it
 
     def _respond(self) -> Response:
         terminal = self._terminal()

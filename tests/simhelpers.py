@@ -99,6 +99,7 @@ class SimServer:
     process: subprocess.Popen[bytes] | None = None
     port: int = 0
     logs: list[Path] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -122,7 +123,7 @@ class SimServer:
             args = [sys.executable, "-m", "shuyaku_sim.cli", "serve", *options]
         else:  # before the command line exists: the same entry point, called directly
             args = [sys.executable, "-c", _DIRECT_SERVE, *options]
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        env = dict(os.environ, PYTHONPATH=str(ROOT), **self.env)
         with log.open("wb") as out:
             self.process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
                                             cwd=ROOT, env=env)

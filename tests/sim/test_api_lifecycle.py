@@ -1,0 +1,88 @@
+"""The server process: ready line and port file, graceful SIGTERM, 503 + Retry-After when busy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import signal
+import ssl
+import time
+import uuid
+from pathlib import Path
+
+from tests.simfiles import OLD, household_pair, submission_body
+from tests.simhelpers import SimPki, SimServer
+
+CREATED = dt.datetime(2026, 11, 3, 8, 0, 0)
+
+
+def _start_submission(server: SimServer, households: int) -> http.client.HTTPSConnection:
+    """Send a submission of ``households`` households; return with the answer pending."""
+    ctx = ssl.create_default_context(cafile=str(server.sim_pki.ca))
+    cert, key = server.sim_pki.terminal(OLD)
+    ctx.load_cert_chain(str(cert), str(key))
+    conn = http.client.HTTPSConnection(server.host, server.port, context=ctx, timeout=120)
+    body = json.dumps(submission_body(household_pair(OLD, CREATED, households))).encode()
+    conn.request("POST", "/api/v1/submissions", body=body, headers={
+        "Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4()),
+        "X-Staff-Id": "staff01"})
+    return conn
+
+
+def test_ready_line_port_file_and_clean_stop(sim_pki: SimPki, tmp_path: Path) -> None:
+    server = SimServer(tmp_path / "data", sim_pki).start()
+    port_file = server.data_dir / "server.port"
+    assert int(port_file.read_text()) == server.port
+    with server.session(OLD) as http_session:
+        assert http_session.get(server.url("/api/v1/status"), timeout=10).status_code == 200
+    assert server.stop() == 0
+    assert not port_file.exists()
+    log = server.log_text()
+    assert f"https://127.0.0.1:{server.port}/ で待ち受けています" in log
+    assert "停止しました" in log
+
+
+def test_sigterm_lets_the_request_in_progress_finish(sim_server: SimServer) -> None:
+    conn = _start_submission(sim_server, 300)
+    proc = sim_server.process
+    assert proc is not None
+    time.sleep(0.25)  # let the server take the request in (processing lasts ~0.5 s or more)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        response = conn.getresponse()
+        assert response.status == 201
+        assert json.loads(response.read())["persons"] == 900
+    finally:
+        conn.close()
+    assert proc.wait(60) == 0
+    sim_server.process = None
+    sim_server.start()  # and the data is there after the restart
+    with sim_server.session(OLD) as http_session:
+        status = http_session.get(sim_server.url("/api/v1/status"), timeout=10).json()
+        assert status["summary"]["rejected_submissions"] == 0
+        deliveries = http_session.get(sim_server.url("/api/v1/deliveries"), timeout=10).json()
+        assert deliveries["deliveries"]
+
+
+def test_busy_engine_answers_503_with_retry_after(sim_pki: SimPki, tmp_path: Path) -> None:
+    server = SimServer(tmp_path / "data", sim_pki, env={"SHUYAKU_SIM_BUSY_WAIT": "0.05"})
+    with server:
+        conn = _start_submission(server, 400)
+        try:
+            answers = []
+            with server.session(OLD) as http_session:
+                for _ in range(50):  # while the ingest holds the engine
+                    answers.append(http_session.get(server.url("/api/v1/status"), timeout=10))
+                    if answers[-1].status_code == 503:
+                        break
+                    time.sleep(0.02)
+            response = conn.getresponse()
+            assert response.status == 201
+            response.read()
+        finally:
+            conn.close()
+    busy = [r for r in answers if r.status_code == 503]
+    assert busy, [r.status_code for r in answers]
+    assert busy[0].headers["Retry-After"] == "2"
+    assert busy[0].json()["error"]["code"] == "busy"
