@@ -20,13 +20,14 @@ from kokuho_pc.services.messages import describe_error
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.ui import log, msgbox
 from kokuho_pc.ui.context import AppContext
+from kokuho_pc.ui.demo_banner import DemoTitleMarker
 from kokuho_pc.ui.idle_lock import IdleLock
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.login_window import LoginWindow
 from kokuho_pc.ui.main_window import MainWindow, PageFactory
 from kokuho_pc.ui.pages import build_pages
 from kokuho_pc.ui.password_change_dialog import PasswordChangeDialog
-from kokuho_pc.ui.qt import QObject, QTimer, Signal
+from kokuho_pc.ui.qt import QApplication, QObject, QTimer, Signal
 
 OpenProfile = Callable[[], Profile]
 PageBuilder = Callable[[AppContext], dict[str, PageFactory]]
@@ -60,6 +61,7 @@ class AppController(QObject):
         self.session: Session | None = None
         self.main_window: MainWindow | None = None
         self.idle_lock: IdleLock | None = None
+        self._demo_marker: DemoTitleMarker | None = None
         self.login_window = LoginWindow(jobs, None, unavailable_reason="起動しています…")
         self._session_timer = QTimer(self)
         self._session_timer.setInterval(SESSION_CHECK_MS)
@@ -96,6 +98,11 @@ class AppController(QObject):
         window.show()
         old.close()
         old.deleteLater()
+        if profile.is_demo:
+            self._demo_marker = DemoTitleMarker(self)
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self._demo_marker)
         self.ready.emit()
 
     def _profile_failed(self, exc: BaseException) -> None:
@@ -199,6 +206,9 @@ class AppController(QObject):
             except Exception as exc:  # exiting anyway; the log line is what remains
                 log.app.error("logout at exit failed (%s)", type(exc).__name__)
         self.jobs.shutdown()
+        app = QApplication.instance()
+        if self._demo_marker is not None and app is not None:
+            app.removeEventFilter(self._demo_marker)
         if self.profile is not None:
             self.profile.close()
             self.profile = None

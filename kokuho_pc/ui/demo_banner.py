@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kokuho_pc.ui.qt import QLabel, Qt, QWidget
+from kokuho_pc.ui.qt import QEvent, QLabel, QObject, Qt, QWidget
 
 DEMO_TEXT = "デモ環境　―　練習用の架空データです。実在する個人の情報を入力しないでください。"
 DEMO_TITLE_SUFFIX = "【デモ】"
@@ -28,3 +28,23 @@ class DemoBanner(QLabel):
             " padding: 4px 12px; }"
         )
         self.setAccessibleName("デモ環境")
+
+
+class DemoTitleMarker(QObject):
+    """Application-wide filter appending 【デモ】 to the title of every window shown.
+
+    The main and login windows carry the :class:`DemoBanner`; dialogs and
+    message boxes get the marker in their title bar.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """On show or title change of a window, make sure its title carries the marker."""
+        if (
+            event.type() in (QEvent.Type.Show, QEvent.Type.WindowTitleChange)
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+        ):
+            title = watched.windowTitle()
+            if title and not title.endswith(DEMO_TITLE_SUFFIX):
+                watched.setWindowTitle(demo_title(title, True))
+        return False

@@ -19,8 +19,9 @@ from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.lock_screen import LockScreen
 from kokuho_pc.ui.main_window import MainWindow
 from kokuho_pc.ui.password_change_dialog import PasswordChangeDialog
-from kokuho_pc.ui.qt import QApplication, QLabel, QWidget
+from kokuho_pc.ui.qt import QApplication, QLabel, QMessageBox, QWidget
 from tests.ui.security_fixtures import ADMIN_ID, ADMIN_PW, STAFF_ID, STAFF_INITIAL_PW, STAFF_PW
+from tests.ui.widget_scan import my_numbers_on_screen
 
 
 @pytest.fixture(autouse=True)
@@ -73,6 +74,14 @@ def test_admin_logs_in_sees_admin_page_and_logs_out(
     assert built == ["pages"]
     assert "admin" in window.page_keys()
     assert window.user_label.text() == f"ユーザID: {ADMIN_ID}（情報システム管理者）"
+    assert window.windowTitle().endswith("【デモ】")
+    for key in window.page_keys():
+        window.show_page(key)
+        assert my_numbers_on_screen() == []
+    window.about_action.trigger()
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    assert boxes and boxes[0].windowTitle() == "バージョン情報 【デモ】"
+    boxes[0].close()
     assert not controller.login_window.isVisible()
     window.logout_action.trigger()
     assert controller.main_window is None
@@ -108,7 +117,7 @@ def test_idle_lock_with_the_real_session(qtbot: QtBot, jobs: JobRunner, profile:
     assert window is not None and lock is not None
     with qtbot.waitSignal(lock.locked, timeout=3000):
         pass
-    assert window.windowTitle() == LOCKED_TITLE
+    assert window.windowTitle().startswith(LOCKED_TITLE)
     screen = window.centralWidget()
     assert isinstance(screen, LockScreen)
     screen.password.setText("wrong-password-entirely")
