@@ -277,6 +277,22 @@ def issue_terminal(
     return IssuedTerminal(cert_path, key_path, serial, municipality, terminal_id, role)
 
 
+def revoke_terminal(directory: Path, terminal_id: str) -> bool:
+    """Mark a terminal revoked in the registry (the server refuses it from then on).
+
+    Returns False when no such terminal is registered.
+    """
+    terminals = read_registry(directory)
+    found = False
+    for entry in terminals:
+        if entry.get("terminal_id") == terminal_id:
+            entry["revoked"] = True
+            found = True
+    if found:
+        _write_registry(directory, terminals)
+    return found
+
+
 def _ensure_ca(directory: Path, created: list[Path]) -> None:
     if (directory / CA_CERT).exists() and (directory / CA_KEY).exists():
         return

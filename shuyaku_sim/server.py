@@ -33,6 +33,7 @@ PORT_FILE = "server.port"
 MAX_BODY = 256 * 1024 * 1024
 IDLE_TIMEOUT = 30.0
 DRAIN_SECONDS = 30.0
+MAX_CONNECTIONS = 64  # open connections at once; more are closed unanswered
 
 
 class Application(Protocol):
@@ -159,6 +160,25 @@ class ApiServer(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self._busy = 0
         self._busy_cond = threading.Condition()
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Start a connection thread, unless too many connections are open."""
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Serve one connection, then free its slot."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         """Handshake in this connection's thread, then serve its requests."""

@@ -69,7 +69,7 @@ class TerminalRegistry:
     def __init__(self, pki_dir: Path) -> None:
         self._path = pki_dir / REGISTRY
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[int, int, int] | None = None
         self._by_serial: dict[str, tuple[Terminal, str]] = {}
         self._reload_if_changed()
 
@@ -79,7 +79,7 @@ class TerminalRegistry:
         except FileNotFoundError:
             self._by_serial, self._stamp = {}, None
             return
-        stamp = (st.st_mtime_ns, st.st_size)
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         if stamp == self._stamp:
             return
         data = json.loads(self._path.read_text(encoding="utf-8"))

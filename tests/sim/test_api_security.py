@@ -159,3 +159,30 @@ def test_requests_are_recorded_with_terminal_and_staff(shared_sim_server: SimSer
         ("federation-admin-01", None, "fedadmin", "GET", "/api/v1/candidates", 403),
         ("terminal-082015-01", "082015", "tanaka01", "GET", "/api/v1/deliveries/{name}", 404),
     ]
+
+
+def test_revoked_terminal_is_refused_without_restart(shared_sim_server: SimServer) -> None:
+    d = shared_sim_server.sim_pki.directory
+    issued = pki.issue_terminal(d, "082015", terminal_id="terminal-082015-03",
+                                file_stem="terminal-082015-03")
+    with make_session(shared_sim_server.sim_pki, cert=(issued.cert_path, issued.key_path)) as http:
+        assert http.get(shared_sim_server.url("/openapi.json"), timeout=10).status_code == 200
+        assert pki.revoke_terminal(d, "terminal-082015-03")
+        r = http.get(shared_sim_server.url("/openapi.json"), timeout=10)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "unknown_terminal"
+    assert not pki.revoke_terminal(d, "terminal-nobody-01")
+
+
+def test_too_many_idle_connections_do_not_block_a_new_client(
+    shared_sim_server: SimServer,
+) -> None:
+    """Idle TCP connections that never handshake cost a slot each, not the service."""
+    idle = [socket.create_connection((shared_sim_server.host, shared_sim_server.port))
+            for _ in range(20)]
+    try:
+        with shared_sim_server.session("082201") as http:
+            r = http.get(shared_sim_server.url("/openapi.json"), timeout=10)
+            assert r.status_code == 200
+    finally:
+        for s in idle:
+            s.close()

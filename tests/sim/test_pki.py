@@ -8,6 +8,8 @@ import hashlib
 import ipaddress
 import json
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,17 @@ def test_invalid_municipality_code_is_refused_in_japanese(
     err = capsys.readouterr().err
     assert "市町村コード" in err
     assert not (tmp_path / "p").exists()
+
+
+def test_command_line_prints_the_pin_last(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-m", "shuyaku_sim.cli", "init-pki", str(tmp_path / "p"),
+         "--municipality", "082201", "--municipality", "082015"],
+        capture_output=True, text=True, check=True, cwd=root, timeout=60)
+    assert out.stdout.splitlines()[-1] == pki.certificate_pin(tmp_path / "p" / "server.pem")
+    assert (tmp_path / "p" / "terminal-082015.pem").exists()
+    bad = subprocess.run(
+        [sys.executable, "-m", "shuyaku_sim.cli", "init-pki", str(tmp_path / "q"),
+         "--municipality", "999999"], capture_output=True, text=True, cwd=root, timeout=60)
+    assert bad.returncode == 1 and "市町村コード" in bad.stderr
