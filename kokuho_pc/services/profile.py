@@ -31,6 +31,7 @@ __all__ = [
     "SYSTEM_ACTOR",
     "Profile",
     "ProfileKind",
+    "apply_log_retention",
     "create_profile",
     "default_profile_dir",
     "open_profile",
@@ -124,7 +125,28 @@ def open_profile(
 ) -> Profile:
     """Open an existing profile (``path`` None: see :func:`resolve_profile_dir`)."""
     info, db = open_profile_dir(resolve_profile_dir(path))
-    return Profile(info, db, clock=clock, hasher=hasher)
+    profile = Profile(info, db, clock=clock, hasher=hasher)
+    try:
+        apply_log_retention(profile)
+    except BaseException:
+        profile.close()
+        raise
+    return profile
+
+
+def apply_log_retention(profile: Profile) -> int:
+    """Delete operation-log records the consolidation system acknowledged and whose
+    retention period has passed (never unacknowledged ones); the deletion is logged."""
+    retention = profile.policy().audit_retention_days
+    with profile.db.transaction():
+        before = profile.audit.records(limit=1)
+        removed = profile.audit.prune(retention)
+        if removed:
+            profile.audit.record(
+                AuditAction.AUDIT_PRUNE, SYSTEM_ACTOR,
+                {"count": removed, "up_to_seq": before[0].seq + removed - 1 if before else 0},
+            )
+    return removed
 
 
 def create_profile(

@@ -218,3 +218,19 @@ def test_acknowledge_and_retention(profile: Profile, clock: ManualClock) -> None
     profile.audit.record(AuditAction.TEMP_SWEEP, "-", {"swept": 0})
     assert profile.audit.verify().ok
 
+
+
+def test_retention_is_applied_when_the_profile_opens(profile: Profile,
+                                                     clock: ManualClock) -> None:
+    from kokuho_pc.services.profile import open_profile
+
+    _fill(profile.audit, clock, 5)
+    profile.audit.acknowledge(3)
+    clock.advance(days=profile.policy().audit_retention_days + 1)
+    path = profile.path
+    with open_profile(path, clock=clock) as reopened:
+        records = reopened.audit.records()
+        assert records[0].seq == 4
+        assert records[-1].action == "audit.prune"
+        assert records[-1].targets == {"count": 3, "up_to_seq": 3}
+        assert reopened.audit.verify().ok
