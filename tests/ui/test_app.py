@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,10 +31,22 @@ def _keep_excepthook(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
 
 
+_STARTED: list[AppController] = []
+
+
+@pytest.fixture(autouse=True)
+def _shutdown_controllers() -> Iterator[None]:
+    """Shut every controller down (this also removes its application-wide filters)."""
+    yield
+    while _STARTED:
+        _STARTED.pop().shutdown()
+
+
 def _controller(
     qtbot: QtBot, jobs: JobRunner, profile: Profile, **kw: object
 ) -> AppController:
     controller = AppController(jobs, lambda: profile, login_sleep=lambda _s: None, **kw)  # type: ignore[arg-type]
+    _STARTED.append(controller)
     with qtbot.waitSignal(controller.ready, timeout=5000):
         controller.start()
     return controller
