@@ -14,7 +14,9 @@ month carried into it by a continued candidate. No 個人番号 is written.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from kokuho_pc.domain.codes import HighCostKind, Suggestion
@@ -126,30 +128,52 @@ def scenario_entry(s: Scenario, carried: dict[int, list[Month]]) -> dict[str, An
     }
 
 
-def build_expected(kit: Kit, header: dict[str, Any]) -> dict[str, Any]:
-    """The whole expected.json document."""
-    carried = _carried_by_after(kit.scenarios)
-    entries = [scenario_entry(s, carried) for s in kit.scenarios]
-    moves = [m for e in entries for m in e["moves"]]
-    categories = Counter(c["category"] for e in entries for c in e["candidates"])
-    summary = {
-        "scenarios": len(entries),
+def _summary(kit: Kit) -> dict[str, Any]:
+    moves = [m for s in kit.scenarios for m in s.moves]
+    categories = Counter(c.category for s in kit.scenarios for c in s.candidates)
+    return {
+        "scenarios": len(kit.scenarios),
         "moving_persons": len(moves),
         "candidates_by_category": {str(k): categories[k] for k in sorted(categories)},
-        "result_codes": dict(sorted(Counter(m["result_code"] for m in moves).items())),
-        "pending_first": sum(1 for m in moves if m["pending_first"]),
-        "scenario_kinds": dict(sorted(Counter(e["kind"] for e in entries).items())),
+        "result_codes": dict(sorted(Counter(m.result_code for m in moves).items())),
+        "pending_first": sum(1 for m in moves if m.pending_first),
+        "scenario_kinds": dict(sorted(Counter(s.kind for s in kit.scenarios).items())),
     }
-    return {
-        **header,
-        "summary": summary,
-        "candidates": [c for e in entries for c in e["candidates"]],
-        "ksk11": [
-            {"municipality": m[f"{side}_municipality"],
-             "municipal_insured_id": m[f"{side}_insured_id"], "side": side,
-             "result_code": m["result_code"], "pending_first": m["pending_first"]}
-            for m in moves for side in ("before", "after")
-        ],
-        "results": [r for e in entries for r in e["results"]],
-        "scenarios": entries,
-    }
+
+
+def _ksk11_rows(s: Scenario) -> Iterator[dict[str, Any]]:
+    for m in s.moves:
+        for side, municipality, ident in (
+            ("before", m.before.municipality, m.before_id),
+            ("after", m.after_municipality, m.enrolment.insured_id),
+        ):
+            yield {"municipality": municipality, "municipal_insured_id": ident, "side": side,
+                   "result_code": m.result_code, "pending_first": m.pending_first}
+
+
+def write_expected(kit: Kit, header: dict[str, Any], write: Callable[[str], object]) -> None:
+    """Write the expected.json document to ``write``, one list item per line.
+
+    Streams: the document is never built whole, so a million-person prefecture
+    (some 20,000 moves) needs only one item in memory at a time.
+    """
+    carried = _carried_by_after(kit.scenarios)
+    top: dict[str, Any] = {**header, "summary": _summary(kit)}
+    write("{\n")
+    for key, value in top.items():
+        write(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+    lists: list[tuple[str, Callable[[], Iterator[dict[str, Any]]]]] = [
+        ("candidates", lambda: (_candidate(c) for s in kit.scenarios for c in s.candidates)),
+        ("ksk11", lambda: (r for s in kit.scenarios for r in _ksk11_rows(s))),
+        ("results", lambda: (_result(c, carried.get(id(c.after), []))
+                             for s in kit.scenarios for c in s.candidates)),
+        ("scenarios", lambda: (scenario_entry(s, carried) for s in kit.scenarios)),
+    ]
+    for index, (key, items) in enumerate(lists):
+        write(f" {json.dumps(key)}: [")
+        separator = "\n  "
+        for item in items():
+            write(separator + json.dumps(item, ensure_ascii=False))
+            separator = ",\n  "
+        write("\n ]" + ("," if index < len(lists) - 1 else "") + "\n")
+    write("}\n")

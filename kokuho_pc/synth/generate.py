@@ -8,7 +8,6 @@ household at a time for the ordinary population.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import BinaryIO
 
 from kokuho_pc.formats.filenames import make_file_name
 from kokuho_pc.synth.catalog import build_catalog
-from kokuho_pc.synth.expected import build_expected
+from kokuho_pc.synth.expected import write_expected
 from kokuho_pc.synth.factory import Factory
 from kokuho_pc.synth.histories import add_scenario_months
 from kokuho_pc.synth.kit import Kit, Snapshot
@@ -191,9 +190,8 @@ def generate_prefecture(out_dir: Path, seed: int, persons: int = DEFAULT_PERSONS
         "demo_medium_set": summary.demo_medium_set,
         "notes": _NOTES,
     }
-    document = build_expected(kit, header)
-    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-    (out_dir / EXPECTED_NAME).write_text(text, encoding="utf-8")
+    with (out_dir / EXPECTED_NAME).open("w", encoding="utf-8", newline="\n") as handle:
+        write_expected(kit, header, handle.write)
     return summary
 
 
@@ -203,7 +201,8 @@ def _stamp_key(name: str) -> tuple[str, str]:
 
 
 _NOTES = [
-    "Household numbers and insured IDs are unpadded, as shuyaku-sim judge prints them.",
+    "Household numbers and insured IDs are written as in the files minus the trailing "
+    "space padding (leading zeros belong to the value), as shuyaku-sim judge prints them.",
     "ksk11 lists the moving persons' rows only (side before: old municipality, after: new); "
     "everyone else should be 00.",
     "pending_first: the new municipality sends first, so the move is 20 until the old "
