@@ -73,24 +73,18 @@ def judgement(category: int, suggestion: str) -> Judgement:
     return Judgement(category, suggestion, REASONS[(category, suggestion)])
 
 
-def household_on(periods: list[HouseholdPeriod], day: dt.date) -> HouseholdPeriod | None:
-    """The household record in force on ``day`` (else the latest before it, else the latest)."""
-    covering = [h for h in periods if h.coverage_start <= day
-                and (h.coverage_end is None or day <= h.coverage_end)]
-    if covering:
-        return covering[-1]
-    earlier = [h for h in periods if h.coverage_start <= day]
+def household_on(versions: list[HouseholdPeriod], day: dt.date) -> HouseholdPeriod | None:
+    """The household as it stood on ``day``: its latest version changed on or before
+    ``day`` (else its earliest version). ``versions`` are ordered by change date."""
+    earlier = [h for h in versions if h.change_date <= day]
     if earlier:
         return earlier[-1]
-    return periods[-1] if periods else None
+    return versions[0] if versions else None
 
 
-def current_household(periods: list[HouseholdPeriod]) -> HouseholdPeriod | None:
-    """The household record now in force (open-ended), else the latest one."""
-    open_ = [h for h in periods if h.coverage_end is None]
-    if open_:
-        return open_[-1]
-    return periods[-1] if periods else None
+def current_household(versions: list[HouseholdPeriod]) -> HouseholdPeriod | None:
+    """The household as it stands now: its latest version."""
+    return versions[-1] if versions else None
 
 
 def head_digest(tx: Tx, hh: HouseholdPeriod | None) -> bytes | None:

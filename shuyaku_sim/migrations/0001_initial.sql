@@ -75,7 +75,8 @@ CREATE TABLE household_periods (
     previous_municipality TEXT,
     deleted INTEGER NOT NULL DEFAULT 0,
     submission_id INTEGER NOT NULL REFERENCES submissions (id),
-    UNIQUE (municipality_code, household_no, coverage_start)
+    -- one version per change: a 変更 record with a new 異動年月日 keeps the older versions
+    UNIQUE (municipality_code, household_no, coverage_start, change_date)
 );
 
 -- One row per in-prefecture move-in period (適用開始事由 02) and its check (§2.3).

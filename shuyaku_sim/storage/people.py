@@ -201,18 +201,20 @@ class PeopleQueries:
 
     # household periods
     def upsert_household_periods(self, rows: Sequence[tuple[object, ...]]) -> None:
-        """Insert or replace household periods keyed by (municipality, 世帯番号, start).
+        """Insert or replace household versions keyed by (municipality, 世帯番号, start,
+        異動年月日): a record with a new change date adds a version, older ones stay.
 
         Row order: municipality_code, household_no, head_type, head_insured_id,
         nominal_head_digest, head_name_kana, head_name, coverage_start,
         coverage_end, change_date, change_reason, previous_municipality, submission_id.
         """
         cols = HOUSEHOLD_PERIOD_COLUMNS.split(", ")[1:]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in cols[2:] if c != "coverage_start")
+        updates = ", ".join(f"{c} = excluded.{c}" for c in cols[2:]
+                            if c not in ("coverage_start", "change_date"))
         self.conn.executemany(
             f"INSERT INTO household_periods ({', '.join(cols)}, submission_id) "  # noqa: S608
             f"VALUES ({','.join('?' * (len(cols) + 1))}) "
-            "ON CONFLICT (municipality_code, household_no, coverage_start) "
+            "ON CONFLICT (municipality_code, household_no, coverage_start, change_date) "
             f"DO UPDATE SET {updates}, deleted = 0, submission_id = excluded.submission_id",
             rows,
         )
@@ -227,11 +229,11 @@ class PeopleQueries:
         return cur.rowcount > 0
 
     def household_periods(self, municipality: str, household_no: str) -> list[HouseholdPeriod]:
-        """Every live period of a household, by coverage start."""
+        """Every live version of a household, by change date (異動年月日)."""
         return [household_period(r) for r in self.conn.execute(
             f"SELECT {HOUSEHOLD_PERIOD_COLUMNS} FROM household_periods "  # noqa: S608
             "WHERE municipality_code = ? AND household_no = ? AND deleted = 0 "
-            "ORDER BY coverage_start, id",
+            "ORDER BY change_date, id",
             (municipality, household_no),
         )]
 

@@ -292,3 +292,28 @@ def test_insured_head_becoming_nominal_head_is_the_same_head(engine: Engine) -> 
     submit(engine, new.pair(T2))
     assert (only(engine, TSUKUBA)["category"], only(engine, TSUKUBA)["suggestion"]) == (
         4, "continue")
+
+
+def test_head_as_it_stood_the_day_before_the_move(engine: Engine) -> None:
+    """The head moves out, the child stays and becomes head on the move day (a later
+    household record of the old municipality); the before head is still the mover."""
+    old = Town(MITO).household("100", "O1")
+    old.person("O1", "100", 1, "01")
+    old.person("O2", "100", 2, "02")
+    old.person("O3", "100", 3, "03")
+    submit(engine, old.pair(T1))
+    change = Town(MITO).household("100", "O3", change=D, reason="06", ptype="2")
+    change.person("O1", "100", 1, "09", end=END, end_reason="12", ptype="2")
+    change.person("O2", "100", 2, "02", end=END, end_reason="12", ptype="2")
+    change.person("O3", "100", 3, "01", ptype="2")
+    submit(engine, change.pair(T2))
+    new = Town(TSUKUBA).household("200", "N1", start=D, reason="02", prev=MITO)
+    new.person("N1", "200", 1, "01", start=D, reason="02", prev=MITO)
+    new.person("N2", "200", 2, "02", start=D, reason="02", prev=MITO)
+    submit(engine, new.pair(T3))
+    c = only(engine, TSUKUBA)
+    assert (c["category"], c["suggestion"]) == (5, "continue")
+    detail = engine.get_candidate(TSUKUBA, c["candidate_no"])
+    assert detail["before_head"]["municipal_insured_id"] == "O1"
+    stayed = [m for m in detail["members"] if m["before_insured_id"] == "O3"]
+    assert stayed[0]["marker"] == "removed" and stayed[0]["change_reason"] is None

@@ -1,0 +1,212 @@
+"""Benchmark: the consolidation simulator ingesting a prefecture and extracting candidates.
+
+A synthetic prefecture of ``persons`` insured persons in 20 municipalities
+(households of 1–4) where ``persons / 50`` persons move, whole households, to
+the next municipality (so 1,000,000 persons have 20,000 moves). Each
+municipality submits one KSK01+KSK02 pair, in order; the moves into the first
+municipality arrive before their old municipality's file (pending 20, then
+re-checked). Measured in a child process (so the generator's memory does not
+count): wall time of every submission (check, parse, ID links, coverage
+checks, KSK11/KSK12, candidates) and peak RSS. The rows compare the large run
+with the small one scaled linearly: ratio ≤ ~1 means time grows linearly or better.
+
+Run: ``.venv/bin/python -m benchmarks.sim_bench [--quick]`` (quick: 10k vs 100k persons;
+full: 100k vs 1M persons — heavy, run once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kokuho_pc.domain.municipality import municipality_check_digit
+from kokuho_pc.domain.mynumber import MyNumber, my_number_check_digit
+from kokuho_pc.formats.filenames import make_file_name
+from kokuho_pc.formats.writer import write_fixed
+
+TOWNS = 20
+MOVE = dt.date(2026, 10, 15)
+SINCE = dt.date(2020, 4, 1)
+
+
+def town_codes() -> list[str]:
+    """20 valid 茨城県 codes."""
+    return [f"08{n:03d}{municipality_check_digit(f'08{n:03d}')}" for n in range(201, 201 + TOWNS)]
+
+
+def _mn(serial: int) -> MyNumber:
+    first = f"7{serial:010d}"
+    return MyNumber(first + str(my_number_check_digit(first)))
+
+
+def _household(code: str, hno: str, head: str, *, moved_in_from: str = "",
+               moved_out: bool = False) -> dict[str, object]:
+    end = MOVE - dt.timedelta(days=1) if moved_out else None
+    return {"processing_type": "1", "municipality_code": code, "household_no": hno,
+            "head_type": "1", "head_insured_id": head, "nominal_head_my_number": None,
+            "head_name_kana": "ｼﾐｭ ﾀﾛｳ", "head_name": "試湯\u3000太郎",
+            "coverage_start": MOVE if moved_in_from else SINCE, "coverage_end": end,
+            "change_date": MOVE if (moved_in_from or moved_out) else SINCE,
+            "change_reason": "02" if moved_in_from else ("12" if moved_out else "01"),
+            "previous_municipality": moved_in_from}
+
+
+def _person(code: str, mid: str, hno: str, serial: int, relation: str, *,
+            moved_in_from: str = "", moved_out: bool = False) -> dict[str, object]:
+    end = MOVE - dt.timedelta(days=1) if moved_out else None
+    return {"processing_type": "1", "municipality_code": code, "municipal_insured_id": mid,
+            "household_no": hno, "my_number": _mn(serial), "name_kana": "ｼﾐｭ ﾀﾛｳ",
+            "name": "試湯\u3000太郎", "birth_date": dt.date(1970, 1, 1), "sex": "1",
+            "relation": relation, "qualification_acquired": SINCE, "qualification_lost": None,
+            "coverage_start": MOVE if moved_in_from else SINCE,
+            "coverage_start_reason": "02" if moved_in_from else "01", "coverage_end": end,
+            "coverage_end_reason": "12" if moved_out else "",
+            "previous_municipality": moved_in_from, "card_number": "", "branch_number": ""}
+
+
+def generate(directory: Path, persons: int, seed: int = 7) -> tuple[int, int]:
+    """Write the prefecture's files; return (persons written, moving persons)."""
+    rnd = random.Random(seed)
+    codes = town_codes()
+    per_town = persons // TOWNS
+    movers_per_town = persons // 50 // TOWNS
+    households: list[list[dict[str, object]]] = [[] for _ in codes]
+    people: list[list[dict[str, object]]] = [[] for _ in codes]
+    serial = total = moving = 0
+    for t, code in enumerate(codes):
+        target = (t + 1) % TOWNS
+        made = moved = 0
+        h = 0
+        while made < per_town:
+            h += 1
+            size = min(rnd.choice((1, 2, 2, 3, 4)), per_town - made)
+            move = moved < movers_per_town
+            hno, head = f"{h:010d}", f"P{h:09d}01"
+            households[t].append(_household(code, hno, head, moved_out=move))
+            if move:
+                households[target].append(_household(codes[target], f"M{code}{h:07d}",
+                                                      f"M{h:09d}01", moved_in_from=code))
+            for k in range(size):
+                serial += 1
+                rel = "01" if k == 0 else "03"
+                people[t].append(_person(code, f"P{h:09d}{k + 1:02d}", hno, serial, rel,
+                                         moved_out=move))
+                if move:
+                    people[target].append(_person(
+                        codes[target], f"M{h:09d}{k + 1:02d}", f"M{code}{h:07d}", serial, rel,
+                        moved_in_from=code))
+            made += size
+            moved += size if move else 0
+        total += made
+        moving += moved
+    for t, code in enumerate(codes):
+        created = dt.datetime(2026, 11, 1, 8, 0) + dt.timedelta(minutes=t)
+        if t == 0:  # the first town's moves-in arrive before their old town's file
+            created += dt.timedelta(days=1)
+        for if_id, records in (("KSK01", households[t]), ("KSK02", people[t])):
+            (directory / make_file_name(if_id, code, created)).write_bytes(
+                write_fixed(if_id, code, created, records))
+    return total, moving
+
+
+def ingest(directory: Path) -> dict[str, object]:
+    """Child process: submit every set into a fresh store; time it and report peak RSS."""
+    from shuyaku_sim.engine import Engine, file_set_digest
+    from shuyaku_sim.filesets import group_file_sets, read_files
+
+    with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
+        engine = Engine.open(Path(tmp))
+        try:
+            files = read_files([directory])
+            sets = group_file_sets(files)
+            del files
+            start = time.perf_counter()
+            cpu_start = time.process_time()
+            for fs in sets:
+                digest = file_set_digest(fs.files)
+                engine.submit_file_set(fs.municipality_code, fs.files, digest, digest, "b", "b")
+                fs.files.clear()
+            seconds = time.perf_counter() - start
+            cpu = time.process_time() - cpu_start
+            candidates = sum(len(engine.list_candidates(c)) for c in town_codes())
+            pending = sum(engine.status(c)["pending_persons"] for c in town_codes())
+        finally:
+            engine.close()
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mib": peak_kib / 1024,
+            "candidates": candidates,
+            "pending": pending}
+
+
+def measure(persons: int) -> dict[str, object]:
+    """Generate ``persons`` and ingest them in a child process."""
+    with tempfile.TemporaryDirectory(prefix="sim-bench-files-") as tmp:
+        directory = Path(tmp)
+        gen_start = time.perf_counter()
+        total, moving = generate(directory, persons)
+        generated = time.perf_counter() - gen_start
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.sim_bench", "--child", str(directory)],
+            capture_output=True, check=True, timeout=6 * 3600)
+    result: dict[str, object] = json.loads(proc.stdout)
+    result.update({"persons": total, "moving": moving, "generate_seconds": generated})
+    return result
+
+
+def run(quick: bool) -> list[dict[str, object]]:
+    """Benchmark rows: the large run against the small one scaled ×10."""
+    small_n, large_n = (10_000, 100_000) if quick else (100_000, 1_000_000)
+    small, large = measure(small_n), measure(large_n)
+    note = (f"{large['persons']} persons, {large['moving']} moving, "
+            f"{large['candidates']} candidates, pending after all files {large['pending']}")
+    t_small, t_large = float(small["seconds"]), float(large["seconds"])  # type: ignore[arg-type]
+    c_small, c_large = (float(small["cpu_seconds"]),  # type: ignore[arg-type]
+                        float(large["cpu_seconds"]))  # type: ignore[arg-type]
+    m_small, m_large = float(small["peak_mib"]), float(large["peak_mib"])  # type: ignore[arg-type]
+    return [
+        {"name": f"sim_ingest_{small_n}_seconds", "value": round(t_small, 2), "baseline": None,
+         "ratio": None, "unit": "s", "note": f"{small['moving']} moving"},
+        {"name": f"sim_ingest_{large_n}_seconds", "value": round(t_large, 2),
+         "baseline": round(10 * t_small, 2), "ratio": round(t_large / (10 * t_small), 3),
+         "unit": "s", "note": "baseline: the small run ×10 (ratio ≤ 1: linear or better); "
+         + note},
+        {"name": f"sim_ingest_{small_n}_cpu_seconds", "value": round(c_small, 2),
+         "baseline": None, "ratio": None, "unit": "s", "note": "CPU time (shared machine)"},
+        {"name": f"sim_ingest_{large_n}_cpu_seconds", "value": round(c_large, 2),
+         "baseline": round(10 * c_small, 2), "ratio": round(c_large / (10 * c_small), 3),
+         "unit": "s", "note": "baseline: the small run's CPU time ×10"},
+        {"name": f"sim_ingest_{small_n}_peak_rss", "value": round(m_small, 1), "baseline": None,
+         "ratio": None, "unit": "MiB", "note": "child process peak RSS"},
+        {"name": f"sim_ingest_{large_n}_peak_rss", "value": round(m_large, 1),
+         "baseline": round(m_small, 1), "ratio": round(m_large / m_small, 2), "unit": "MiB",
+         "note": "baseline: the small run's peak RSS"},
+    ]
+
+
+def main() -> None:
+    """Command line: ``--quick`` for the small sizes; ``--child DIR`` is internal."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--child", type=Path)
+    parser.add_argument("--persons", type=int)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(ingest(args.child)))
+        return
+    if args.persons:
+        print(json.dumps(measure(args.persons), indent=1))
+        return
+    for row in run(args.quick):
+        print(json.dumps(row, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
