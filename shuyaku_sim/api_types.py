@@ -84,7 +84,7 @@ class Request:
             )
         try:
             data = json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise bad_request("本文が正しい JSON ではありません。") from None
         if not isinstance(data, dict):
             raise bad_request("本文は JSON オブジェクトで送信してください。")

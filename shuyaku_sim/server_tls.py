@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import ssl
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,22 @@ def make_client_context(pki_dir: Path, cert: Path | None, key: Path | None) -> s
     return ctx
 
 
+def _parse_registry(text: str) -> dict[str, tuple[Terminal, str]]:
+    """Serial → (terminal, certificate SHA-256) of every usable registry entry."""
+    table: dict[str, tuple[Terminal, str]] = {}
+    for entry in json.loads(text).get("terminals", []):
+        role = str(entry.get("role", ROLE_MUNICIPALITY))
+        if role not in (ROLE_MUNICIPALITY, ROLE_FEDERATION) or entry.get("revoked"):
+            continue
+        municipality = entry.get("municipality")
+        if role == ROLE_MUNICIPALITY and not municipality:
+            continue
+        serial = str(entry["serial"]).lower()
+        terminal = Terminal(str(entry["terminal_id"]), municipality, role, serial)
+        table[serial] = (terminal, str(entry.get("sha256", "")).lower())
+    return table
+
+
 class TerminalRegistry:
     """The registered terminals of a PKI directory, keyed by certificate serial."""
 
@@ -82,18 +99,13 @@ class TerminalRegistry:
         stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         if stamp == self._stamp:
             return
-        data = json.loads(self._path.read_text(encoding="utf-8"))
-        table: dict[str, tuple[Terminal, str]] = {}
-        for entry in data.get("terminals", []):
-            role = str(entry.get("role", ROLE_MUNICIPALITY))
-            if role not in (ROLE_MUNICIPALITY, ROLE_FEDERATION) or entry.get("revoked"):
-                continue
-            municipality = entry.get("municipality")
-            if role == ROLE_MUNICIPALITY and not municipality:
-                continue
-            serial = str(entry["serial"]).lower()
-            terminal = Terminal(str(entry["terminal_id"]), municipality, role, serial)
-            table[serial] = (terminal, str(entry.get("sha256", "")).lower())
+        try:
+            table = _parse_registry(self._path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            # Keep the last good registry (a broken file must not open or close the door).
+            print("shuyaku-sim: 端末登録ファイルを読めません。前回の内容を使います。",
+                  file=sys.stderr)
+            return
         self._by_serial, self._stamp = table, stamp
 
     def lookup(self, cert_der: bytes | None) -> Terminal | None:

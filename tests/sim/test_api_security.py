@@ -186,3 +186,23 @@ def test_too_many_idle_connections_do_not_block_a_new_client(
     finally:
         for s in idle:
             s.close()
+
+
+def test_a_broken_registry_file_keeps_the_last_good_one(shared_sim_server: SimServer) -> None:
+    registry = shared_sim_server.sim_pki.directory / "terminals.json"
+    good = registry.read_bytes()
+    try:
+        pki.write_private(registry, b"{not json", mode=0o644)
+        with shared_sim_server.session("082201") as http:
+            assert http.get(shared_sim_server.url("/openapi.json"), timeout=10).status_code == 200
+    finally:
+        pki.write_private(registry, good, mode=0o644)
+    assert "端末登録ファイルを読めません" in shared_sim_server.log_text()
+
+
+def test_deeply_nested_json_is_a_400(shared_sim_server: SimServer) -> None:
+    with shared_sim_server.session("082201") as http:
+        r = http.post(shared_sim_server.url("/api/v1/confirmations"), timeout=10,
+                      data="[" * 100000 + "]" * 100000,
+                      headers={"Content-Type": "application/json"})
+        assert r.status_code == 400
