@@ -28,6 +28,7 @@ from kokuho_pc.ui.main_window import MainWindow, PageFactory
 from kokuho_pc.ui.pages import build_pages
 from kokuho_pc.ui.password_change_dialog import PasswordChangeDialog
 from kokuho_pc.ui.qt import QApplication, QObject, QTimer, Signal
+from kokuho_pc.ui.totp_enrol_dialog import TotpEnrolDialog
 
 OpenProfile = Callable[[], Profile]
 PageBuilder = Callable[[AppContext], dict[str, PageFactory]]
@@ -118,17 +119,33 @@ class AppController(QObject):
             return
         self.session = session
         log.app.info("logged in")
+        self._continue_setup()
+
+    def _continue_setup(self) -> None:
+        """Initial password change, then second-factor enrolment, then the main window."""
+        session, profile = self.session, self.profile
+        if session is None or profile is None:
+            return
+        accounts = AccountService(profile)
         if session.must_change_password:
-            accounts = AccountService(self.profile)
             dialog = PasswordChangeDialog(
                 self.jobs, lambda cur, new: accounts.change_password(session, cur, new),
                 forced=True, parent=self.login_window,
             )
-            dialog.changed.connect(self._open_main)
+            dialog.changed.connect(self._continue_setup)
             dialog.rejected.connect(self.logout)
             dialog.show()
-            return
-        self._open_main()
+        elif session.must_enrol_second_factor:
+            enrol = TotpEnrolDialog(
+                self.jobs, lambda: accounts.begin_totp_enrolment(session),
+                lambda pending, code: accounts.confirm_totp_enrolment(session, pending, code),
+                parent=self.login_window,
+            )
+            enrol.enrolled.connect(self._continue_setup)
+            enrol.rejected.connect(self.logout)
+            enrol.start()
+        else:
+            self._open_main()
 
     def _open_main(self) -> None:
         profile, session = self.profile, self.session

@@ -72,7 +72,7 @@ class LoginWindow(QWidget):
         self.password.setMaxLength(1024)
         self.otp = QLineEdit()
         self.otp.setMaxLength(6)
-        self.otp.setInputMask("999999;_")
+        self.otp.setPlaceholderText("認証アプリの6桁の数字(未登録の場合は空欄)")
         self.otp_label = QLabel("ワンタイムパスワード")
         self.message = QLabel(unavailable_reason)
         self.message.setWordWrap(True)
@@ -137,7 +137,7 @@ class LoginWindow(QWidget):
         if not user_id or not password:
             self.message.setText("ユーザIDとパスワードを入力してください。")
             return
-        if not self.otp.isHidden() and len(otp) != 6:
+        if otp and (len(otp) != 6 or not otp.isdigit()):
             self.message.setText("ワンタイムパスワード(6桁)を入力してください。")
             self.otp.setFocus()
             return

@@ -166,3 +166,38 @@ def test_create_application_reuses_the_instance(qapp: QApplication) -> None:
         assert create_application() is qapp
     finally:
         qapp.setFont(before)
+
+
+def test_second_factor_enrolment_before_the_main_window(
+    qtbot: QtBot, jobs: JobRunner, profile: Profile
+) -> None:
+    from kokuho_pc.auth import totp
+    from kokuho_pc.services.login import LoginService
+    from kokuho_pc.services.policy import PolicyService
+    from kokuho_pc.ui.totp_enrol_dialog import TotpEnrolDialog
+
+    admin = LoginService(profile, sleep=lambda _s: None).login(ADMIN_ID, ADMIN_PW)
+    PolicyService(profile).change(admin, "second_factor_required", True)
+    admin.logout()
+    controller = _controller(qtbot, jobs, profile)
+    assert controller.login_window.otp.isVisible()
+    window = controller.login_window
+    window.user_id.setText(ADMIN_ID)
+    window.password.setText(ADMIN_PW)
+    with qtbot.waitSignal(window.logged_in, timeout=5000):
+        window.login_button.click()
+    dialogs = window.findChildren(TotpEnrolDialog)
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=5000)
+    dialog.grab().save("/tmp/ui-totp-enrol.png")
+    secret_text = dialog.key_label.text().replace(" ", "")
+    dialog.code.setText("12345")
+    dialog.ok_button.click()
+    assert "6桁" in dialog.message.text()
+    import base64
+
+    secret = base64.b32decode(secret_text + "=" * (-len(secret_text) % 8))
+    dialog.code.setText(totp.code_at(secret, profile.clock()))
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=5000)
