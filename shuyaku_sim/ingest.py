@@ -147,8 +147,8 @@ def ingest_pair(
     _save_results(tx, ksk11, submission_id)
     out.deliveries = deliver_grouped(tx, "KSK11", ksk11, now)
     out.deliveries += deliver_grouped(tx, "KSK12", {muni: ksk12}, now)
-    out.candidates_changed = refresh_candidates(
-        tx, tx.after_households_touching(muni), settings, now.isoformat())
+    affected = tx.after_households_touching(muni) | tx.unconfirmed_candidate_households(muni)
+    out.candidates_changed = refresh_candidates(tx, affected, settings, now.isoformat())
     return out
 
 

@@ -87,6 +87,15 @@ class WorkQueries:
         ).fetchall()
         return {(str(a), str(b)) for a, b in rows}
 
+    def unconfirmed_candidate_households(self, municipality: str) -> set[tuple[str, str]]:
+        """After households of unconfirmed candidates involving ``municipality`` (either side)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT after_municipality, after_household_no FROM candidates "
+            "WHERE state <> 'confirmed' AND (after_municipality = ? OR before_municipality = ?)",
+            (municipality, municipality),
+        ).fetchall()
+        return {(str(a), str(b)) for a, b in rows}
+
     # KSK11 results
     def insert_qualification_results(self, rows: Sequence[tuple[object, ...]]) -> None:
         """Append KSK11 rows: municipality_code, municipal_insured_id, prefectural_id,

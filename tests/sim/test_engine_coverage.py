@@ -171,3 +171,14 @@ def test_judge_order_old_after_new_gives_same_candidates(tmp_path: Path) -> None
         finally:
             engine.close()
     assert results[0] == results[1] == [(1, "continue")]
+
+
+def test_candidate_dropped_when_its_move_is_deleted(engine: Engine) -> None:
+    old, new = _towns()
+    submit(engine, old.pair(T1))
+    submit(engine, new.pair(T2))
+    assert len(engine.list_candidates(TSUKUBA)) == 1
+    undo = Town(TSUKUBA).household("200", "N1", start=D, reason="02", prev=MITO, ptype="2")
+    undo.person("N1", "200", 1, "01", start=D, reason="02", prev=MITO, ptype="3")
+    submit(engine, undo.pair(T3))
+    assert engine.list_candidates(TSUKUBA) == []
