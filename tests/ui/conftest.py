@@ -6,11 +6,21 @@ from collections.abc import Iterator
 
 import pytest
 
+from kokuho_pc.ui.app import load_app_font
 from kokuho_pc.ui.jobs import JobRunner
+from kokuho_pc.ui.lockdown import install_lockdown
 from kokuho_pc.ui.qt import QApplication
 from tests.ui.security_fixtures import login_service, profile
 
 __all__ = ["login_service", "profile"]  # fixtures shared by the UI tests
+
+
+@pytest.fixture(autouse=True)
+def _as_in_production(qapp: QApplication) -> None:
+    """The product's font and copy lock-down, as ``create_application`` sets them up."""
+    if "IPAex" not in qapp.font().family():
+        load_app_font(qapp)
+    install_lockdown(qapp)
 
 
 @pytest.fixture

@@ -61,13 +61,9 @@ def _login(qtbot: QtBot, controller: AppController, user: str, password: str) ->
 
 
 def test_application_font_is_ipaexgothic(qapp: QApplication) -> None:
-    before = qapp.font()
-    try:
-        family = load_app_font(qapp)
-        assert family is not None and "IPAex" in family
-        assert qapp.font().family() == family
-    finally:
-        qapp.setFont(before)
+    family = load_app_font(qapp)
+    assert family is not None and "IPAex" in family
+    assert qapp.font().family() == family
 
 
 def test_admin_logs_in_sees_admin_page_and_logs_out(
@@ -161,11 +157,7 @@ def test_smoke_test_without_profile(qapp: QApplication, tmp_path: Path) -> None:
 
 
 def test_create_application_reuses_the_instance(qapp: QApplication) -> None:
-    before = qapp.font()
-    try:
-        assert create_application() is qapp
-    finally:
-        qapp.setFont(before)
+    assert create_application() is qapp
 
 
 def test_second_factor_enrolment_before_the_main_window(

@@ -28,11 +28,9 @@ SENTINEL = "クリップボードの元の内容"
 
 @pytest.fixture
 def lockdown(qapp: QApplication) -> Iterator[LockdownFilter]:
-    installed = install_lockdown(qapp)
+    installed = install_lockdown(qapp)  # conftest installs it for every UI test already
     yield installed
-    qapp.removeEventFilter(installed)
-    installed.setParent(None)
-    installed.deleteLater()
+    install_lockdown(qapp)
 
 
 def _window(qtbot: QtBot) -> tuple[QMainWindow, NoCopyTableView, list[bool]]:
@@ -82,7 +80,10 @@ def test_copy_keys_on_selected_rows_leave_clipboard_unchanged(
     assert triggered == []
 
 
-def test_view_swallows_copy_even_without_the_app_filter(qtbot: QtBot) -> None:
+def test_view_swallows_copy_even_without_the_app_filter(
+    qtbot: QtBot, lockdown: LockdownFilter, qapp: QApplication
+) -> None:
+    qapp.removeEventFilter(lockdown)
     QGuiApplication.clipboard().setText(SENTINEL)
     window, view, _triggered = _window(qtbot)
     window.removeAction(window.actions()[0])
