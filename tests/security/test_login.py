@@ -83,14 +83,22 @@ def test_unknown_and_wrong_password_take_similar_time(tmp_path: Path,
         service = LoginService(profile, sleep=lambda _s: None)
         with pytest.raises(LoginFailed):  # warm up the dummy hash
             service.login("warm.up", "x" * 13)
-        unknown, wrong = [], []
-        for i in range(5):
-            for target, user in ((unknown, f"nobody{i}.here"), (wrong, ADMIN_ID)):
-                start = time.perf_counter()
-                with pytest.raises(LoginFailed):
-                    service.login(user, "incorrect-password")
-                target.append(time.perf_counter() - start)
-        assert abs(statistics.median(unknown) - statistics.median(wrong)) < 0.050
-        assert statistics.median(wrong) > 0.02  # the real KDF ran
+
+        def measure() -> float:
+            unknown: list[float] = []
+            wrong: list[float] = []
+            for i in range(5):
+                pairs = [(unknown, f"nobody{i}.here"), (wrong, ADMIN_ID)]
+                for target, user in pairs if i % 2 else reversed(pairs):  # ABBA order
+                    start = time.perf_counter()
+                    with pytest.raises(LoginFailed):
+                        service.login(user, "incorrect-password")
+                    target.append(time.perf_counter() - start)
+            assert statistics.median(wrong) > 0.02  # the real KDF ran
+            return abs(statistics.median(unknown) - statistics.median(wrong))
+
+        # A shared CI machine can stall one burst of samples: a real timing leak fails
+        # both rounds, a stall does not.
+        assert measure() < 0.050 or measure() < 0.050
     finally:
         profile.close()
