@@ -1,8 +1,8 @@
 """The application's flow: open the profile, log in, the main window, lock, log out.
 
 :class:`AppController` owns the windows of one run and wires them to the
-services. Opening the profile (store unlock) and the start-up tasks run in
-the background while the login window says 「起動しています…」. After login
+services. Opening the profile (store unlock) and the start-up tasks (the staging
+sweep) run in the background while the login window says 「起動しています…」. After login
 an initial password must be changed first; then the main window opens with
 the pages of :func:`kokuho_pc.ui.pages.build_pages` and the idle lock starts
 with the policy's timeout. Logging out closes the main window and shows the
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kokuho_pc.services.accounts import AccountService
 from kokuho_pc.services.login import LoginService, Session
+from kokuho_pc.services.media_admin import sweep_staging
 from kokuho_pc.services.messages import describe_error
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.ui import log, msgbox
@@ -31,6 +32,7 @@ from kokuho_pc.ui.qt import QApplication, QObject, QTimer, Signal
 from kokuho_pc.ui.totp_enrol_dialog import TotpEnrolDialog
 
 OpenProfile = Callable[[], Profile]
+StartupTask = Callable[[Profile], object]
 PageBuilder = Callable[[AppContext], dict[str, PageFactory]]
 SESSION_CHECK_MS = 60_000
 
@@ -50,10 +52,12 @@ class AppController(QObject):
         help_path: Path | None = None,
         idle_timeout_ms: int | None = None,
         login_sleep: Callable[[float], None] | None = None,
+        startup: StartupTask = sweep_staging,
     ) -> None:
         super().__init__()
         self.jobs = jobs
         self._open_profile = open_profile
+        self._startup = startup
         self._page_builder = page_builder
         self._help_path = help_path
         self._idle_timeout_ms = idle_timeout_ms
@@ -79,12 +83,22 @@ class AppController(QObject):
         """Show the login window and open the profile in the background."""
         self.login_window.show()
         self.jobs.run(
-            lambda _progress, _cancel: self._open_profile(),
+            lambda _progress, _cancel: self._open_and_prepare(),
             self._profile_opened,
             self._profile_failed,
             store=True,
         )
         return self.login_window
+
+    def _open_and_prepare(self) -> Profile:
+        """Open the store, then the start-up tasks (staging sweep); worker thread."""
+        profile = self._open_profile()
+        try:
+            self._startup(profile)
+        except BaseException:
+            profile.close()
+            raise
+        return profile
 
     def _profile_opened(self, profile: Profile) -> None:
         self.profile = profile

@@ -140,6 +140,16 @@ def test_idle_lock_with_the_real_session(qtbot: QtBot, jobs: JobRunner, profile:
     lock.stop()
 
 
+def test_start_up_sweeps_the_staging_area(
+    qtbot: QtBot, jobs: JobRunner, profile: Profile
+) -> None:
+    profile.staging_dir.mkdir(parents=True, exist_ok=True)
+    leftover = profile.staging_dir / "left-by-a-crash.part"
+    leftover.write_bytes(b"\x00" * 64)
+    _controller(qtbot, jobs, profile)
+    assert not leftover.exists()
+
+
 def test_missing_profile_is_explained(qtbot: QtBot, jobs: JobRunner) -> None:
     def missing() -> Profile:
         raise ProfileError()
