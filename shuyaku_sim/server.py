@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from shuyaku_sim.api_types import ApiError, Request, Response
+from shuyaku_sim.errors import SimError
 from shuyaku_sim.pki import write_private
 from shuyaku_sim.server_tls import Terminal, TerminalRegistry, make_server_context
 
@@ -279,6 +280,9 @@ def serve(data_dir: Path, pki_dir: Path, host: str = "127.0.0.1", port: int = 0)
         app = open_application(data_dir)
     except OSError as exc:
         print(f"shuyaku-sim: データディレクトリを開けません: {exc.strerror}", file=sys.stderr)
+        return 2
+    except SimError as exc:
+        print(f"shuyaku-sim: {exc.user_message}", file=sys.stderr)
         return 2
     os.umask(0o077)
     return run_server(app, data_dir, pki_dir, host, port)

@@ -190,6 +190,11 @@ def test_municipality_isolation_through_the_whole_flow(sim_server: SimServer) ->
     for body in bodies:
         assert not find_my_numbers_in_bytes(body)
         assert not find_my_numbers(body.decode("utf-8", "replace"))
+    # Nor does anything the server keeps on disk or printed hold a 個人番号 in clear.
+    sim_server.stop()
+    for path in sim_server.data_dir.iterdir():
+        assert not find_my_numbers_in_bytes(path.read_bytes()), path.name
+    assert not find_my_numbers(sim_server.log_text())
 
 
 def _t(n: int) -> dt.datetime:
