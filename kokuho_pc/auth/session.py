@@ -101,8 +101,10 @@ class Session:
         if self._user_id is None:
             return True
         if self._clock() - self.started_at >= self.max_age:
-            self._record(AuditAction.SESSION_EXPIRED, AuditResult.SUCCESS, "max_age")
-            self._clear()
+            try:
+                self._record(AuditAction.SESSION_EXPIRED, AuditResult.SUCCESS, "max_age")
+            finally:
+                self._clear()  # the session ends even if the log cannot be written
             return True
         return False
 
@@ -178,16 +180,18 @@ class Session:
         except Exception:
             self._record(AuditAction.SESSION_UNLOCK_FAILURE, AuditResult.FAILURE, None)
             raise
+        self._record(AuditAction.SESSION_UNLOCK, AuditResult.SUCCESS, None)  # refused if unlogged
         self._locked = False
         self.last_activity = self._clock()
-        self._record(AuditAction.SESSION_UNLOCK, AuditResult.SUCCESS, None)
 
     def logout(self, *, reason: str = "user") -> None:
         """End the session (allowed while locked) and clear all its state."""
         if self._user_id is None:
             return
-        self._record(AuditAction.LOGOUT, AuditResult.SUCCESS, reason)
-        self._clear()
+        try:
+            self._record(AuditAction.LOGOUT, AuditResult.SUCCESS, reason)
+        finally:
+            self._clear()  # logging off always happens; a log failure is still reported
 
     def password_changed(self) -> None:
         """Called by the account service after a successful change."""

@@ -112,3 +112,18 @@ def test_logout_clears_all_state(profile: Profile, staff: Session) -> None:
         AccountService(profile).change_password(staff, STAFF_PW, "zutto-atarashii-kotoba")
     assert vars(staff)["_verifier"] is None and vars(staff)["_name"] == ""
     staff.logout()  # twice is harmless
+
+
+def test_log_failure_never_keeps_a_session_open(profile: Profile, staff: Session,
+                                                clock: ManualClock) -> None:
+    from kokuho_pc.domain.errors import AuditError
+
+    staff.lock()
+    conn = profile.db.raw_connection()
+    conn.execute("UPDATE audit_chain SET tip_seal = ? WHERE id = 1", ("00" * 32,))
+    with pytest.raises(AuditError):
+        staff.unlock(STAFF_PW)  # the unlock cannot be logged: refused
+    assert staff.is_locked
+    with pytest.raises(AuditError):
+        staff.logout()
+    assert not staff.is_logged_in  # but the logout happened
