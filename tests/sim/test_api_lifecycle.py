@@ -6,7 +6,10 @@ import datetime as dt
 import http.client
 import json
 import signal
+import socket
 import ssl
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -86,3 +89,22 @@ def test_busy_engine_answers_503_with_retry_after(sim_pki: SimPki, tmp_path: Pat
     assert busy, [r.status_code for r in answers]
     assert busy[0].headers["Retry-After"] == "2"
     assert busy[0].json()["error"]["code"] == "busy"
+
+
+def _serve(tmp_path: Path, pki_dir: Path, port: int) -> subprocess.CompletedProcess[str]:
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run(
+        [sys.executable, "-m", "shuyaku_sim.cli", "serve", "--data", str(tmp_path / "d"),
+         "--pki", str(pki_dir), "--port", str(port)],
+        capture_output=True, text=True, cwd=root, timeout=60)
+
+
+def test_serve_refuses_a_missing_pki_or_a_busy_port(sim_pki: SimPki, tmp_path: Path) -> None:
+    out = _serve(tmp_path, tmp_path / "no-pki", 0)
+    assert out.returncode == 2 and "ca.pem" in out.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        out = _serve(tmp_path, sim_pki.directory, taken.getsockname()[1])
+    assert out.returncode == 2 and "サーバを開始できません" in out.stderr
+    assert "Traceback" not in out.stderr
