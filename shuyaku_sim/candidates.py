@@ -30,14 +30,17 @@ def refresh_after_household(
         key = (m.previous_municipality, m.old_household_no)
         if key not in move_dates or m.move_date < move_dates[key]:
             move_dates[key] = m.move_date
-    sources = set(move_dates)
     existing = {(c.before_municipality, c.before_household_no): c
                 for c in tx.candidates_of_after(*after)}
+    settled = {b: c.move_date for b, c in existing.items() if c.state == "confirmed"}
     changed = 0
     for before, move_date in sorted(move_dates.items()):
         found = existing.get(before)
         if found is not None and found.state == "confirmed":
             continue
+        # A before household whose earlier move into this household is already
+        # confirmed is history, not part of a merge with this one.
+        sources = {b for b in move_dates if not (b in settled and settled[b] < move_date)}
         result, _ = judge_pair(tx, before, after, move_date, sources, settings)
         if found is None:
             tx.insert_candidate(tx.next_candidate_no(after[0]), after, before, move_date,

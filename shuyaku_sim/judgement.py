@@ -137,8 +137,12 @@ def leave_reason(tx: Tx, prefectural_id: str) -> str | None:
 def destinations(tx: Tx, before: HouseholdKey, view: PairView) -> set[HouseholdKey]:
     """Where the before household's members went: after households, STAYED, or
     IN_TRANSIT (moved out inside the prefecture, no new municipality's data yet)."""
-    found = {(m.new_municipality, m.new_household_no) for m in tx.ok_moves_from(*before)}
+    moved = {m.prefectural_id: (m.new_municipality, m.new_household_no)
+             for m in tx.ok_moves_from(*before) if m.prefectural_id in view.before_members}
+    found = set(moved.values())
     for pid in view.before_members:
+        if pid in moved:
+            continue  # counted where its move from this household went, not where it is now
         loc = current_location(tx, pid)
         if loc is None:
             if leave_reason(tx, pid) == "12":

@@ -317,3 +317,51 @@ def test_head_as_it_stood_the_day_before_the_move(engine: Engine) -> None:
     assert detail["before_head"]["municipal_insured_id"] == "O1"
     stayed = [m for m in detail["members"] if m["before_insured_id"] == "O3"]
     assert stayed[0]["marker"] == "removed" and stayed[0]["change_reason"] is None
+
+
+def test_moving_on_again_does_not_make_the_first_move_a_split(engine: Engine) -> None:
+    second = dt.date(2026, 10, 20)
+    mito, tsukuba, tsuchiura = Town(MITO), Town(TSUKUBA), Town(TSUCHIURA)
+    _family_moves(mito, tsukuba)
+    tsukuba.households.clear()
+    tsukuba.persons.clear()
+    tsukuba.household("200", "N1", start=D, end=day_before(second), reason="12", change=second)
+    tsukuba.person("N1", "200", 1, "01", start=D, reason="02", prev=MITO,
+                   end=day_before(second), end_reason="12")
+    tsukuba.person("N2", "200", 2, "02", start=D, reason="02", prev=MITO,
+                   end=day_before(second), end_reason="12")
+    tsuchiura.household("300", "U1", start=second, reason="02", prev=TSUKUBA)
+    tsuchiura.person("U1", "300", 1, "01", start=second, reason="02", prev=TSUKUBA)
+    tsuchiura.person("U2", "300", 2, "02", start=second, reason="02", prev=TSUKUBA)
+    submit(engine, mito.pair(T1))
+    submit(engine, tsukuba.pair(T2))
+    submit(engine, tsuchiura.pair(T3))
+    assert (only(engine, TSUKUBA)["category"], only(engine, TSUKUBA)["suggestion"]) == (
+        1, "continue")
+    c = only(engine, TSUCHIURA)
+    assert (c["before_municipality"], c["category"], c["suggestion"]) == (TSUKUBA, 1, "continue")
+
+
+def test_a_confirmed_earlier_move_in_is_not_part_of_a_later_merge(engine: Engine) -> None:
+    later = dt.date(2026, 10, 25)
+    mito, tsuchiura = Town(MITO), Town(TSUCHIURA)
+    mito.household("100", "O1", end=END, reason="12", change=D)
+    mito.person("O1", "100", 1, "01", end=END, end_reason="12")
+    tsuchiura.household("500", "U2", end=day_before(later), reason="12", change=later)
+    tsuchiura.person("U2", "500", 2, "01", end=day_before(later), end_reason="12")
+    first = Town(TSUKUBA).household("200", "N1", start=D, reason="02", prev=MITO)
+    first.person("N1", "200", 1, "01", start=D, reason="02", prev=MITO)
+    submit(engine, mito.pair(T1))
+    submit(engine, tsuchiura.pair(T1))
+    submit(engine, first.pair(T2))
+    no = only(engine, TSUKUBA)["candidate_no"]
+    engine.record_decision(TSUKUBA, no, "continue", None, None, "t", "s")
+    engine.confirm(TSUKUBA, [no], "t", "s")
+    second = Town(TSUKUBA).household("200", "N1", start=D, reason="02", prev=MITO, ptype="2")
+    second.person("N1", "200", 1, "01", start=D, reason="02", prev=MITO, ptype="2")
+    second.person("N2", "200", 2, "02", start=later, reason="02", prev=TSUCHIURA)
+    submit(engine, second.pair(T3))
+    found = cands(engine, TSUKUBA)
+    assert (found[("500", "200")]["category"], found[("500", "200")]["suggestion"]) == (
+        9, "discontinue")
+    assert found[("100", "200")]["state"] == "confirmed"
