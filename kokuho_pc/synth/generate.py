@@ -27,6 +27,7 @@ from kokuho_pc.synth.model import (
     month_record,
     person_record,
 )
+from kokuho_pc.synth.ordinary import OrdinaryChanges
 from kokuho_pc.synth.population import iter_population
 from kokuho_pc.synth.sink import FixedSink
 from kokuho_pc.synth.timeline import (
@@ -55,6 +56,7 @@ class SynthSummary:
     households: int = 0
     high_cost_months: int = 0
     scenarios: int = 0
+    ordinary_changes: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 class _FileSet:
@@ -121,10 +123,15 @@ def _write_baseline(out_dir: Path, kit: Kit, seed: int, code: str, plain: int,
         factory = Factory(random.Random(f"kokuho-synth:{seed}:population:{code}"),
                           MyNumberSource(seed), serial_base, 1, 1)
         assert files.kkg01 is not None
+        ordinary = OrdinaryChanges(seed, code)
         for hh in iter_population(factory, code, plain):
             files.household(hh)
             for m in hh.months:
                 files.kkg01.add(month_record(hh, m))
+            ordinary.consider(hh)
+        kit.buckets.setdefault(("change", code, "A"), []).extend(
+            ordinary.snapshots(factory, plain))
+        summary.ordinary_changes[code] = dict(sorted(ordinary.counts.items()))
         for snap in kit.buckets.get(("baseline", code, "A"), []):
             files.snapshot(snap)
         for record in _scenario_months(kit, code, baseline=True):
@@ -188,6 +195,7 @@ def generate_prefecture(out_dir: Path, seed: int, persons: int = DEFAULT_PERSONS
         "persons": persons,
         "files_in_timestamp_order": sorted(summary.files, key=_stamp_key),
         "demo_medium_set": summary.demo_medium_set,
+        "ordinary_changes": summary.ordinary_changes,
         "notes": _NOTES,
     }
     with (out_dir / EXPECTED_NAME).open("w", encoding="utf-8", newline="\n") as handle:

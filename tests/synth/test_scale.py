@@ -1,4 +1,4 @@
-"""20,000 persons: bounded memory (streamed), bounded time, still valid with random extras."""
+"""20,000 persons: bounded memory and time; valid with extras and ordinary changes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import time
 import tracemalloc
+from collections import Counter
 from pathlib import Path
 
 from kokuho_pc.formats.checker import check_paths
@@ -32,5 +33,11 @@ def test_twenty_thousand_persons_stream_within_bounds(tmp_path: Path) -> None:
     assert elapsed < TIME_LIMIT_S, f"{elapsed:.1f} s"
     expected = json.loads((tmp_path / "expected.json").read_text("utf-8"))
     assert expected["summary"]["scenarios"] > 150  # core plus random extras
+    ordinary: Counter[str] = Counter()
+    for counts in summary.ordinary_changes.values():
+        ordinary.update(counts)
+    assert ordinary["moved_in_from_outside"] > 0
+    assert ordinary["left_13"] + ordinary["left_14"] + ordinary["left_11"] > 0
+    assert expected["ordinary_changes"] == summary.ordinary_changes
     report = check_paths([tmp_path], today=dt.date(2026, 11, 26))
     assert report.errors == []
