@@ -25,11 +25,11 @@ class MyNumberSource:
     """
 
     def __init__(self, seed_value: int) -> None:
-        multiplier = 1_000_003 + 2 * (seed_value % 1_000_000)
+        multiplier = (seed_value * 2_654_435_761 + 37_263_481_923) % _MODULUS
         while multiplier % 2 == 0 or multiplier % 5 == 0:
-            multiplier += 2
+            multiplier += 1
         self._multiplier = multiplier
-        self._offset = (seed_value * 7_919 + 12_345_678_901) % _MODULUS
+        self._offset = (seed_value * 7_919_000_003 + 12_345_678_901) % _MODULUS
 
     def for_serial(self, serial: int) -> MyNumber:
         """The 個人番号 of the person (or nominal head) with ``serial``."""

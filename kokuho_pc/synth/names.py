@@ -2,8 +2,8 @@
 
 Readings are written in full-width katakana the way 氏名カナ fields spell
 them (long vowels as ウ, e.g. サトウ) and converted to half-width kana once.
-Given names come in two generations so that a person born before 1975 gets a
-name of that era. All names are in CP932.
+Given names come in three generations (born before 1970, 1970–1994, 1995 on)
+so that people get names of their era. All names are in CP932.
 """
 
 from __future__ import annotations
@@ -40,11 +40,15 @@ _MALE_CLASSIC = """
 勝:マサル 昭:アキラ 弘:ヒロシ 武:タケシ 三郎:サブロウ 義男:ヨシオ 孝:タカシ 正:タダシ
 """
 
-_MALE_MODERN = """
+_MALE_MIDDLE = """
 健太:ケンタ 翔太:ショウタ 大輔:ダイスケ 拓也:タクヤ 直樹:ナオキ 亮:リョウ 大介:ダイスケ
-翔:ショウ 蓮:レン 大翔:ヒロト 悠真:ユウマ 湊:ミナト 陽翔:ハルト 蒼:アオイ 悠人:ユウト
-颯太:ソウタ 陸:リク 樹:イツキ 大和:ヤマト 優斗:ユウト 海斗:カイト 拓海:タクミ 裕介:ユウスケ
-智也:トモヤ 翼:ツバサ 駿:シュン 涼太:リョウタ 隼人:ハヤト 悠斗:ユウト 航:ワタル 陽向:ヒナタ
+翔:ショウ 裕介:ユウスケ 智也:トモヤ 翼:ツバサ 駿:シュン 涼太:リョウタ 隼人:ハヤト 航:ワタル
+達也:タツヤ 和也:カズヤ 哲也:テツヤ 剛:ツヨシ 健一:ケンイチ 聡:サトシ 誠:マコト 拓海:タクミ
+"""
+
+_MALE_YOUNG = """
+蓮:レン 大翔:ヒロト 悠真:ユウマ 湊:ミナト 陽翔:ハルト 蒼:アオイ 悠人:ユウト 颯太:ソウタ
+陸:リク 樹:イツキ 大和:ヤマト 優斗:ユウト 海斗:カイト 悠斗:ユウト 陽向:ヒナタ 湊斗:ミナト
 """
 
 _FEMALE_CLASSIC = """
@@ -54,15 +58,20 @@ _FEMALE_CLASSIC = """
 文子:フミコ 照美:テルミ 静香:シズカ 美和:ミワ 里美:サトミ 千春:チハル 薫:カオル 良子:ヨシコ
 """
 
-_FEMALE_MODERN = """
+_FEMALE_MIDDLE = """
 美穂:ミホ 香織:カオリ 愛:アイ 彩:アヤ 舞:マイ 麻衣:マイ 沙織:サオリ 瞳:ヒトミ 千尋:チヒロ
-美咲:ミサキ 陽菜:ヒナ 結衣:ユイ 葵:アオイ さくら:サクラ 凛:リン 芽依:メイ 結菜:ユイナ 杏:アン
-紬:ツムギ 澪:ミオ 莉子:リコ 美月:ミツキ 春香:ハルカ 菜々子:ナナコ 綾香:アヤカ 奈緒:ナオ
-理恵:リエ 絵美:エミ 佳奈:カナ 真希:マキ 彩花:アヤカ 優奈:ユウナ
+美咲:ミサキ 綾香:アヤカ 奈緒:ナオ 理恵:リエ 絵美:エミ 佳奈:カナ 真希:マキ 春香:ハルカ
+菜々子:ナナコ 優子:ユウコ 恵:メグミ 由佳:ユカ
 """
 
-# Born in this year or later: the modern list.
-MODERN_FROM_YEAR = 1975
+_FEMALE_YOUNG = """
+陽菜:ヒナ 結衣:ユイ 葵:アオイ さくら:サクラ 凛:リン 芽依:メイ 結菜:ユイナ 杏:アン 紬:ツムギ
+澪:ミオ 莉子:リコ 美月:ミツキ 彩花:アヤカ 優奈:ユウナ 陽葵:ヒマリ 咲良:サクラ
+"""
+
+# Born in these years or later: the middle and the young generation's lists.
+MIDDLE_FROM_YEAR = 1970
+YOUNG_FROM_YEAR = 1995
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +92,15 @@ def _parse(table: str) -> tuple[NamePart, ...]:
 
 SURNAMES = _parse(_SURNAMES)
 MALE_CLASSIC = _parse(_MALE_CLASSIC)
-MALE_MODERN = _parse(_MALE_MODERN)
+MALE_MIDDLE = _parse(_MALE_MIDDLE)
+MALE_YOUNG = _parse(_MALE_YOUNG)
 FEMALE_CLASSIC = _parse(_FEMALE_CLASSIC)
-FEMALE_MODERN = _parse(_FEMALE_MODERN)
+FEMALE_MIDDLE = _parse(_FEMALE_MIDDLE)
+FEMALE_YOUNG = _parse(_FEMALE_YOUNG)
+_POOLS = {
+    ("1", 0): MALE_CLASSIC, ("1", 1): MALE_MIDDLE, ("1", 2): MALE_YOUNG,
+    ("2", 0): FEMALE_CLASSIC, ("2", 1): FEMALE_MIDDLE, ("2", 2): FEMALE_YOUNG,
+}
 
 
 def pick_surname(rng: random.Random) -> NamePart:
@@ -98,11 +113,8 @@ def pick_surname(rng: random.Random) -> NamePart:
 
 def pick_given(rng: random.Random, sex: str, birth_year: int) -> NamePart:
     """A given name fitting the sex (``"1"`` male, ``"2"`` female) and the generation."""
-    modern = birth_year >= MODERN_FROM_YEAR
-    if sex == "1":
-        pool = MALE_MODERN if modern else MALE_CLASSIC
-    else:
-        pool = FEMALE_MODERN if modern else FEMALE_CLASSIC
+    generation = (birth_year >= MIDDLE_FROM_YEAR) + (birth_year >= YOUNG_FROM_YEAR)
+    pool = _POOLS[(sex, generation)]
     return pool[rng.randrange(len(pool))]
 
 
