@@ -30,7 +30,16 @@ from kokuho_pc.ui import log
 from kokuho_pc.ui.error_details import exception_details
 from kokuho_pc.ui.error_dialog import show_error
 from kokuho_pc.ui.progress_dialog import ProgressDialog
-from kokuho_pc.ui.qt import QObject, QRunnable, QThreadPool, QTimer, QWidget, Signal, Slot
+from kokuho_pc.ui.qt import (
+    QObject,
+    QRunnable,
+    QThreadPool,
+    QTimer,
+    QWidget,
+    Signal,
+    Slot,
+    qt_object_alive,
+)
 
 T = TypeVar("T")
 Work = Callable[[ProgressReporter, CancelToken], T]
@@ -126,28 +135,35 @@ class Job(QObject, Generic[T]):
         if self.dialog is not None:
             self.dialog.set_progress(done, total, label)  # type: ignore[arg-type]
 
-    def _end(self) -> None:
+    def _end(self) -> bool:
+        """Close the progress dialog; False when the parent widget is gone (no callbacks)."""
         self.done = True
         self._timer.stop()
         if self.dialog is not None:
-            self.dialog.finish()
+            if qt_object_alive(self.dialog):
+                self.dialog.finish()
             self.dialog = None
+        parent = self._parent_widget
+        if parent is not None and not qt_object_alive(parent):
+            log.jobs.info("a job finished after its window closed; result dropped")
+            return False
+        return True
 
     @Slot(object)
     def _deliver_success(self, result: Any) -> None:
-        self._end()
         try:
-            self._on_success(result)
+            if self._end():
+                self._on_success(result)
         finally:
             self.finished.emit()
 
     @Slot(object)
     def _deliver_failure(self, exc: BaseException) -> None:
-        self._end()
         if not isinstance(exc, KokuhoError):
             log.jobs.error("background job failed unexpectedly:\n%s", exception_details(exc))
         try:
-            self._on_failure(exc)
+            if self._end():
+                self._on_failure(exc)
         finally:
             self.finished.emit()
 

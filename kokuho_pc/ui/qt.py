@@ -98,6 +98,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid as qt_object_alive
 
 __all__ = [
     "QAbstractItemModel",
@@ -192,4 +193,5 @@ __all__ = [
     "Signal",
     "Slot",
     "qVersion",
+    "qt_object_alive",
 ]

@@ -13,6 +13,7 @@ from kokuho_pc.ui.error_dialog import ErrorDialog
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.progress_dialog import ProgressDialog
 from kokuho_pc.ui.qt import QApplication, QThread, QWidget
+from kokuho_pc.ui.qt import qt_object_alive as qt_alive
 
 
 def _progress_dialogs() -> list[ProgressDialog]:
@@ -162,3 +163,18 @@ def test_unexpected_error_is_logged_without_its_message(
         qtbot.waitUntil(lambda: bool(failures), timeout=2000)
     assert "builtins.KeyError" in caplog.text
     assert "山田太郎" not in caplog.text
+
+
+def test_result_is_dropped_when_the_parent_window_is_gone(
+    qtbot: QtBot, jobs: JobRunner
+) -> None:
+    parent = QWidget()
+    release = threading.Event()
+    delivered: list[object] = []
+    job = jobs.run(lambda p, c: release.wait(5), delivered.append, delivered.append,
+                   parent=parent)
+    parent.deleteLater()
+    qtbot.waitUntil(lambda: not qt_alive(parent), timeout=1000)
+    release.set()
+    qtbot.waitUntil(lambda: job.done, timeout=2000)
+    assert delivered == []
