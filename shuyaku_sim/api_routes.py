@@ -61,6 +61,11 @@ def _path_param(request: Request, name: str, pattern: re.Pattern[str]) -> str:
     return value
 
 
+def _only(data: dict[str, object], *allowed: str) -> None:
+    if set(data) - set(allowed):  # the names are not echoed: they are the caller's text
+        raise bad_request("本文に不明な項目があります。")
+
+
 def _optional_text(data: dict[str, object], name: str) -> str | None:
     value = data.get(name)
     if value is None:
@@ -109,6 +114,7 @@ def post_submission(ctx: ApiContext, request: Request) -> Response:
         raise bad_request("Idempotency-Key(8〜128文字の英数字と ._:-)を指定してください。",
                           "idempotency_key_required")
     data = request.json_body()
+    _only(data, "files", "sha256")
     digest, raw_files = data.get("sha256"), data.get("files")
     if not isinstance(digest, str) or not HEX64.fullmatch(digest):
         raise bad_request("sha256 には64桁の16進数(小文字)を指定してください。")
@@ -132,6 +138,7 @@ def post_submission(ctx: ApiContext, request: Request) -> Response:
 def _decode_file(item: object) -> tuple[str, bytes]:
     if not isinstance(item, dict):
         raise bad_request("files の要素はオブジェクトで指定してください。")
+    _only(item, "name", "content_base64", "sha256")
     name, b64, sha = item.get("name"), item.get("content_base64"), item.get("sha256")
     if not isinstance(name, str) or not FILE_NAME.fullmatch(name):
         raise bad_request("ファイル名が正しくありません(KSK01/KSK02/KKG01 の .dat)。")
@@ -210,6 +217,7 @@ def put_decision(ctx: ApiContext, request: Request) -> Response:
     """Record or change the decision of a candidate (until it is confirmed)."""
     no = _path_param(request, "candidate_no", CANDIDATE_NO)
     data = request.json_body()
+    _only(data, "decision", "reason", "remarks")
     decision = data.get("decision")
     if decision not in ("continue", "discontinue"):
         raise bad_request("decision には continue または discontinue を指定してください。")
@@ -222,6 +230,7 @@ def put_decision(ctx: ApiContext, request: Request) -> Response:
 def post_confirmation(ctx: ApiContext, request: Request) -> Response:
     """The 確定指示 for a set of decided candidates."""
     data = request.json_body()
+    _only(data, "candidate_nos")
     nos = data.get("candidate_nos")
     if (not isinstance(nos, list) or not 1 <= len(nos) <= 10000
             or not all(isinstance(n, str) and CANDIDATE_NO.fullmatch(n) for n in nos)):
@@ -242,6 +251,7 @@ def list_results(ctx: ApiContext, request: Request) -> Response:
 def post_operation_log(ctx: ApiContext, request: Request) -> Response:
     """Accept operation-log records forwarded by a PC (idempotent by terminal + seq)."""
     data = request.json_body()
+    _only(data, "records")
     records = data.get("records")
     if (not isinstance(records, list) or not 1 <= len(records) <= 5000
             or not all(isinstance(r, dict) and type(r.get("seq")) is int and r["seq"] >= 0

@@ -1,8 +1,9 @@
 """The API against its OpenAPI document, with schemathesis generating the requests.
 
-Every operation of ``shuyaku_sim/openapi.json`` is called with generated, schema-valid
-requests (a bounded number per operation) on a server seeded with a move; every
-response must be documented, match its schema and never be a 5xx.
+Every operation of ``shuyaku_sim/openapi.json`` is called with generated requests, a
+bounded number per operation, schema-valid ones and schema-invalid ones, on a server
+seeded with a move; every response must be documented, match its schema and never be a
+5xx, and an invalid request must never be accepted.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import hypothesis
 import pytest
 import schemathesis
+from schemathesis import GenerationMode
 from schemathesis.generation.case import Case
 from schemathesis.schemas import APIOperation
 
@@ -29,7 +31,8 @@ from tests.simhelpers import SimServer
 SCHEMA_PATH = Path(shuyaku_sim.__file__).parent / "openapi.json"
 SCHEMA = schemathesis.openapi.from_path(str(SCHEMA_PATH))
 OPERATIONS: list[APIOperation] = [result.ok() for result in SCHEMA.get_all_operations()]
-MAX_EXAMPLES = 15
+MAX_EXAMPLES = 12
+NEGATIVE_EXAMPLES = 6  # schema-invalid requests: each must be refused with a documented 4xx
 # "Schema-valid request rejected": the API checks what no JSON schema can say (the
 # files' SHA-256 and content, a candidate's state, a reason when overruling), so a
 # schema-valid request may rightly be answered 400/422.
@@ -77,8 +80,18 @@ def test_operation_conforms_to_the_document(seeded_server: SimServer,
         case.call_and_validate(base_url=seeded_server.base_url, session=session, timeout=30,
                                verify=session.verify, excluded_checks=EXCLUDED_CHECKS)
 
+    @hypothesis.settings(max_examples=NEGATIVE_EXAMPLES, deadline=None, database=None,
+                         derandomize=True, print_blob=False,
+                         suppress_health_check=list(hypothesis.HealthCheck))
+    @hypothesis.given(case=operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+    def check_negative(case: Case) -> None:
+        case.call_and_validate(base_url=seeded_server.base_url, session=session, timeout=30,
+                               verify=session.verify, excluded_checks=EXCLUDED_CHECKS)
+
     try:
         check()
+        if operation.path != "/openapi.json":  # nothing in it can be made invalid
+            check_negative()
     finally:
         session.close()
 

@@ -114,6 +114,11 @@ def test_request_errors_are_4xx(sim_server: SimServer) -> None:
         r = http.post(sim_server.url(SUBMIT), json=body, timeout=10,
                       headers={"Idempotency-Key": "k" * 10})
         assert r.status_code == 400
+        body = submission_body(files)
+        body["comment"] = "extra"
+        r = http.post(sim_server.url(SUBMIT), json=body, timeout=10,
+                      headers={"Idempotency-Key": "k" * 10})
+        assert r.status_code == 400 and "comment" not in r.text
 
 
 def test_a_terminal_cannot_submit_another_municipalitys_files(sim_server: SimServer) -> None:
