@@ -25,6 +25,10 @@ sends these three, the candidates of the moves into つくば市 (every category
 1–6 and 9, from all four other municipalities) appear, and the moves out of
 つくば市 that were pending (20) are resolved.
 
+Besides the moves, each change set holds ordinary changes that form no
+candidate (births, deaths, 社保加入, 県外転出, households arriving from outside
+the prefecture), counted in ``expected.json`` ``ordinary_changes``.
+
 Deterministic: the same seed and size give identical bytes. The ordinary
 population is streamed household by household, so a million persons need
 little memory. No 個人番号 is ever printed or written outside KSK01/KSK02.
