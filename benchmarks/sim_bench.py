@@ -72,68 +72,81 @@ def _person(code: str, mid: str, hno: str, serial: int, relation: str, *,
             "previous_municipality": moved_in_from, "card_number": "", "branch_number": ""}
 
 
+def _write_town(directory: Path, t: int, code: str, households: list[dict[str, object]],
+                people: list[dict[str, object]]) -> None:
+    created = dt.datetime(2026, 11, 1, 8, 0) + dt.timedelta(minutes=t)
+    if t == 0:  # the first town's moves-in arrive before their old town's file
+        created += dt.timedelta(days=1)
+    for if_id, records in (("KSK01", households), ("KSK02", people)):
+        (directory / make_file_name(if_id, code, created)).write_bytes(
+            write_fixed(if_id, code, created, records))
+
+
 def generate(directory: Path, persons: int, seed: int = 7) -> tuple[int, int]:
-    """Write the prefecture's files; return (persons written, moving persons)."""
+    """Write the prefecture's files town by town; return (persons, moving persons).
+
+    Only one town's records (plus the next town's moves-in) are in memory at a time.
+    """
     rnd = random.Random(seed)
     codes = town_codes()
     per_town = persons // TOWNS
     movers_per_town = persons // 50 // TOWNS
-    households: list[list[dict[str, object]]] = [[] for _ in codes]
-    people: list[list[dict[str, object]]] = [[] for _ in codes]
+    incoming: tuple[list[dict[str, object]], list[dict[str, object]]] = ([], [])
+    first: tuple[list[dict[str, object]], list[dict[str, object]]] = ([], [])
     serial = total = moving = 0
     for t, code in enumerate(codes):
-        target = (t + 1) % TOWNS
-        made = moved = 0
-        h = 0
+        target = codes[(t + 1) % TOWNS]
+        households, people = incoming
+        outgoing: tuple[list[dict[str, object]], list[dict[str, object]]] = ([], [])
+        made = moved = h = 0
         while made < per_town:
             h += 1
             size = min(rnd.choice((1, 2, 2, 3, 4)), per_town - made)
             move = moved < movers_per_town
             hno, head = f"{h:010d}", f"P{h:09d}01"
-            households[t].append(_household(code, hno, head, moved_out=move))
+            households.append(_household(code, hno, head, moved_out=move))
             if move:
-                households[target].append(_household(codes[target], f"M{code}{h:07d}",
-                                                      f"M{h:09d}01", moved_in_from=code))
+                outgoing[0].append(_household(target, f"M{code}{h:07d}", f"M{h:09d}01",
+                                              moved_in_from=code))
             for k in range(size):
                 serial += 1
                 rel = "01" if k == 0 else "03"
-                people[t].append(_person(code, f"P{h:09d}{k + 1:02d}", hno, serial, rel,
-                                         moved_out=move))
+                people.append(_person(code, f"P{h:09d}{k + 1:02d}", hno, serial, rel,
+                                      moved_out=move))
                 if move:
-                    people[target].append(_person(
-                        codes[target], f"M{h:09d}{k + 1:02d}", f"M{code}{h:07d}", serial, rel,
-                        moved_in_from=code))
+                    outgoing[1].append(_person(target, f"M{h:09d}{k + 1:02d}",
+                                               f"M{code}{h:07d}", serial, rel,
+                                               moved_in_from=code))
             made += size
             moved += size if move else 0
         total += made
         moving += moved
-    for t, code in enumerate(codes):
-        created = dt.datetime(2026, 11, 1, 8, 0) + dt.timedelta(minutes=t)
-        if t == 0:  # the first town's moves-in arrive before their old town's file
-            created += dt.timedelta(days=1)
-        for if_id, records in (("KSK01", households[t]), ("KSK02", people[t])):
-            (directory / make_file_name(if_id, code, created)).write_bytes(
-                write_fixed(if_id, code, created, records))
+        if t == 0:
+            first = (households, people)
+        else:
+            _write_town(directory, t, code, households, people)
+        incoming = outgoing
+    _write_town(directory, 0, codes[0], first[0] + incoming[0], first[1] + incoming[1])
     return total, moving
 
 
 def ingest(directory: Path) -> dict[str, object]:
     """Child process: submit every set into a fresh store; time it and report peak RSS."""
     from shuyaku_sim.engine import Engine, file_set_digest
-    from shuyaku_sim.filesets import group_file_sets, read_files
+    from shuyaku_sim.filesets import collect_paths, group_file_sets
 
     with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
         engine = Engine.open(Path(tmp))
         try:
-            files = read_files([directory])
-            sets = group_file_sets(files)
-            del files
+            paths = {p.name: p for p in collect_paths([directory])}
+            sets = group_file_sets(dict.fromkeys(paths, b""))  # names only; read per set
             start = time.perf_counter()
             cpu_start = time.process_time()
             for fs in sets:
-                digest = file_set_digest(fs.files)
-                engine.submit_file_set(fs.municipality_code, fs.files, digest, digest, "b", "b")
-                fs.files.clear()
+                files = {name: paths[name].read_bytes() for name in fs.files}
+                digest = file_set_digest(files)
+                engine.submit_file_set(fs.municipality_code, files, digest, digest, "b", "b")
+                del files
             seconds = time.perf_counter() - start
             cpu = time.process_time() - cpu_start
             candidates = sum(len(engine.list_candidates(c)) for c in town_codes())
