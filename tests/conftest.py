@@ -87,3 +87,7 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
         yield backend
     finally:
         keyring.set_keyring(previous)
+
+
+# --- a seeded simulator and a つくば市 demo profile (candidate screens) -------
+from tests.services.cand_env import cand_env, seeded_template  # noqa: E402,F401

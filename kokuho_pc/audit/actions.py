@@ -80,6 +80,7 @@ TARGET_KEYS: frozenset[str] = frozenset({
     "decision",       # continue / discontinue
     "count", "records", "errors", "swept",
     "report",         # report kind
+    "pages",          # pages printed
     "reason",         # an English reason code (e.g. "wrong_password"), never free text
     "first_bad_seq", "up_to_seq",
     "municipality",

@@ -1,0 +1,254 @@
+"""Use case: continuation candidates — list, detail, decide, confirm, results.
+
+Every call goes to the consolidation system over the HTTPS client of the
+transfer layer and is recorded in the operation log with candidate numbers
+and counts only (never a name, never free text). Results are the typed views
+of :mod:`kokuho_pc.services.candidate_views`, which have no 個人番号 field.
+Methods block on the network: the screens call them through ``context.jobs``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from kokuho_pc.audit.actions import AuditAction, AuditResult
+from kokuho_pc.auth.session import Session
+from kokuho_pc.domain.errors import KokuhoError, ValidationError
+from kokuho_pc.domain.leakscan import contains_my_number
+from kokuho_pc.services.candidate_views import (
+    CandidateDetailView,
+    CandidateView,
+    ConfirmOutcome,
+    ConfirmPlan,
+    ResultView,
+    candidate_from_api,
+    candidate_sort_key,
+    reason_required,
+    result_from_api,
+)
+from kokuho_pc.services.jobs_protocol import NO_PROGRESS, CancelToken, ProgressReporter
+from kokuho_pc.services.profile import Profile
+from kokuho_pc.transfer.client import API, ConsolidationClient
+from kokuho_pc.transfer.wiring import client_factory_for
+
+__all__ = ["SORT_KEYS", "CandidateService"]
+
+_log = logging.getLogger("kokuho_pc.candidates")
+
+ClientFactoryMaker = Callable[[Profile, str], Callable[[], ConsolidationClient]]
+
+MAX_REASON = 200
+MAX_REMARKS = 500
+DECISIONS = ("continue", "discontinue")
+REASON_REQUIRED_MESSAGE = "判定候補と異なる判断をするときは、理由を入力してください。"
+
+# Sort key name → function of a view (the screens sort by these keys).
+SORT_KEYS: dict[str, Callable[[CandidateView], Any]] = {
+    "candidate_no": lambda c: candidate_sort_key(c.candidate_no),
+    "move_date": lambda c: (c.move_date, candidate_sort_key(c.candidate_no)),
+    "route": lambda c: (c.before_municipality, candidate_sort_key(c.candidate_no)),
+    "after_head": lambda c: (c.after_head.kana, candidate_sort_key(c.candidate_no)),
+    "category": lambda c: (c.category, candidate_sort_key(c.candidate_no)),
+    "suggestion": lambda c: (c.suggestion, candidate_sort_key(c.candidate_no)),
+    "decision": lambda c: (c.decision or "", candidate_sort_key(c.candidate_no)),
+    "state": lambda c: (c.state, candidate_sort_key(c.candidate_no)),
+    "decided_by": lambda c: (c.decided_by, candidate_sort_key(c.candidate_no)),
+}
+
+
+def sort_candidates(
+    views: Sequence[CandidateView], key: str | None = None, ascending: bool = True
+) -> list[CandidateView]:
+    """Sort views by one of :data:`SORT_KEYS` (unknown key: candidate number)."""
+    func = SORT_KEYS.get(key or "candidate_no", SORT_KEYS["candidate_no"])
+    return sorted(views, key=func, reverse=not ascending)
+
+
+def default_client_factory(profile: Profile, staff_id: str) -> Callable[[], ConsolidationClient]:
+    """A client factory from the profile's machine policy."""
+    return client_factory_for(profile.policy(), staff_id)
+
+
+def _clean(text: str | None, limit: int, what: str) -> str | None:
+    value = (text or "").strip()
+    if not value:
+        return None
+    if len(value) > limit:
+        raise ValidationError(f"{what}は{limit}文字以内で入力してください。")
+    if contains_my_number(value):
+        raise ValidationError(f"{what}に個人番号を含めることはできません。")
+    return value
+
+
+class CandidateService:
+    """The 継続候補世帯 work of one profile and session (staff and administrators)."""
+
+    def __init__(self, profile: Profile, session: Session, *,
+                 client_factory: ClientFactoryMaker | None = None) -> None:
+        self._profile = profile
+        self._session = session
+        self._make_factory = client_factory or default_client_factory
+
+    @contextmanager
+    def _client(self) -> Iterator[ConsolidationClient]:
+        client = self._make_factory(self._profile, self._session.user_id)()
+        try:
+            yield client
+        finally:
+            client.close()
+
+    def _audit(self, action: AuditAction, targets: dict[str, Any],
+               result: AuditResult = AuditResult.SUCCESS) -> None:
+        self._profile.audit.record(action, self._session.user_id, targets, result)
+
+    @staticmethod
+    def _detail(client: ConsolidationClient, candidate_no: str) -> CandidateDetailView:
+        path = f"{API}/candidates/{quote(candidate_no, safe='')}"
+        return candidate_from_api(client.request("GET", path).json())
+
+    # --- list and detail ------------------------------------------------------------
+
+    def list(
+        self, *, state: str | None = None, category: int | None = None,
+        municipality: str | None = None, sort_key: str | None = None, ascending: bool = True,
+        progress: ProgressReporter = NO_PROGRESS, cancel: CancelToken | None = None,
+    ) -> list[CandidateView]:
+        """The candidates (filters: state, category, 転出元 municipality code), sorted."""
+        self._session.require()
+        params: dict[str, str] = {}
+        if state:
+            params["state"] = state
+        if category is not None:
+            params["category"] = str(int(category))
+        path = f"{API}/candidates" + (f"?{urlencode(params)}" if params else "")
+        views: list[CandidateView] = []
+        with self._client() as client:
+            summaries = client.request("GET", path).json()["candidates"]
+            if municipality:
+                summaries = [s for s in summaries if s.get("before_municipality") == municipality]
+            for done, summary in enumerate(summaries):
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                progress(done, len(summaries), "継続候補世帯を読み込んでいます")
+                views.append(self._detail(client, str(summary["candidate_no"])).candidate)
+        self._audit(AuditAction.CANDIDATE_LIST_VIEW, {"count": len(views)})
+        return sort_candidates(views, sort_key, ascending)
+
+    def detail(self, candidate_no: str) -> CandidateDetailView:
+        """One candidate with both households side by side."""
+        self._session.require()
+        with self._client() as client:
+            view = self._detail(client, candidate_no)
+        self._audit(AuditAction.CANDIDATE_LIST_VIEW, {"candidate": candidate_no, "count": 1})
+        return view
+
+    # --- decisions ------------------------------------------------------------------
+
+    def record_decision(
+        self, candidate_no: str, decision: str, reason: str | None = None,
+        remarks: str | None = None, *, suggestion: str | None = None,
+    ) -> CandidateDetailView:
+        """Record or change a decision (継続する/継続しない) and return the updated candidate.
+
+        A reason is required when the decision differs from a 継続/非継続
+        suggestion; checked here (``suggestion`` given, else fetched) and by the server.
+        """
+        self._session.require()
+        targets: dict[str, Any] = {"candidate": candidate_no, "decision": decision}
+        try:
+            if decision not in DECISIONS:
+                raise ValidationError("「継続する」または「継続しない」を選択してください。")
+            clean_reason = _clean(reason, MAX_REASON, "理由")
+            clean_remarks = _clean(remarks, MAX_REMARKS, "備考")
+        except ValidationError:
+            self._audit(AuditAction.DECISION, {**targets, "reason": "invalid_input"},
+                        AuditResult.REFUSED)
+            raise
+        with self._client() as client:
+            if suggestion is None:
+                suggestion = self._detail(client, candidate_no).candidate.suggestion
+            overrule = reason_required(suggestion, decision)
+            if overrule:
+                targets["reason"] = "overrule"
+            if overrule and clean_reason is None:
+                self._audit(AuditAction.DECISION, {**targets, "reason": "reason_required"},
+                            AuditResult.REFUSED)
+                raise ValidationError(REASON_REQUIRED_MESSAGE)
+            body: dict[str, Any] = {"decision": decision}
+            if clean_reason is not None:
+                body["reason"] = clean_reason
+            if clean_remarks is not None:
+                body["remarks"] = clean_remarks
+            path = f"{API}/candidates/{quote(candidate_no, safe='')}/decision"
+            try:
+                data = client.request("PUT", path, json_body=body).json()
+            except KokuhoError:
+                self._audit(AuditAction.DECISION, targets, AuditResult.FAILURE)
+                raise
+        self._audit(AuditAction.DECISION, targets)
+        return candidate_from_api(data)
+
+    # --- confirmation ---------------------------------------------------------------
+
+    @staticmethod
+    def plan_confirmation(candidates: Sequence[CandidateView]) -> ConfirmPlan:
+        """The summary shown before confirming: decided ones by decision, the rest counted."""
+        ordered = sorted(candidates, key=lambda c: candidate_sort_key(c.candidate_no))
+        decided = [c for c in ordered if c.state == "decided"]
+        return ConfirmPlan(
+            continue_nos=tuple(c.candidate_no for c in decided if c.decision == "continue"),
+            discontinue_nos=tuple(c.candidate_no for c in decided
+                                  if c.decision == "discontinue"),
+            undecided_count=sum(1 for c in ordered if c.state == "undecided"),
+            already_confirmed_count=sum(1 for c in ordered if c.state == "confirmed"),
+        )
+
+    def confirm(self, candidate_nos: Sequence[str]) -> ConfirmOutcome:
+        """The 確定指示 of decided candidates (all or nothing on the server)."""
+        self._session.require()
+        nos = list(dict.fromkeys(candidate_nos))
+        if not nos:
+            raise ValidationError("確定する判断済みの候補がありません。")
+        targets: dict[str, Any] = {"candidates": nos, "count": len(nos)}
+        with self._client() as client:
+            try:
+                data = client.request("POST", f"{API}/confirmations",
+                                      json_body={"candidate_nos": nos}).json()
+            except KokuhoError:
+                self._audit(AuditAction.CONFIRMATION, targets, AuditResult.FAILURE)
+                raise
+        outcome = ConfirmOutcome(
+            confirmed=tuple(data.get("confirmed") or ()),
+            already_confirmed=tuple(data.get("already_confirmed") or ()),
+            continued=int(data.get("continued") or 0),
+            discontinued=int(data.get("discontinued") or 0),
+            carried_months=int(data.get("carried_months") or 0),
+            deliveries=tuple(data.get("deliveries") or ()),
+        )
+        self._audit(AuditAction.CONFIRMATION, {**targets, "records": len(outcome.confirmed)})
+        return outcome
+
+    # --- results --------------------------------------------------------------------
+
+    def results(
+        self, *, progress: ProgressReporter = NO_PROGRESS, cancel: CancelToken | None = None
+    ) -> builtins.list[ResultView]:
+        """The 継続世帯確定結果 (every confirmed candidate), in candidate order."""
+        self._session.require()
+        out: list[ResultView] = []
+        with self._client() as client:
+            rows = client.request("GET", f"{API}/results").json()["results"]
+            for done, row in enumerate(rows):
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                progress(done, len(rows), "確定結果を読み込んでいます")
+                candidate = self._detail(client, str(row["candidate_no"])).candidate
+                out.append(result_from_api(row, candidate))
+        out.sort(key=lambda r: candidate_sort_key(r.candidate_no))
+        self._audit(AuditAction.CANDIDATE_LIST_VIEW, {"report": "results", "count": len(out)})
+        return out

@@ -1,0 +1,147 @@
+"""Use case: print the candidate, confirmed and carry-over lists.
+
+Maps the typed views of :mod:`kokuho_pc.services.candidate_views` to the
+rows of :mod:`kokuho_pc.print.rows` (which have no 個人番号 field) and renders
+the PDF in memory. Rendering is slow for long lists: the screens call
+``render_*`` through ``context.jobs``. Once the preview reports that a print
+went out, the screen calls :meth:`PrintingService.log_printed` (list, rows,
+pages and operator in the operation log).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kokuho_pc.audit.actions import AuditAction
+from kokuho_pc.auth.session import Session
+from kokuho_pc.print import (
+    CANDIDATE_TITLE,
+    CARRY_OVER_TITLE,
+    CONFIRMED_TITLE,
+    CandidateRow,
+    CarryOverRow,
+    ConfirmedRow,
+    HouseholdPair,
+    ReportHeader,
+    page_count,
+    render_candidate_list,
+    render_carry_over_list,
+    render_confirmed_list,
+)
+from kokuho_pc.services.candidate_views import CandidateView, ResultView, municipality_name
+from kokuho_pc.services.profile import Profile
+
+__all__ = ["PrintDocument", "PrintingService"]
+
+REPORT_CANDIDATES = "candidate_list"
+REPORT_CONFIRMED = "confirmed_list"
+REPORT_CARRY_OVER = "carry_over_list"
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    """A rendered list: the PDF bytes (memory only), its title, report kind and size."""
+
+    pdf: bytes
+    title: str
+    report: str
+    rows: int
+    pages: int
+
+
+def household_pair(c: CandidateView) -> HouseholdPair:
+    """The before/after part every list prints."""
+    return HouseholdPair(
+        move_date=c.move_date,
+        before_municipality_code=c.before_municipality,
+        before_municipality_name=c.before_municipality_name,
+        after_municipality_code=c.after_municipality,
+        after_municipality_name=c.after_municipality_name,
+        before_head_name=c.before_head.name, before_head_kana=c.before_head.kana,
+        after_head_name=c.after_head.name, after_head_kana=c.after_head.kana,
+    )
+
+
+def candidate_row(c: CandidateView) -> CandidateRow:
+    """One line of the 継続候補世帯リスト."""
+    return CandidateRow(
+        candidate_no=c.candidate_no, pair=household_pair(c),
+        before_member_count=c.before_count, after_member_count=c.after_count,
+        category_code=c.category, category_label=c.category_label,
+        suggestion=c.suggestion_label, reason=c.reason,
+        decision=c.decision_label if c.decision else "", decided_by=c.decided_by,
+        decided_at=c.decided_at,
+    )
+
+
+def confirmed_row(r: ResultView) -> ConfirmedRow:
+    """One line of the 継続世帯確定リスト."""
+    c = r.candidate
+    return ConfirmedRow(
+        candidate_no=c.candidate_no, pair=household_pair(c), category_code=c.category,
+        category_label=c.category_label, suggestion=c.suggestion_label,
+        decision=r.decision_label, decided_by=r.decided_by,
+        decided_at=r.decided_at or r.confirmed_at or c.decided_at or _epoch(),
+        carried_months=r.carried_months, tasuu_count=r.tasuu_count,
+        next_hit_tasuu=r.next_hit_tasuu, move_month_rule=r.move_month_rule, remarks=c.remarks,
+    )
+
+
+def carry_over_row(r: ResultView) -> CarryOverRow:
+    """One line of the 高額該当引継結果一覧."""
+    return CarryOverRow(
+        candidate_no=r.candidate_no, pair=household_pair(r.candidate),
+        decision=r.decision_label, carried_months=r.carried_months, tasuu_count=r.tasuu_count,
+        next_hit_tasuu=r.next_hit_tasuu, move_month_rule=r.move_month_rule,
+    )
+
+
+def _epoch() -> dt.datetime:
+    return dt.datetime(1900, 1, 1)
+
+
+class PrintingService:
+    """Render the lists of one profile and log every print."""
+
+    def __init__(self, profile: Profile, session: Session) -> None:
+        self._profile = profile
+        self._session = session
+
+    def _header(self, title: str) -> ReportHeader:
+        code = self._profile.municipality_code
+        return ReportHeader(title=title, municipality_name=municipality_name(code),
+                            municipality_code=code, printed_at=self._profile.clock(),
+                            operator_id=self._session.user_id)
+
+    def render_candidate_list(self, candidates: Sequence[CandidateView]) -> PrintDocument:
+        """The 継続候補世帯リスト of the given candidates (in the given order)."""
+        self._session.require()
+        rows = [candidate_row(c) for c in candidates]
+        pdf = render_candidate_list(self._header(CANDIDATE_TITLE), rows)
+        return PrintDocument(pdf, CANDIDATE_TITLE, REPORT_CANDIDATES, len(rows),
+                             page_count(len(rows)))
+
+    def render_confirmed_list(self, results: Sequence[ResultView]) -> PrintDocument:
+        """The 継続世帯確定リスト (every confirmed candidate)."""
+        self._session.require()
+        rows = [confirmed_row(r) for r in results]
+        pdf = render_confirmed_list(self._header(CONFIRMED_TITLE), rows)
+        return PrintDocument(pdf, CONFIRMED_TITLE, REPORT_CONFIRMED, len(rows),
+                             page_count(len(rows)))
+
+    def render_carry_over_list(self, results: Sequence[ResultView]) -> PrintDocument:
+        """The 高額該当引継結果一覧 (the candidates confirmed as 継続)."""
+        self._session.require()
+        rows = [carry_over_row(r) for r in results if r.decision == "continue"]
+        pdf = render_carry_over_list(self._header(CARRY_OVER_TITLE), rows)
+        return PrintDocument(pdf, CARRY_OVER_TITLE, REPORT_CARRY_OVER, len(rows),
+                             page_count(len(rows)))
+
+    def log_printed(self, document: PrintDocument, pages: int) -> int:
+        """Record a print that went out (list, rows, pages; operator = session user)."""
+        return self._profile.audit.record(
+            AuditAction.PRINT, self._session.user_id,
+            {"report": document.report, "count": document.rows, "pages": pages},
+        )

@@ -1,0 +1,134 @@
+"""CandidateService and PrintingService against a real seeded simulator and a real profile."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+
+from kokuho_pc.audit.actions import AuditAction, AuditResult
+from kokuho_pc.domain.errors import ServerRefused, ValidationError
+from kokuho_pc.domain.leakscan import find_my_numbers
+from kokuho_pc.services.candidate_views import candidate_sort_key
+from kokuho_pc.services.candidates import CandidateService
+from kokuho_pc.services.printing import PrintingService
+from tests.services.cand_env import CandidateEnv
+from tests.transfer.harness import sim_query
+
+
+def _log(env: CandidateEnv, action: AuditAction) -> list[tuple[str, dict[str, object]]]:
+    return [(r.result, dict(r.targets)) for r in env.profile.audit.records(limit=10000)
+            if r.action == action.value]
+
+
+def _fields(obj: object) -> set[str]:
+    return set(getattr(type(obj), "__slots__", ())) | set(getattr(obj, "__dict__", {}))
+
+
+def test_list_filter_sort_and_detail(cand_env: CandidateEnv) -> None:
+    service = CandidateService(cand_env.profile, cand_env.session)
+    views = service.list()
+    assert len(views) == 25
+    assert [v.candidate_no for v in views] == sorted(
+        (v.candidate_no for v in views), key=candidate_sort_key)
+    assert {v.category for v in views} == {1, 2, 3, 4, 5, 6, 9}
+    assert all(v.after_municipality == "082201" and v.after_head.name for v in views)
+    assert all(v.state == "undecided" and v.decision_label == "未判断" for v in views)
+    split = service.list(category=5)
+    assert split and all(v.category == 5 for v in split)
+    mito = service.list(municipality="082015")
+    assert mito and all(v.before_municipality_name == "水戸市" for v in mito)
+    assert service.list(state="confirmed") == []
+    by_date = service.list(sort_key="move_date", ascending=False)
+    assert [v.move_date for v in by_date] == sorted((v.move_date for v in views), reverse=True)
+    detail = service.detail(views[0].candidate_no)
+    assert detail.candidate == views[0]
+    assert detail.members and all(m.name and m.kana for m in detail.members)
+    assert {m.marker_label for m in detail.members} <= {"転入", "出生", "残留"} | {
+        m.marker_label for m in detail.members if m.marker_label.startswith(("離脱", "加入"))}
+    # No field anywhere can hold a 個人番号.
+    for obj in (views[0], detail.members[0], views[0].after_head):
+        assert not any("my_number" in name or "mynumber" in name for name in _fields(obj))
+    logged = _log(cand_env, AuditAction.CANDIDATE_LIST_VIEW)
+    assert logged[0] == ("success", {"count": 25})
+    assert ("success", {"candidate": views[0].candidate_no, "count": 1}) in logged
+
+
+def test_decide_overrule_needs_reason_and_change(cand_env: CandidateEnv) -> None:
+    service = CandidateService(cand_env.profile, cand_env.session)
+    views = service.list(category=1)
+    no = views[0].candidate_no
+    assert views[0].suggestion == "continue"
+    with pytest.raises(ValidationError) as refused:
+        service.record_decision(no, "discontinue", "  ")
+    assert "理由" in refused.value.user_message
+    # The server refuses too (checked there independently), in Japanese.
+    with CandidateService(cand_env.profile, cand_env.session)._client() as client, \
+            pytest.raises(ServerRefused) as server_refused:
+        client.request("PUT", f"/api/v1/candidates/{no}/decision",
+                       json_body={"decision": "discontinue"})
+    assert "理由" in server_refused.value.user_message
+    decided = service.record_decision(no, "continue", remarks="確認済み")
+    assert decided.candidate.state == "decided" and decided.candidate.decision == "continue"
+    assert decided.candidate.decided_by == cand_env.session.user_id
+    changed = service.record_decision(no, "discontinue", "世帯の実態を確認した結果")
+    assert changed.candidate.decision_label == "継続しない"
+    assert changed.candidate.decision_reason == "世帯の実態を確認した結果"
+    row = sim_query(cand_env.sim, "SELECT decision, decided_staff FROM candidates "
+                    "WHERE candidate_no = ?", (no,))
+    assert row == [("discontinue", cand_env.session.user_id)]
+    logged = _log(cand_env, AuditAction.DECISION)
+    assert logged == [
+        (AuditResult.REFUSED.value, {"candidate": no, "decision": "discontinue",
+                                     "reason": "reason_required"}),
+        ("success", {"candidate": no, "decision": "continue"}),
+        ("success", {"candidate": no, "decision": "discontinue", "reason": "overrule"}),
+    ]
+
+
+def test_confirm_results_and_prints(cand_env: CandidateEnv) -> None:
+    service = CandidateService(cand_env.profile, cand_env.session)
+    views = service.list()
+    chosen = views[:6]
+    for view in chosen[:5]:
+        service.record_decision(view.candidate_no, "continue", "確認済み")
+    plan = service.plan_confirmation(service.list())
+    assert plan.count == 5 and plan.undecided_count == 20
+    assert len(plan.continue_nos) == 5 and plan.discontinue_nos == ()
+    outcome = service.confirm(plan.candidate_nos)
+    assert outcome.confirmed == plan.candidate_nos and outcome.continued == 5
+    with pytest.raises(ServerRefused) as locked:
+        service.record_decision(chosen[0].candidate_no, "continue", "再判断")
+    assert "確定" in locked.value.user_message
+    results = service.results()
+    assert [r.candidate_no for r in results] == list(plan.candidate_nos)
+    api = cand_env.sim.session(CODE_082201, staff="check")
+    try:
+        expected = {r["candidate_no"]: r for r in api.get(
+            cand_env.sim.url("/api/v1/results")).json()["results"]}
+    finally:
+        api.close()
+    for r in results:
+        e = expected[r.candidate_no]
+        assert r.tasuu_count == e["tasuu_count"] and r.next_hit_tasuu == e["next_hit_tasuu"]
+        assert r.move_month_rule == e["move_month_rule"]
+        assert len(r.carried_months) == len(e["carried_months"])
+    assert sum(r.carried_count for r in results) == outcome.carried_months
+    assert _log(cand_env, AuditAction.CONFIRMATION)[-1] == (
+        "success", {"candidates": list(plan.candidate_nos), "count": 5, "records": 5})
+
+    printing = PrintingService(cand_env.profile, cand_env.session)
+    for doc in (printing.render_candidate_list(service.list()),
+                printing.render_confirmed_list(results),
+                printing.render_carry_over_list(results)):
+        reader = PdfReader(__import__("io").BytesIO(doc.pdf))
+        assert len(reader.pages) == doc.pages
+        text = "".join(page.extract_text() for page in reader.pages)
+        assert doc.title in text and not find_my_numbers(text)
+        printing.log_printed(doc, doc.pages)
+    printed = _log(cand_env, AuditAction.PRINT)
+    assert printed == [("success", {"report": "candidate_list", "count": 25, "pages": 2}),
+                       ("success", {"report": "confirmed_list", "count": 5, "pages": 1}),
+                       ("success", {"report": "carry_over_list", "count": 5, "pages": 1})]
+
+
+CODE_082201 = "082201"
