@@ -8,13 +8,14 @@ from arguments or the environment, and are never echoed. Exit codes: 0 ok,
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from kokuho_pc.domain.errors import KokuhoError, StoreError
 from kokuho_pc.services.login import LoginService, Session
-from kokuho_pc.services.messages import describe_error
+from kokuho_pc.services.messages import describe_error, support_details
 from kokuho_pc.services.profile import Profile, open_profile
 
 EXIT_OK = 0
@@ -75,7 +76,9 @@ def run_command(body: Callable[[], int]) -> int:
         message = describe_error(exc)
         say(f"{message.title}: {message.message}\n{message.hint}")
         return EXIT_USAGE if isinstance(exc, StoreError) else EXIT_REFUSED
-    except OSError as exc:
+    except Exception as exc:
+        # No traceback reaches the terminal: it could carry data. The type is enough to start.
+        logging.getLogger("kokuho_pc.cli").error("unexpected %s", support_details(exc))
         message = describe_error(exc)
         say(f"{message.title}: {message.message}\n{message.hint}")
         return EXIT_USAGE

@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
-from kokuho_pc.domain.errors import ProfileError
+from kokuho_pc.domain.errors import ProfileError, StoreKeyMismatch, StoreKeyMissing
 from kokuho_pc.store import keys
 from kokuho_pc.store.database import Database
 
@@ -142,11 +142,23 @@ def open_profile_dir(path: Path) -> tuple[ProfileInfo, Database]:
 def reset_store(path: Path, now: datetime) -> tuple[ProfileInfo, Database]:
     """Explicit administrator action: set the unreadable store aside and make a new empty one.
 
+    Refused while the current key still opens the store (so the operation log
+    cannot be wiped this way).
+
     The old file is kept (renamed) in case its key turns up; accounts and the
     operation log of the old store are not carried over.
     """
     info = read_profile_info(path)
     if info.store_path.exists():
+        try:
+            Database.open(info.store_path, load_key(info)).close()
+        except (StoreKeyMissing, StoreKeyMismatch):
+            pass  # the case this action exists for
+        else:
+            raise ProfileError(
+                "端末のデータベースは現在の暗号鍵で開けるため、作り直しは行いません。",
+                "アカウントと操作ログを保護するため、鍵を失った場合にのみ実行できます。",
+            )
         stamp = now.strftime("%Y%m%d%H%M%S")
         info.store_path.rename(path / f"{STORE_FILE}.abandoned-{stamp}")
     if info.is_demo:

@@ -151,3 +151,15 @@ def test_store_holds_only_the_allowed_tables(tmp_path: Path) -> None:
     assert {"roles", "accounts", "settings", "audit_log", "audit_chain"} <= tables
     personal = {"households", "persons", "insured", "my_numbers", "candidates"}
     assert not tables & personal
+
+
+def test_reset_is_refused_while_the_key_still_works(tmp_path: Path) -> None:
+    create_profile(tmp_path / "d", kind=ProfileKind.DEMO, municipality_code=MUNICIPALITY).close()
+    with pytest.raises(ProfileError, match="作り直しは行いません"):
+        reset_profile_store(tmp_path / "d")
+    assert not list((tmp_path / "d").glob("store.db.abandoned-*"))
+    (tmp_path / "d" / "store.key").write_text(new_key().hex(), encoding="ascii")  # wrong key
+    with pytest.raises(StoreKeyMismatch):
+        open_profile(tmp_path / "d")
+    with reset_profile_store(tmp_path / "d") as fresh:
+        assert fresh.audit.verify().ok
