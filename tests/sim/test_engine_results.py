@@ -117,6 +117,7 @@ def test_decision_changes_until_confirmed(engine: Engine) -> None:
     assert engine.list_candidates(TSUKUBA, state="confirmed")[0]["candidate_no"] == no
     assert engine.list_candidates(TSUKUBA, state="undecided") == []
     assert engine.list_candidates(TSUKUBA, category=9) == []
+    assert [c["candidate_no"] for c in engine.list_candidates(TSUKUBA, category=1)] == [no]
 
 
 def test_review_suggestion_needs_no_reason_either_way(tmp_path: Path) -> None:

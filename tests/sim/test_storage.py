@@ -142,3 +142,17 @@ def test_no_my_number_in_store_or_outputs(tmp_path: Path) -> None:
         engine.close()
     for path in (tmp_path / "data").iterdir():
         assert find_my_numbers_in_bytes(path.read_bytes()) == [], path.name
+
+
+def test_settings_file_in_data_dir(tmp_path: Path) -> None:
+    from shuyaku_sim.errors import InvalidRequest
+    from shuyaku_sim.settings import Settings
+
+    assert Settings.load(tmp_path).head_change_within_household == "continue"
+    (tmp_path / "settings.json").write_text(
+        '{"head_change_within_household": "review"}', encoding="utf-8")
+    assert Settings.load(tmp_path).to_json() == {"head_change_within_household": "review"}
+    with pytest.raises(InvalidRequest):
+        Settings().with_pairs(["head_change_within_household=maybe"])
+    with pytest.raises(InvalidRequest):
+        Settings().with_pairs(["unknown=1"])
