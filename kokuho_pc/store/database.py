@@ -56,8 +56,19 @@ class Database:
             raise StoreKeyMismatch() from exc
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.execute("PRAGMA secure_delete = ON")
+        self._conn.execute("PRAGMA busy_timeout = 10000")
         with self._lock:
-            apply_migrations(self._conn, target_version)
+            try:
+                apply_migrations(self._conn, target_version)
+            except sqlcipher3.Error as exc:
+                self._conn.close()
+                _log.error("migration failed: %s", type(exc).__name__)
+                raise StoreError(
+                    "端末のデータベースを新しい版に更新できませんでした(元の状態のままです)。"
+                ) from exc
+            except BaseException:
+                self._conn.close()
+                raise
 
     @classmethod
     def create(cls, path: Path, key: bytes) -> Database:
@@ -90,7 +101,12 @@ class Database:
         with self._lock:
             outer = self._depth == 0
             if outer:
-                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                except sqlcipher3.Error as exc:
+                    raise StoreError(
+                        "端末のデータベースが使用中のため、書き込めませんでした。"
+                    ) from exc
             self._depth += 1
             try:
                 yield
@@ -101,7 +117,11 @@ class Database:
                 raise
             self._depth -= 1
             if outer:
-                self._conn.execute("COMMIT")
+                try:
+                    self._conn.execute("COMMIT")
+                except sqlcipher3.Error as exc:
+                    self._conn.execute("ROLLBACK")
+                    raise StoreError() from exc
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; return the number of changed rows."""

@@ -111,8 +111,9 @@ def test_failed_migration_leaves_previous_version(
     path = tmp_path / "s.db"
     Database(path, FIXTURE_KEY).close()
     monkeypatch.setattr(migrate, "available_migrations", lambda: broken)
-    with pytest.raises(Exception, match="nope"):
+    with pytest.raises(StoreError, match="元の状態のまま") as info:
         Database.open(path, FIXTURE_KEY)
+    assert "nope" in str(info.value.__cause__)
     monkeypatch.undo()
     db = Database.open(path, FIXTURE_KEY)
     try:
