@@ -62,10 +62,10 @@ def _member(
     elif after is None:
         marker = "removed"
         loc = current_location(tx, pid)
-        if loc is not None and loc.municipality_code == c.before_municipality:
-            reason = None
-        elif loc is None:
+        if loc is None:
             reason = leave_reason(tx, pid)
+        elif loc.municipality_code != c.before_municipality and before is not None:
+            reason = before.coverage_end_reason  # moved elsewhere (12 県内転出)
     else:
         marker = "unchanged"
     label = STAYED_LABEL if marker == "removed" and reason is None else (

@@ -164,6 +164,10 @@ def test_category_5_split_head_keeps_one_household(engine: Engine) -> None:
         5, "continue")
     assert (found[("100", "201")]["category"], found[("100", "201")]["suggestion"]) == (
         5, "discontinue")
+    detail = engine.get_candidate(TSUKUBA, found[("100", "200")]["candidate_no"])
+    removed = [(m["before_insured_id"], m["change_reason"], m["change_reason_label"])
+               for m in detail["members"] if m["marker"] == "removed"]
+    assert removed == [("O3", "12", "県内転出")]
 
 
 def test_category_5_split_where_the_head_stays_behind(engine: Engine) -> None:
