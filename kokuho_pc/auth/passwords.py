@@ -33,6 +33,13 @@ class Argon2Params:
 
 PRODUCT_PARAMS = Argon2Params()
 
+# A hash of a random, forgotten password with PRODUCT_PARAMS: unknown user IDs are
+# verified against it, so even the first attempt costs the same as a real one.
+_PRODUCT_DUMMY = (
+    "$argon2id$v=19$m=65536,t=2,p=1$D6NVia3QrwvzVQ9aTud4KQ$"
+    "DLsz+VawTdAM+uCrYrFom1Q7zTCYWmNbH6KJVViIjrs"
+)
+
 
 def normalise_password(password: str) -> str:
     """NFKC normalisation, as NIST SP 800-63B asks (no other change, no truncation)."""
@@ -48,7 +55,7 @@ class PasswordHasher:
         if params.memory_kib < MIN_MEMORY_KIB and not weak_params_for_tests:
             raise ValueError("Argon2id memory below 19 MiB is not allowed")
         self.params = params
-        self._dummy: str | None = None
+        self._dummy: str | None = _PRODUCT_DUMMY if params == PRODUCT_PARAMS else None
 
     def hash(self, password: str) -> str:
         """A new PHC string for ``password`` with a fresh random salt."""

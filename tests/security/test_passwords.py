@@ -112,3 +112,10 @@ def test_context_words_are_refused(password: str) -> None:
 def test_good_passphrases_pass() -> None:
     for good in ("moegi-iro no yuugure", "しずかな湖に小舟がうかぶ夜", "Tr0mb0ne&Cactus&Kite"):
         assert check_new_password(good, second_factor=False, context=["sato.hanako", "佐藤 花子"])
+
+
+def test_dummy_hash_matches_the_product_parameters() -> None:
+    hasher = PasswordHasher()
+    dummy = hasher._dummy
+    assert dummy is not None and not hasher.needs_rehash(dummy)
+    assert f"m={PRODUCT_PARAMS.memory_kib},t={PRODUCT_PARAMS.iterations}," in dummy
