@@ -177,7 +177,7 @@ class AppController(QObject):
         lock = IdleLock(
             self.jobs, session.unlock, session.user_id, timeout,
             second_factor=policy.second_factor_required,
-            on_lock=session.lock, on_activity=session.touch,
+            on_lock=session.lock, on_activity=session.touch, demo=profile.is_demo,
         )
         lock.logout_requested.connect(self.logout)
         self.main_window, self.idle_lock = window, lock

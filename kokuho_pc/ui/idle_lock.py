@@ -74,12 +74,14 @@ class IdleLock(QObject):
         second_factor: bool = False,
         on_lock: Callable[[], None] | None = None,
         on_activity: Callable[[], None] | None = None,
+        demo: bool = False,
     ) -> None:
         super().__init__()
         self._jobs = jobs
         self._verify = unlock
         self._user_id = user_id
         self._second_factor = second_factor
+        self._demo = demo
         self._on_lock = on_lock
         self._on_activity = on_activity
         self._last_activity_call = 0.0
@@ -167,7 +169,7 @@ class IdleLock(QObject):
                 self._hidden_bars.append(bar)
                 bar.hide()
         self._saved_central = primary.takeCentralWidget()
-        screen = LockScreen(self._user_id, self._second_factor)
+        screen = LockScreen(self._user_id, self._second_factor, demo=self._demo)
         screen.unlock_requested.connect(self._try_unlock)
         screen.logout_requested.connect(self._logout)
         self._lock_screen = screen

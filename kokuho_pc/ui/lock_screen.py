@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kokuho_pc.ui.demo_banner import DemoBanner
 from kokuho_pc.ui.qt import (
     QFrame,
     QHBoxLayout,
@@ -22,7 +23,12 @@ class LockScreen(QWidget):
     logout_requested = Signal()
 
     def __init__(
-        self, user_id: str, second_factor: bool = False, parent: QWidget | None = None
+        self,
+        user_id: str,
+        second_factor: bool = False,
+        parent: QWidget | None = None,
+        *,
+        demo: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
@@ -49,6 +55,7 @@ class LockScreen(QWidget):
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setStyleSheet("color: #b00020;")
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 3)
         self.unlock_button = QPushButton("ロック解除")
         self.unlock_button.setDefault(True)
         self.logout_button = QPushButton("ログアウト")
@@ -79,6 +86,9 @@ class LockScreen(QWidget):
         row.addWidget(panel, 2)
         row.addStretch(1)
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        if demo:
+            outer.addWidget(DemoBanner())
         outer.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(2)

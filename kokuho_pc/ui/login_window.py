@@ -55,7 +55,7 @@ class LoginWindow(QWidget):
         self._jobs = jobs
         self._authenticate = authenticate
         self.setWindowTitle(demo_title(LOGIN_TITLE, demo))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(660)
 
         heading = QLabel("国保総合PC")
         font = heading.font()
@@ -77,6 +77,8 @@ class LoginWindow(QWidget):
         self.message = QLabel(unavailable_reason)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
+        # room for a two-line message and its hint, so the layout never squeezes it
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 4)
         self.login_button = QPushButton("ログイン")
         self.login_button.setDefault(True)
         self.login_button.setAutoDefault(True)

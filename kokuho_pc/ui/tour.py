@@ -1,0 +1,144 @@
+"""The screen tour: drive the application offscreen and save a PNG of every screen.
+
+``kokuho-pc demo --tour DIR`` uses :func:`run_tour` so anyone can see every
+screen without a display. The tour drives the real widgets the way a user
+would (typing, clicking) and waits for background jobs like a user would.
+Screens of later parts add steps through ``extra_steps``: each step receives
+the :class:`Tour` and the logged-in main window and captures what it shows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kokuho_pc.domain.errors import ConnectionFailed
+from kokuho_pc.services.jobs_protocol import CancelToken, ProgressReporter
+from kokuho_pc.ui import log
+from kokuho_pc.ui.controller import AppController
+from kokuho_pc.ui.error_dialog import show_error
+from kokuho_pc.ui.lock_screen import LockScreen
+from kokuho_pc.ui.main_window import MainWindow
+from kokuho_pc.ui.progress_dialog import ProgressDialog
+from kokuho_pc.ui.qt import QApplication, QMessageBox, QWidget
+
+
+class TourError(RuntimeError):
+    """A screen did not appear in time (the tour stops)."""
+
+
+class Tour:
+    """Numbered screenshots and waiting helpers for tour steps."""
+
+    def __init__(self, out_dir: Path, timeout_s: float = 20.0) -> None:
+        self.out_dir = out_dir
+        self.timeout_s = timeout_s
+        self.saved: list[Path] = []
+        out_dir.mkdir(parents=True, exist_ok=True)
+
+    def capture(self, name: str, widget: QWidget) -> Path:
+        """Save ``widget`` as ``NN-name.png`` and return the path."""
+        self.settle()
+        path = self.out_dir / f"{len(self.saved) + 1:02d}-{name}.png"
+        if not widget.grab().save(str(path)):
+            raise TourError(f"could not save {path.name}")
+        self.saved.append(path)
+        return path
+
+    def settle(self, seconds: float = 0.05) -> None:
+        """Let pending events (layouts, queued signals) run."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.005)
+
+    def wait_until(self, predicate: Callable[[], bool], what: str) -> None:
+        """Process events until ``predicate()`` holds; TourError after the timeout."""
+        deadline = time.monotonic() + self.timeout_s
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise TourError(f"timed out waiting for {what}")
+            QApplication.processEvents()
+            time.sleep(0.01)
+
+    @staticmethod
+    def top_level(kind: type[QWidget]) -> list[QWidget]:
+        """Visible top-level widgets of ``kind``."""
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+
+
+TourStep = Callable[[Tour, MainWindow], None]
+
+
+def _login(tour: Tour, controller: AppController, user_id: str, password: str) -> MainWindow:
+    window = controller.login_window
+    window.user_id.setText(user_id)
+    window.password.setText(password)
+    window.login_button.click()
+    tour.wait_until(lambda: controller.main_window is not None, "the main window")
+    main = controller.main_window
+    assert main is not None
+    return main
+
+
+def _progress_example(tour: Tour, controller: AppController, main: MainWindow) -> None:
+    def work(progress: ProgressReporter, cancel: CancelToken) -> None:
+        for step in range(30):
+            cancel.raise_if_cancelled()
+            progress(step, 30, "ファイルを送信しています…")
+            time.sleep(0.04)
+
+    job = controller.jobs.run(work, lambda _r: None, lambda _e: None,
+                              progress_label="送信しています…", parent=main)
+    tour.wait_until(lambda: bool(tour.top_level(ProgressDialog)), "the progress dialog")
+    tour.capture("progress-dialog", tour.top_level(ProgressDialog)[0])
+    tour.wait_until(lambda: job.done, "the example job")
+
+
+def run_tour(
+    controller: AppController,
+    out_dir: Path,
+    user_id: str,
+    password: str,
+    extra_steps: Sequence[TourStep] = (),
+    timeout_s: float = 20.0,
+) -> list[Path]:
+    """Drive a started controller through the foundation screens and ``extra_steps``."""
+    tour = Tour(out_dir, timeout_s)
+    tour.wait_until(lambda: controller.profile is not None, "the profile")
+    login = controller.login_window
+    tour.capture("login", login)
+    login.user_id.setText(user_id)
+    login.password.setText(password + "-wrong")
+    login.login_button.click()
+    tour.wait_until(lambda: login.login_button.isEnabled() and bool(login.message.text()),
+                    "the login refusal")
+    tour.capture("login-refused", login)
+    main = _login(tour, controller, user_id, password)
+    for key in main.page_keys():
+        main.show_page(key)
+        tour.capture(f"page-{key}", main)
+    for step in extra_steps:
+        step(tour, main)
+    main.about_action.trigger()
+    box = tour.top_level(QMessageBox)[0]
+    tour.capture("about", box)
+    box.close()
+    dialog = show_error(main, ConnectionFailed())
+    tour.capture("error-dialog", dialog)
+    dialog.close()
+    _progress_example(tour, controller, main)
+    lock = controller.idle_lock
+    if lock is not None:
+        lock.lock()
+        screen = main.centralWidget()
+        tour.capture("lock-screen", main)
+        if isinstance(screen, LockScreen):
+            screen.password.setText(password)
+            screen.unlock_button.click()
+            tour.wait_until(lambda: not lock.is_locked, "unlocking")
+    main.logout_action.trigger()
+    tour.capture("logged-out", controller.login_window)
+    log.app.info("tour saved %d screens", len(tour.saved))
+    return tour.saved
