@@ -32,7 +32,7 @@ def _row(name: str, value: float, baseline: float, unit: str, note: str) -> dict
 def run(quick: bool) -> list[dict[str, object]]:
     """Measure; return rows {name, value, baseline, ratio, unit, note}."""
     households = 200 if quick else 3000
-    requests_n = 100 if quick else 1000
+    requests_n = 100 if quick else 300
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
