@@ -123,3 +123,24 @@ def test_kkg01_submission_counts_months(engine: Engine) -> None:
     town = _town().month("100", "O1", "202607").month("100", "O1", "202608", kind="2")
     result = submit(engine, town.kkg01(T1))
     assert (result["status"], result["high_cost_months"], result["persons"]) == ("accepted", 2, 0)
+
+
+def test_concurrent_submissions_of_one_key_are_processed_once(engine: Engine) -> None:
+    import threading
+
+    files = _town().pair(T1)
+    results: list[object] = []
+
+    def send() -> None:
+        try:
+            results.append(submit(engine, files, key="same")["replayed"])
+        except Exception as exc:  # collected and asserted below
+            results.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results, key=str) == [False, True, True, True]
+    assert len(engine.list_deliveries(MITO)) == 2
