@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kokuho_pc.domain.mynumber import MyNumber
+from kokuho_pc.domain.wareki import wareki_datetime, wareki_long
 from kokuho_pc.ui import log
 from kokuho_pc.ui.qt import (
     QAbstractTableModel,
@@ -67,13 +68,15 @@ FetchRows = Callable[[Sequence[RowId]], Mapping[RowId, Row]]
 
 
 def default_format(value: object) -> str:
-    """Display text of a value: dates as written by the caller's formatter, None as ''."""
+    """Display text of a value: dates in 和暦, True as ○, None as ''."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "○" if value else ""
+    if isinstance(value, datetime.datetime):
+        return wareki_datetime(value)
     if isinstance(value, datetime.date):
-        return value.isoformat()
+        return wareki_long(value)
     return str(value)
 
 

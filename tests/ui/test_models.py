@@ -110,3 +110,13 @@ def test_a_my_number_value_is_never_shown(
         assert model.data(model.index(0, 1)) == ""
     assert "MyNumber" in caplog.text
     assert digits not in caplog.text
+
+
+def test_default_format_shows_dates_in_wareki() -> None:
+    import datetime as dt
+
+    from kokuho_pc.ui.models import default_format
+
+    assert default_format(dt.date(2026, 11, 26)) == "令和8年11月26日"
+    assert default_format(dt.datetime(2026, 11, 26, 10, 5)) == "令和8年11月26日 10時05分"
+    assert default_format(True) == "○" and default_format(None) == ""
