@@ -158,6 +158,16 @@ class ApiApplication:
             print(f"shuyaku-sim: アクセス記録を書き込めません ({type(exc).__name__})",
                   file=sys.stderr)
 
+    def record_refusal(self, cert_serial: str | None, method: str) -> None:
+        """Record a request from a certificate that is not a registered terminal."""
+        try:
+            self._log.record(terminal_id=f"unregistered:{cert_serial or '-'}",
+                             municipality_code=None, staff_id=None, method=method[:10],
+                             route="-", status=403)
+        except (OSError, sqlite3.Error) as exc:
+            print(f"shuyaku-sim: アクセス記録を書き込めません ({type(exc).__name__})",
+                  file=sys.stderr)
+
     def close(self) -> None:
         """Close the access log and the engine's database."""
         if self._closed.is_set():

@@ -28,7 +28,12 @@ from urllib.parse import parse_qs, urlsplit
 from shuyaku_sim.api_types import ApiError, Request, Response
 from shuyaku_sim.errors import SimError
 from shuyaku_sim.pki import write_private
-from shuyaku_sim.server_tls import Terminal, TerminalRegistry, make_server_context
+from shuyaku_sim.server_tls import (
+    Terminal,
+    TerminalRegistry,
+    make_server_context,
+    peer_serial,
+)
 
 PORT_FILE = "server.port"
 MAX_BODY = 256 * 1024 * 1024
@@ -42,6 +47,10 @@ class Application(Protocol):
 
     def handle(self, request: Request) -> Response:
         """Answer one authenticated request (never raises)."""
+        ...
+
+    def record_refusal(self, cert_serial: str | None, method: str) -> None:
+        """Record a request refused because its certificate is not a registered terminal."""
         ...
 
     def close(self) -> None:
@@ -76,6 +85,7 @@ class _Handler(BaseHTTPRequestHandler):
         terminal = self._terminal()
         if terminal is None:
             self.close_connection = True
+            self.server.app.record_refusal(self._peer_serial(), self.command)
             return ApiError(
                 403, "unknown_terminal", "登録されていない端末からの接続は受け付けません。"
             ).to_response()
@@ -94,6 +104,11 @@ class _Handler(BaseHTTPRequestHandler):
             terminal=terminal,
         )
         return self.server.app.handle(request)
+
+    def _peer_serial(self) -> str | None:
+        sock = self.connection
+        der = sock.getpeercert(binary_form=True) if isinstance(sock, ssl.SSLSocket) else None
+        return peer_serial(der)
 
     def _terminal(self) -> Terminal | None:
         sock = self.connection
@@ -186,8 +201,13 @@ class ApiServer(ThreadingHTTPServer):
         request.settimeout(IDLE_TIMEOUT)
         try:
             tls = self.ssl_context.wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
-            return  # refused handshake (old protocol, no or foreign certificate)
+        except ssl.SSLError as exc:
+            # Refused handshake (old protocol, no or foreign certificate): noted, no answer.
+            print(f"shuyaku-sim: TLS 接続を拒否しました ({client_address[0]}: "
+                  f"{exc.reason or type(exc).__name__})", file=sys.stderr)
+            return
+        except OSError:
+            return
         try:
             _Handler(tls, client_address, self)
         except (ssl.SSLError, OSError):

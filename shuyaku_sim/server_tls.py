@@ -80,6 +80,16 @@ def _parse_registry(text: str) -> dict[str, tuple[Terminal, str]]:
     return table
 
 
+def peer_serial(cert_der: bytes | None) -> str | None:
+    """The serial (registry spelling) of a DER certificate, or None."""
+    if not cert_der:
+        return None
+    try:
+        return serial_hex(x509.load_der_x509_certificate(cert_der).serial_number)
+    except ValueError:
+        return None
+
+
 class TerminalRegistry:
     """The registered terminals of a PKI directory, keyed by certificate serial."""
 

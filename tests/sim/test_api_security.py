@@ -84,6 +84,7 @@ def test_certificate_of_another_ca_is_refused(shared_sim_server: SimServer,
     ctx = _client_context(shared_sim_server, foreign.terminal("082201"))
     with pytest.raises(HANDSHAKE_REFUSED):
         _raw_get(shared_sim_server, ctx)
+    assert "TLS 接続を拒否しました" in shared_sim_server.log_text()
 
 
 def test_ca_issued_but_unregistered_terminal_is_refused(shared_sim_server: SimServer) -> None:
@@ -96,6 +97,13 @@ def test_ca_issued_but_unregistered_terminal_is_refused(shared_sim_server: SimSe
             assert r.status_code == 403
             assert r.json()["error"]["code"] == "unknown_terminal"
             assert "登録されていない端末" in r.json()["error"]["message"]
+    conn = sqlite3.connect(shared_sim_server.data_dir / "access-log.sqlite3")
+    try:
+        refused = conn.execute("SELECT COUNT(*) FROM access_log WHERE terminal_id = ? AND "
+                               "status = 403", (f"unregistered:{rogue.serial}",)).fetchone()[0]
+    finally:
+        conn.close()
+    assert refused == 3
 
 
 def test_terminal_registered_while_running_is_accepted_without_restart(
