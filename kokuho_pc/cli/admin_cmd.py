@@ -1,4 +1,4 @@
-"""``kokuho-pc admin init|add-user|revoke|unlock|list-users|regrant|reset-password``."""
+"""``kokuho-pc admin init|add-user|revoke|unlock|list-users|regrant|reset-password|policy``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from kokuho_pc.cli.common import (
     say,
 )
 from kokuho_pc.services.accounts import AccountService, Role
+from kokuho_pc.services.policy import PolicyService
 
 
 def register(subparsers: Any) -> None:
@@ -62,6 +63,12 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("list-users", help="アカウントの一覧")
     _as(p)
     p.set_defaults(func=lambda a: run_command(lambda: _list_users(a)))
+
+    p = sub.add_parser("policy", help="端末ポリシーの表示と変更(--set 名前=値)")
+    _as(p)
+    p.add_argument("--set", dest="assignments", action="append", default=[],
+                   metavar="NAME=VALUE", help="変更する設定(複数指定可)")
+    p.set_defaults(func=lambda a: run_command(lambda: _policy(a)))
 
 
 def _as(parser: argparse.ArgumentParser) -> None:
@@ -164,4 +171,50 @@ def _list_users(args: argparse.Namespace) -> int:
             f"{v.valid_to.isoformat() if v.valid_to else '-'}\t{v.granted_fy}\t"
             f"{v.state.label}\t{'要変更' if v.must_change_password else '-'}\n"
         )
+    return EXIT_OK
+
+
+def _parse_setting(assignment: str) -> tuple[str, object]:
+    name, sep, text = assignment.partition("=")
+    spec = next((s for s in PolicyService.specs() if s.name == name.strip()), None)
+    if not sep or spec is None:
+        raise UsageProblem(f"設定「{name.strip()}」はありません(名前=値 で指定してください)。")
+    text = text.strip()
+    if spec.type is bool:
+        if text.lower() not in ("true", "false"):
+            raise UsageProblem(f"設定「{spec.name}」には true または false を指定してください。")
+        return spec.name, text.lower() == "true"
+    if spec.type is int:
+        if not text.lstrip("-").isdigit():
+            raise UsageProblem(f"設定「{spec.name}」には整数を指定してください。")
+        return spec.name, int(text)
+    if spec.type is list:
+        return spec.name, [item.strip() for item in text.split(",") if item.strip()]
+    return spec.name, text
+
+
+def _policy(args: argparse.Namespace) -> int:
+    changes = [_parse_setting(a) for a in args.assignments]
+    secrets = StdinSecrets()
+    with open_cli_profile(args) as profile:
+        session, _ = login_as(profile, args.as_user, secrets)
+        try:
+            service = PolicyService(profile)
+            with profile.db.transaction():  # all or nothing
+                for name, value in changes:
+                    service.change(session, name, value)
+            if not changes:
+                session.require()  # everyone may read the policy
+            current = service.current()
+        finally:
+            session.logout(reason="command_end")
+    out = sys.stdout
+    for spec in PolicyService.specs():
+        value = getattr(current, spec.name)
+        shown = ",".join(value) if isinstance(value, tuple) else value
+        if isinstance(shown, bool):
+            shown = "true" if shown else "false"
+        out.write(f"{spec.name}\t{shown}\t{spec.description}\n")
+    if changes:
+        say("端末ポリシーを変更しました。")
     return EXIT_OK

@@ -182,3 +182,33 @@ def test_usage_errors(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-d
     with pytest.raises(SystemExit) as info:
         cli("admin", "revoke", "--user", "x")  # --as is required
     assert info.value.code == 2
+
+
+def test_policy_from_the_command_line(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", "--kind", "demo", "--municipality", MUNICIPALITY).code == 0
+    assert cli("admin", "init", "--user", "yamada.taro", "--name", "山田 太郎",
+               stdin=ADMIN_PW + "\n").code == 0
+    r = cli("admin", "policy", "--as", "yamada.taro", stdin=ADMIN_PW + "\n")
+    assert r.code == 0
+    table = {line.split("\t")[0]: line.split("\t")[1] for line in r.out.splitlines()}
+    assert table["idle_timeout_seconds"] == "60" and table["emulated_media_allowed"] == "true"
+    r = cli("admin", "policy", "--as", "yamada.taro", "--set", "idle_timeout_seconds=120",
+            "--set", "server_pins=" + "A" * 44 + "," + "B" * 44, stdin=ADMIN_PW + "\n")
+    assert r.code == 0 and "変更しました" in r.err
+    assert "idle_timeout_seconds\t120\t" in r.out
+    r = cli("admin", "policy", "--as", "yamada.taro", "--set", "idle_timeout_seconds=180",
+            "--set", "session_max_hours=99", stdin=ADMIN_PW + "\n")
+    assert r.code == 1  # all or nothing: the valid first change is rolled back too
+    r = cli("admin", "policy", "--as", "yamada.taro", stdin=ADMIN_PW + "\n")
+    assert "idle_timeout_seconds\t120\t" in r.out
+    assert cli("admin", "policy", "--as", "yamada.taro", "--set", "nothing=1",
+               stdin=ADMIN_PW + "\n").code == 2
+    assert cli("admin", "add-user", "--as", "yamada.taro", "--user", "sato.hanako",
+               "--name", "佐藤 花子", "--role", "staff",
+               stdin=f"{ADMIN_PW}\n{STAFF_INITIAL}\n").code == 0
+    assert cli("passwd", "--as", "sato.hanako", stdin=f"{STAFF_INITIAL}\n{STAFF_NEW}\n").code == 0
+    r = cli("admin", "policy", "--as", "sato.hanako", stdin=STAFF_NEW + "\n")
+    assert r.code == 0  # everyone reads the policy
+    r = cli("admin", "policy", "--as", "sato.hanako", "--set", "idle_timeout_seconds=900",
+            stdin=STAFF_NEW + "\n")
+    assert r.code == 1 and "管理者" in r.err
