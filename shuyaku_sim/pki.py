@@ -172,17 +172,19 @@ def _issue_leaf(
     subject: x509.Name,
     usage: x509.ObjectIdentifier,
     san: list[x509.GeneralName] | None = None,
+    validity: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     key = _new_key()
     now = _now()
+    start, end = validity or (now - dt.timedelta(minutes=5), now + dt.timedelta(days=_LEAF_DAYS))
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(ca_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=_LEAF_DAYS))
+        .not_valid_before(start)
+        .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -233,12 +235,14 @@ def issue_terminal(
     terminal_id: str | None = None,
     file_stem: str | None = None,
     register: bool = True,
+    validity: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> IssuedTerminal:
     """Issue a terminal certificate from the directory's CA and (normally) register it.
 
     ``municipality`` None issues the federation administrator's terminal. With
     ``register=False`` the certificate is valid for the CA but unknown to the server
-    (used to prove that such a terminal is refused).
+    (used to prove that such a terminal is refused). ``validity`` (UTC not-before,
+    not-after) replaces the default of now … 825 days.
     """
     ca_cert, ca_key = _load_ca(directory)
     if municipality is None:
@@ -257,7 +261,8 @@ def issue_terminal(
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
         x509.NameAttribute(NameOID.COMMON_NAME, terminal_id),
     ])
-    cert, key = _issue_leaf(ca_cert, ca_key, subject, ExtendedKeyUsageOID.CLIENT_AUTH)
+    cert, key = _issue_leaf(ca_cert, ca_key, subject, ExtendedKeyUsageOID.CLIENT_AUTH,
+                            validity=validity)
     key_path = directory / f"{stem}-key.pem"
     cert_path = directory / f"{stem}.pem"
     write_private(key_path, _key_pem(key))

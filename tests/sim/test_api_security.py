@@ -6,6 +6,7 @@ and they restore it).
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import sqlite3
 import ssl
@@ -214,3 +215,18 @@ def test_deeply_nested_json_is_a_400(shared_sim_server: SimServer) -> None:
                       data="[" * 100000 + "]" * 100000,
                       headers={"Content-Type": "application/json"})
         assert r.status_code == 400
+
+
+def test_expired_or_not_yet_valid_terminal_certificate_is_refused(
+    shared_sim_server: SimServer,
+) -> None:
+    d = shared_sim_server.sim_pki.directory
+    now = dt.datetime.now(dt.UTC)
+    windows = {"expired": (now - dt.timedelta(days=30), now - dt.timedelta(days=1)),
+               "future": (now + dt.timedelta(days=1), now + dt.timedelta(days=30))}
+    for name, window in windows.items():
+        issued = pki.issue_terminal(d, "082201", terminal_id=f"terminal-082201-{name}",
+                                    file_stem=name, validity=window)
+        ctx = _client_context(shared_sim_server, (issued.cert_path, issued.key_path))
+        with pytest.raises(HANDSHAKE_REFUSED):
+            _raw_get(shared_sim_server, ctx)
