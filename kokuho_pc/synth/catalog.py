@@ -52,6 +52,9 @@ def _core() -> list[tuple[Build, bool]]:
         (lambda k, d: a(k, d, U, T, "born_before"), False),
         (lambda k, d: a(k, d, Y, T, "left_before"), False),
         (lambda k, d: a(k, d, M, T, "elderly"), False),
+        (lambda k, d: a(k, d, C, T, "three_generations"), False),
+        (lambda k, d: a(k, d, Y, T, "with_grandparent"), False),
+        (lambda k, d: a(k, d, U, T, "cohabitant"), False),
         (lambda k, d: sc.head_change(k, d, M, T), False),
         (lambda k, d: sc.members_added(k, d, C, T, BIRTH), False),
         (lambda k, d: sc.members_added(k, d, U, T, INSURANCE_LEFT), True),
@@ -108,7 +111,8 @@ def _extra(rng: random.Random) -> Build:
     old, new = _pair(rng)
     if x < 0.40:
         variant = rng.choice(("", "", "single", "single", "nominal", "born_before",
-                              "left_before", "elderly"))
+                              "left_before", "elderly", "three_generations",
+                              "with_grandparent", "cohabitant"))
         return lambda k, d: sc.address_only(k, d, old, new, variant)
     if x < 0.45:
         return lambda k, d: sc.head_change(k, d, old, new)

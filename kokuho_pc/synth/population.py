@@ -46,6 +46,13 @@ def random_shape(rng: random.Random) -> tuple[list[MemberSpec], str | None]:
         kids = _children(rng, rng.randint(1, 2), 5, 20)
         return [spec(R.HEAD, "1", 42, 58), spec(R.SPOUSE, "2", 40, 56), *kids,
                 spec(R.PARENT, None, 66, 74)], None
+    if x < 0.895:
+        return [spec(R.HEAD, "1", 62, 74), spec(R.SPOUSE, "2", 60, 74),
+                spec(R.CHILD, None, 30, 42), spec(R.GRANDCHILD, None, 0, 12)], None
+    if x < 0.905:
+        return [spec(R.HEAD, None, 22, 40), spec(R.GRANDPARENT, None, 68, 74)], None
+    if x < 0.91:
+        return [spec(R.HEAD, None, 30, 70), spec(R.OTHER, None, 30, 70)], None
     if x < 0.92:
         return [spec(R.HEAD, None, 25, 45), spec(R.SIBLING, None, 22, 45)], None
     # 擬制世帯主: the head is insured elsewhere (e.g. 後期高齢者 or an employee plan).

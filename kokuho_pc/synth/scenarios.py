@@ -45,7 +45,8 @@ def _whole_move(kit: Kit, b: Household, new: str, day: dt.date, shift: int = 0) 
 
 def address_only(kit: Kit, day: dt.date, old: str, new: str, variant: str = "") -> None:
     """Category 1: the whole household moves; variants ``nominal``, ``born_before``,
-    ``left_before``, ``elderly`` (70–74, outpatient months) and ``single``."""
+    ``left_before``, ``elderly`` (70–74, outpatient months), ``single``,
+    ``three_generations``, ``with_grandparent`` and ``cohabitant``."""
     kit.begin(f"address_only{'_' + variant if variant else ''}", "住所異動のみ")
     kit.current.history = {"": "tasuu", "elderly": "tasuu_low"}.get(variant, "")
     if variant == "nominal":
@@ -58,6 +59,13 @@ def address_only(kit: Kit, day: dt.date, old: str, new: str, variant: str = "") 
         b = kit.family(old, [spec(R.HEAD, "1", 27, 38), spec(R.SPOUSE, "2", 26, 36)])
         born = random_day(kit.rng, _EARLY_EVENT, _plus(day, -3))
         kit.birth(b, born, R.CHILD.value, b.members[0].person)
+    elif variant == "three_generations":
+        b = kit.family(old, [spec(R.HEAD, "1", 62, 72), spec(R.SPOUSE, "2", 60, 72),
+                             spec(R.CHILD, None, 30, 42), spec(R.GRANDCHILD, None, 0, 12)])
+    elif variant == "with_grandparent":
+        b = kit.family(old, [spec(R.HEAD, None, 22, 40), spec(R.GRANDPARENT, None, 68, 73)])
+    elif variant == "cohabitant":
+        b = kit.family(old, [spec(R.HEAD, None, 30, 70), spec(R.OTHER, None, 30, 70)])
     elif variant == "left_before":
         b = kit.family(old, [spec(R.HEAD, "1", 48, 60), spec(R.SPOUSE, "2", 46, 58),
                              spec(R.CHILD, None, 19, 24)])

@@ -36,6 +36,8 @@ def test_every_variant_of_the_categories(small_expected: dict[str, Any]) -> None
     assert {
         "address_only", "address_only_nominal", "address_only_born_before",
         "address_only_left_before", "address_only_elderly", "address_only_single",
+        "address_only_three_generations", "address_only_with_grandparent",
+        "address_only_cohabitant",
         "head_change", "members_added_birth", "members_added_insurance_left",
         "members_removed_14", "members_removed_13", "members_removed_16",
         "split_all_moved", "split_head_moves_child_stays", "split_member_leaves",

@@ -146,3 +146,11 @@ def test_identical_bytes_across_processes_and_hash_seeds(tmp_path: Path) -> None
         assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outputs[0] == outputs[1]
+
+
+def test_every_relation_code_appears(small_prefecture: Path) -> None:
+    relations: set[str] = set()
+    for name, parsed in _parsed(small_prefecture).items():
+        if name.startswith("KSK02"):
+            relations.update(str(r["relation"]) for r in parsed.records)
+    assert relations == {"01", "02", "03", "04", "05", "06", "07", "09"}
