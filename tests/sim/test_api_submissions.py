@@ -205,3 +205,37 @@ def test_municipality_isolation_through_the_whole_flow(sim_server: SimServer) ->
 def _t(n: int) -> dt.datetime:
     return dt.datetime(2026, 11, 1, 10, 0, n)
 
+
+
+def test_decisions_change_until_confirmed_and_overruling_needs_a_reason(
+    sim_server: SimServer,
+) -> None:
+    old, new = moving_households(1)
+    with sim_server.session(OLD) as mito, sim_server.session(NEW, staff="tsukuba02") as http:
+        assert _submit(mito, sim_server, old, str(uuid.uuid4())).status_code == 201
+        assert _submit(http, sim_server, new, str(uuid.uuid4())).status_code == 201
+        (candidate,) = http.get(sim_server.url("/api/v1/candidates"), timeout=10).json()[
+            "candidates"]
+        assert (candidate["category"], candidate["suggestion"]) == (1, "continue")
+        assert candidate["state"] == "undecided"
+        url = sim_server.url(f"/api/v1/candidates/{candidate['candidate_no']}/decision")
+        r = http.put(url, json={"decision": "discontinue"}, timeout=10)
+        assert r.status_code == 400  # overruling the suggestion without a reason
+        r = http.put(url, json={"decision": "discontinue", "reason": "世帯の実態を確認した",
+                                "remarks": "窓口で確認"}, timeout=10)
+        assert r.status_code == 200
+        detail = r.json()["decision_detail"]
+        assert (detail["decision"], detail["reason"], detail["staff_id"]) == (
+            "discontinue", "世帯の実態を確認した", "tsukuba02")
+        r = http.put(url, json={"decision": "continue"}, timeout=10)
+        assert r.status_code == 200 and r.json()["state"] == "decided"
+        confirm = {"candidate_nos": [candidate["candidate_no"]]}
+        first = http.post(sim_server.url("/api/v1/confirmations"), json=confirm, timeout=30)
+        assert first.status_code == 200 and first.json()["continued"] == 1
+        again = http.post(sim_server.url("/api/v1/confirmations"), json=confirm, timeout=30)
+        assert again.status_code == 200
+        assert again.json()["already_confirmed"] == [candidate["candidate_no"]]
+        assert http.put(url, json={"decision": "continue"}, timeout=10).status_code == 409
+        (result,) = http.get(sim_server.url("/api/v1/results"), timeout=10).json()["results"]
+        assert result["decision"] == "continue" and result["decided_by"] == "tsukuba02"
+        assert result["move_month_rule"] is False  # moved on the 1st of the month
