@@ -19,13 +19,15 @@ from kokuho_pc.synth.catalog import build_catalog
 from kokuho_pc.synth.expected import write_expected
 from kokuho_pc.synth.factory import Factory
 from kokuho_pc.synth.histories import add_scenario_months
-from kokuho_pc.synth.kit import Kit, Snapshot
+from kokuho_pc.synth.kit import Kit
 from kokuho_pc.synth.model import (
     Household,
     MyNumberSource,
+    Snapshot,
     household_record,
     month_record,
     person_record,
+    thaw,
 )
 from kokuho_pc.synth.ordinary import OrdinaryChanges
 from kokuho_pc.synth.population import iter_population
@@ -83,8 +85,9 @@ class _FileSet:
             self.ksk02.add(person_record(hh, e))
 
     def snapshot(self, snap: Snapshot) -> None:
-        self.ksk01.add(snap[0])
-        for record in snap[1]:
+        household, persons = thaw(snap)
+        self.ksk01.add(household)
+        for record in persons:
             self.ksk02.add(record)
 
     def close(self) -> None:

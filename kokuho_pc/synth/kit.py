@@ -24,9 +24,9 @@ from kokuho_pc.synth.model import (
     MyNumberSource,
     NominalHead,
     Person,
+    Snapshot,
+    freeze,
     household_no,
-    household_record,
-    person_record,
 )
 from kokuho_pc.synth.timeline import sends_before
 
@@ -38,7 +38,6 @@ SCENARIO_SERIAL_START = 9 * 10**8
 SCENARIO_HOUSEHOLD_START = 5_000_001
 NEW_HOUSEHOLD_START = 8_000_001
 
-Snapshot = tuple[dict[str, object], list[dict[str, object]]]
 BucketKey = tuple[str, str, str]
 
 
@@ -246,9 +245,8 @@ class Kit:
 
     def emit(self, hh: Household, round_name: str, phase: str = "A") -> None:
         """Freeze the household's KSK01 record and its members' KSK02 records."""
-        records = [person_record(hh, e) for e in hh.members]
         key = (round_name, hh.municipality, phase)
-        self.buckets.setdefault(key, []).append((household_record(hh), records))
+        self.buckets.setdefault(key, []).append(freeze(hh))
         if round_name == "change":
             self._changed.add(id(hh))
         if round_name == "baseline":

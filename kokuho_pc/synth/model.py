@@ -179,6 +179,36 @@ def month_record(hh: Household, m: Month) -> dict[str, object]:
     }
 
 
+HOUSEHOLD_KEYS: tuple[str, ...] = (
+    "processing_type", "municipality_code", "household_no", "head_type", "head_insured_id",
+    "nominal_head_my_number", "head_name_kana", "head_name", "coverage_start", "coverage_end",
+    "change_date", "change_reason", "previous_municipality",
+)
+PERSON_KEYS: tuple[str, ...] = (
+    "processing_type", "municipality_code", "municipal_insured_id", "household_no",
+    "my_number", "name_kana", "name", "birth_date", "sex", "relation",
+    "qualification_acquired", "qualification_lost", "coverage_start", "coverage_start_reason",
+    "coverage_end", "coverage_end_reason", "previous_municipality", "card_number",
+    "branch_number",
+)
+
+# A household's KSK01 values and its members' KSK02 values, frozen at one moment
+# (tuples in the order of HOUSEHOLD_KEYS / PERSON_KEYS: a third of a dict's memory).
+Snapshot = tuple[tuple[object, ...], list[tuple[object, ...]]]
+
+
+def freeze(hh: Household) -> Snapshot:
+    """The household's current KSK01 and KSK02 values."""
+    return (tuple(household_record(hh).values()),
+            [tuple(person_record(hh, e).values()) for e in hh.members])
+
+
+def thaw(snapshot: Snapshot) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The KSK01 record and the KSK02 records of a snapshot."""
+    return (dict(zip(HOUSEHOLD_KEYS, snapshot[0], strict=True)),
+            [dict(zip(PERSON_KEYS, values, strict=True)) for values in snapshot[1]])
+
+
 def household_no(serial: int) -> str:
     """A 世帯番号: ten digits."""
     return f"{serial:010d}"

@@ -17,8 +17,7 @@ from collections import Counter
 from kokuho_pc.domain.codes import ChangeReason, ProcessingType, Relation
 from kokuho_pc.synth import names
 from kokuho_pc.synth.factory import Factory, random_day
-from kokuho_pc.synth.kit import Snapshot
-from kokuho_pc.synth.model import Enrolment, Household, household_record, person_record
+from kokuho_pc.synth.model import Enrolment, Household, Snapshot, freeze
 from kokuho_pc.synth.population import random_shape
 from kokuho_pc.synth.timeline import POPULATION_DATE, last_day_for_files
 
@@ -53,9 +52,9 @@ class OrdinaryChanges:
         out: list[Snapshot] = []
         for hh in self.kept:
             self._event(factory, hh, random_day(self.rng, _FIRST_DAY, last))
-            out.append(_snapshot(hh))
+            out.append(freeze(hh))
         for _ in range(int(persons * NEWCOMER_SHARE / 1.8)):
-            out.append(_snapshot(self._newcomer(factory, random_day(self.rng, _FIRST_DAY, last))))
+            out.append(freeze(self._newcomer(factory, random_day(self.rng, _FIRST_DAY, last))))
         self.kept = []
         return out
 
@@ -111,6 +110,3 @@ def _surname(e: Enrolment) -> names.NamePart:
     kana = e.person.kana.split(" ")[0]
     return names.NamePart(kanji, kana)
 
-
-def _snapshot(hh: Household) -> Snapshot:
-    return household_record(hh), [person_record(hh, e) for e in hh.members]

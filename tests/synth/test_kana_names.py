@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from kokuho_pc.domain.mynumber import is_valid_my_number
 from kokuho_pc.formats.fieldrules import is_kana
 from kokuho_pc.synth import names
 from kokuho_pc.synth.kana import NotKatakana, to_half_width_kana
-from kokuho_pc.synth.model import MyNumberSource
+from kokuho_pc.synth.factory import Factory
+from kokuho_pc.synth.model import (
+    HOUSEHOLD_KEYS,
+    PERSON_KEYS,
+    MyNumberSource,
+    freeze,
+    household_record,
+    person_record,
+    thaw,
+)
+from kokuho_pc.synth.population import iter_population
 
 
 @pytest.mark.parametrize(
@@ -48,3 +60,13 @@ def test_my_number_source_gives_unique_valid_numbers() -> None:
     assert all(is_valid_my_number(d) for d in list(digits)[:500])
     other = MyNumberSource(43).for_serial(1)
     assert other != source.for_serial(1)
+
+
+def test_snapshot_keys_follow_the_record_builders() -> None:
+    factory = Factory(random.Random(1), MyNumberSource(1), 10**8, 1, 1)
+    hh = next(iter_population(factory, "082201", 1))
+    assert tuple(household_record(hh)) == HOUSEHOLD_KEYS
+    assert tuple(person_record(hh, hh.members[0])) == PERSON_KEYS
+    household, persons = thaw(freeze(hh))
+    assert household == household_record(hh)
+    assert persons == [person_record(hh, e) for e in hh.members]
