@@ -9,8 +9,8 @@ import pytest
 from kokuho_pc.domain.mynumber import is_valid_my_number
 from kokuho_pc.formats.fieldrules import is_kana
 from kokuho_pc.synth import names
-from kokuho_pc.synth.kana import NotKatakana, to_half_width_kana
 from kokuho_pc.synth.factory import Factory
+from kokuho_pc.synth.kana import NotKatakana, to_half_width_kana
 from kokuho_pc.synth.model import (
     HOUSEHOLD_KEYS,
     PERSON_KEYS,
