@@ -157,8 +157,11 @@ class AuditLog:
         if not chain.same(tip_seal, chain.seal(self._seal_key, "tip", tip_seq, tip_mac)):
             raise AuditError("操作ログの改ざんを検出したため、操作を中止しました。")
         seq = tip_seq + 1
-        if self._next_key is not None and self._next_key[0] == seq:
-            key = self._next_key[1]
+        if self._next_key is not None and self._next_key[0] <= seq:
+            # another process may have appended meanwhile: evolve forward from the cache
+            cached_seq, key = self._next_key
+            for _ in range(seq - cached_seq):
+                key = chain.evolve(key)
         else:
             key = chain.key_for(self._db.key, seq)
         canonical = chain.canonical_record(

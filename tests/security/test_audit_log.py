@@ -234,3 +234,16 @@ def test_retention_is_applied_when_the_profile_opens(profile: Profile,
         assert records[-1].action == "audit.prune"
         assert records[-1].targets == {"count": 3, "up_to_seq": 3}
         assert reopened.audit.verify().ok
+
+
+def test_two_processes_appending_keep_one_chain(profile: Profile, clock: ManualClock) -> None:
+    from kokuho_pc.services.profile import open_profile
+
+    other = open_profile(profile.path, clock=clock)  # e.g. the command line beside the GUI
+    try:
+        for i in range(6):
+            log = profile.audit if i % 3 else other.audit
+            log.record(AuditAction.FILE_CHECK, "sato.hanako", {"count": i})
+        assert profile.audit.verify().ok and other.audit.verify().ok
+    finally:
+        other.close()
