@@ -95,6 +95,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTextEdit,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -179,6 +180,7 @@ __all__ = [
     "QThreadPool",
     "QTimer",
     "QToolButton",
+    "QToolTip",
     "QTranslator",
     "QUrl",
     "QVBoxLayout",

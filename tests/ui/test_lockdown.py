@@ -12,6 +12,7 @@ from kokuho_pc.ui.models import Column, LazyTableModel
 from kokuho_pc.ui.qt import (
     QAction,
     QApplication,
+    QEvent,
     QGuiApplication,
     QKeySequence,
     QLabel,
@@ -125,3 +126,32 @@ def test_read_only_labels_and_fields_cannot_be_copied(
     field.deselect()
     qtbot.mouseDClick(field, Qt.MouseButton.LeftButton)
     assert field.selectedText() == ""
+
+
+@pytest.mark.qt_log_ignore(r"^This plugin does not support raise\(\)$")  # offscreen tooltips
+def test_tooltips_only_over_allowed_columns(qtbot: QtBot) -> None:
+    from kokuho_pc.ui.qt import QHelpEvent, QToolTip
+
+    rows = {0: {"no": "1", "name": "山田一郎"}}
+    model = LazyTableModel(
+        [Column("no", "番号", tooltip=True), Column("name", "氏名", tooltip=True)],
+        lambda q: list(rows), lambda ids: {i: rows[int(str(i))] for i in ids},
+    )
+    model.refresh()
+    view = NoCopyTableView(tooltip_columns=[0])
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(400, 200)
+    view.show()
+    qtbot.waitExposed(view)
+
+    def hover(column: int) -> bool:
+        rect = view.visualRect(model.index(0, column))
+        pos = rect.center()
+        event = QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos))
+        QApplication.sendEvent(view.viewport(), event)
+        return QToolTip.isVisible() and QToolTip.text() != ""
+
+    assert not hover(1)  # first: a shown tooltip hides only after a short delay
+    assert hover(0)
+    QToolTip.hideText()
