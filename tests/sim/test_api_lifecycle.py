@@ -33,6 +33,15 @@ def _start_submission(server: SimServer, households: int) -> http.client.HTTPSCo
     return conn
 
 
+def _wait_until_taken_in(pid: int) -> None:
+    """Wait until the server runs a connection thread (Linux: /proc), then a little more."""
+    tasks = Path(f"/proc/{pid}/task")
+    deadline = time.monotonic() + 10
+    while tasks.exists() and len(list(tasks.iterdir())) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)  # main thread + accept loop + one connection thread
+    time.sleep(0.15)  # parse the request line (processing itself lasts ~0.5 s or more)
+
+
 def test_ready_line_port_file_and_clean_stop(sim_pki: SimPki, tmp_path: Path) -> None:
     server = SimServer(tmp_path / "data", sim_pki).start()
     port_file = server.data_dir / "server.port"
@@ -50,7 +59,7 @@ def test_sigterm_lets_the_request_in_progress_finish(sim_server: SimServer) -> N
     conn = _start_submission(sim_server, 300)
     proc = sim_server.process
     assert proc is not None
-    time.sleep(0.25)  # let the server take the request in (processing lasts ~0.5 s or more)
+    _wait_until_taken_in(proc.pid)
     proc.send_signal(signal.SIGTERM)
     try:
         response = conn.getresponse()
