@@ -130,3 +130,31 @@ def test_logout_from_the_lock_screen(qtbot: QtBot, idle: IdleLock, window: QMain
     assert isinstance(screen, LockScreen)
     with qtbot.waitSignal(idle.logout_requested, timeout=1000):
         screen.logout_button.click()
+
+
+def test_session_lock_or_expiry_reported_on_activity(
+    qtbot: QtBot, jobs: JobRunner, window: QMainWindow
+) -> None:
+    from kokuho_pc.domain.errors import SessionExpired, SessionLocked
+
+    outcome: list[type[Exception]] = [SessionLocked]
+
+    def touch() -> None:
+        raise outcome[0]()
+
+    lock = IdleLock(jobs, _verify, "staff01", timeout_ms=60_000, on_activity=touch)
+    lock.start(window)
+    try:
+        with qtbot.waitSignal(lock.locked, timeout=2000):
+            qtbot.keyClick(window, Qt.Key.Key_Shift)
+        assert isinstance(window.centralWidget(), LockScreen)
+    finally:
+        lock.discard()
+    outcome[0] = SessionExpired
+    second = IdleLock(jobs, _verify, "staff01", timeout_ms=60_000, on_activity=touch)
+    second.start(window)
+    try:
+        with qtbot.waitSignal(second.logout_requested, timeout=2000):
+            qtbot.keyClick(window, Qt.Key.Key_Shift)
+    finally:
+        second.discard()
