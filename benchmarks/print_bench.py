@@ -96,15 +96,23 @@ def _peak_mib(fn: Callable[[], bytes]) -> float:
     return peak / (1024 * 1024)
 
 
-def run(quick: bool) -> list[dict[str, object]]:
+def _say(verbose: bool, text: str) -> None:
+    if verbose:
+        print(text, flush=True)
+
+
+def run(quick: bool, verbose: bool = False) -> list[dict[str, object]]:
     """Time and peak memory of ours vs LongTable; rows for the benchmark runner."""
     count = 1_000 if quick else 10_000
     rows = demo_candidate_rows(count)
     header = demo_header(CANDIDATE_TITLE)
     render_candidate_list(header, rows[:50])  # warm up: font loading, imports
     ours_s, ours_pdf = _time(lambda: render_candidate_list(header, rows))
+    _say(verbose, f"canvas: {ours_s:.2f} s")
     base_s, base_pdf = _time(lambda: render_longtable(header, rows))
+    _say(verbose, f"LongTable: {base_s:.2f} s")
     ours_mib = _peak_mib(lambda: render_candidate_list(header, rows))
+    _say(verbose, f"canvas peak: {ours_mib:.1f} MiB")
     base_mib = _peak_mib(lambda: render_longtable(header, rows))
     note = (
         f"{count} rows; PDF {len(ours_pdf) / 1e6:.2f} MB (LongTable {len(base_pdf) / 1e6:.2f} MB)"
@@ -128,7 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1,000 rows instead of 10,000")
     args = parser.parse_args()
-    for row in run(args.quick):
+    for row in run(args.quick, verbose=True):
         print(
             f"{row['name']}: ours {row['value']} {row['unit']}, "
             f"LongTable {row['baseline']} {row['unit']}, ratio {row['ratio']}x  ({row['note']})"
