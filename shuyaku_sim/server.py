@@ -58,6 +58,15 @@ class Application(Protocol):
         ...
 
 
+_PROTOCOL_MESSAGES = {
+    400: "要求の形式が正しくありません。",
+    414: "要求の URL が長すぎます。",
+    431: "要求のヘッダが大きすぎます。",
+    501: "この操作は許可されていません。",
+    505: "この HTTP のバージョンには対応していません。",
+}
+
+
 class _Handler(BaseHTTPRequestHandler):
     """Turns one HTTP exchange into a :class:`Request` for the application."""
 
@@ -69,6 +78,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the default stderr access log; the application records requests."""
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """Protocol-level errors (bad request line, unknown method, ...) as JSON too."""
+        self.close_connection = True
+        text = _PROTOCOL_MESSAGES.get(code, "要求を処理できません。")
+        self._send(ApiError(code, "http_error", text).to_response())
 
     def _dispatch(self) -> None:
         srv = self.server

@@ -149,6 +149,8 @@ def test_errors_are_json_in_japanese(shared_sim_server: SimServer) -> None:
                                      "message": "指定されたデータは存在しません。"}
         r = http.delete(shared_sim_server.url("/api/v1/results"), timeout=10)
         assert r.status_code == 405
+        r = http.request("TRACE", shared_sim_server.url("/api/v1/results"), timeout=10)
+        assert r.status_code == 501 and r.json()["error"]["code"] == "http_error"
         r = http.post(shared_sim_server.url("/api/v1/confirmations"), data="{",
                       headers={"Content-Type": "application/json"}, timeout=10)
         assert r.status_code == 400 and "JSON" in r.json()["error"]["message"]
