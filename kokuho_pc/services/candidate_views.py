@@ -10,6 +10,7 @@ identifying number beyond the household numbers.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,11 @@ def candidate_sort_key(candidate_no: str) -> tuple[str, int, str]:
     """Natural order of candidate numbers (``082201-2`` before ``082201-10``)."""
     prefix, _, serial = candidate_no.rpartition("-")
     return (prefix, int(serial), "") if serial.isdigit() else (candidate_no, 0, candidate_no)
+
+
+def full_width_kana(text: str) -> str:
+    """Half-width kana as sent in the files → full-width for reading (ｻﾄｳ → サトウ)."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -67,7 +73,7 @@ class HeadInfo:
         """From the API's HeadView."""
         if not data:
             return cls("", "", False)
-        return cls(str(data.get("name") or ""), str(data.get("name_kana") or ""),
+        return cls(str(data.get("name") or ""), full_width_kana(str(data.get("name_kana") or "")),
                    data.get("head_type") == "nominal")
 
 
@@ -105,7 +111,8 @@ class MemberView:
         before, after = data.get("relation_before"), data.get("relation_after")
         birth = _date(str(data.get("birth_date") or ""))
         return cls(
-            name=str(data.get("name") or ""), kana=str(data.get("name_kana") or ""),
+            name=str(data.get("name") or ""),
+            kana=full_width_kana(str(data.get("name_kana") or "")),
             birth_date=birth or dt.date(1900, 1, 1), sex=_sex(str(data.get("sex") or "")),
             relation_before=_relation(before), relation_after=_relation(after),
             in_before=before is not None, in_after=after is not None,

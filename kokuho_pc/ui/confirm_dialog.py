@@ -71,9 +71,9 @@ class ConfirmDialog(QDialog):
         self.warning = QLabel(WARNING)
         self.warning.setWordWrap(True)
         self.checkbox = QCheckBox("内容を確認しました")
-        self.result = QLabel()
-        self.result.setObjectName("confirm_result")
-        self.result.setWordWrap(True)
+        self.outcome_label = QLabel()
+        self.outcome_label.setObjectName("confirm_result")
+        self.outcome_label.setWordWrap(True)
         self.confirm_button = QPushButton("確定")
         self.confirm_button.setObjectName("confirm_button")
         self.cancel_button = QPushButton("キャンセル")
@@ -86,15 +86,20 @@ class ConfirmDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.cancel_button)
+        heading = QLabel("次の内容で継続世帯を確定します。")
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
         layout.addWidget(self.summary)
         layout.addWidget(self.warning)
         layout.addWidget(self.checkbox)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome_label)
         layout.addLayout(buttons)
         if self.plan.count == 0:
             self.checkbox.setEnabled(False)
-            self.result.setText("確定できる判断済みの候補がありません。")
+            self.outcome_label.setText("確定できる判断済みの候補がありません。")
 
     def _wire(self) -> None:
         self.checkbox.toggled.connect(self._update)
@@ -110,20 +115,26 @@ class ConfirmDialog(QDialog):
         self.confirm_button.setEnabled(False)
         self.checkbox.setEnabled(False)
         self.cancel_button.setEnabled(False)
-        self.result.setText("確定しています…")
+        self.outcome_label.setText("確定しています…")
         self.confirm_requested.emit(self.plan.candidate_nos)
 
     def show_outcome(self, outcome: ConfirmOutcome) -> None:
         """Show what was confirmed; the only button left closes the dialog."""
-        self.result.setText(outcome_text(outcome))
+        self.outcome_label.setText(outcome_text(outcome))
+        self.outcome_label.setStyleSheet("QLabel#confirm_result { border: 1px solid #4a7; "
+                                         "background: #effaf2; padding: 8px; }")
         self.confirm_button.hide()
         self.cancel_button.setText("閉じる")
         self.cancel_button.setEnabled(True)
         self.cancel_button.clicked.disconnect()
         self.cancel_button.clicked.connect(self.accept)
+        self.adjustSize()
 
     def show_failure(self, message: str) -> None:
         """Confirmation refused: show why; the user may close and try again."""
-        self.result.setText(message)
+        self.outcome_label.setText(message)
+        self.outcome_label.setStyleSheet("QLabel#confirm_result { border: 1px solid #c44; "
+                                         "background: #fdeeee; padding: 8px; }")
         self.cancel_button.setText("閉じる")
         self.cancel_button.setEnabled(True)
+        self.adjustSize()

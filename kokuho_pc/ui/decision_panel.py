@@ -20,6 +20,7 @@ from kokuho_pc.ui.qt import (
 
 REASON_REQUIRED_HINT = "判定候補と異なる判断のため、理由の入力が必要です。"
 CONFIRMED_NOTE = "確定済みのため、判断は変更できません。"
+SAVED_NOTE = "国保情報集約システムに保存しました。"
 
 
 class DecisionPanel(QGroupBox):
@@ -94,6 +95,9 @@ class DecisionPanel(QGroupBox):
 
     def set_candidate(self, candidate: CandidateView) -> None:
         """Show the recorded decision of ``candidate`` (editable unless confirmed)."""
+        previous = self.candidate
+        keep_saved = (previous is not None and previous == candidate
+                      and self.message.text() == SAVED_NOTE)
         self.candidate = candidate
         for radio in (self.continue_radio, self.discontinue_radio):
             radio.setAutoExclusive(False)
@@ -110,7 +114,8 @@ class DecisionPanel(QGroupBox):
             self.decided.setText(who)
         else:
             self.decided.setText("未判断です。")
-        self.message.setText(CONFIRMED_NOTE if candidate.confirmed else "")
+        self.message.setText(
+            CONFIRMED_NOTE if candidate.confirmed else SAVED_NOTE if keep_saved else "")
         self._set_editable(not candidate.confirmed)
         self._update()
 
@@ -142,7 +147,7 @@ class DecisionPanel(QGroupBox):
     def saved(self, candidate: CandidateView) -> None:
         """The page saved the decision: show it as recorded."""
         self.set_candidate(candidate)
-        self.message.setText("国保情報集約システムに保存しました。")
+        self.message.setText(SAVED_NOTE)
 
     def save_failed(self, message: str) -> None:
         """Saving was refused: keep the input and show why (Japanese)."""

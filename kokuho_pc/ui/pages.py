@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kokuho_pc.ui.candidates_page import CandidatesPage
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.qt import QWidget
+from kokuho_pc.ui.results_page import ResultsPage
 
 PageFactory = Callable[[], QWidget]
 
@@ -20,5 +22,6 @@ def build_pages(context: AppContext) -> dict[str, PageFactory]:
     """Page key → factory creating the page for this session."""
     pages: dict[str, PageFactory] = {}
     # e.g. pages["home"] = lambda: HomePage(context)
-    del context
+    pages["candidates"] = lambda: CandidatesPage(context)
+    pages["results"] = lambda: ResultsPage(context)
     return pages

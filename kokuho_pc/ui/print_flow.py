@@ -57,9 +57,12 @@ class PrintFlow:
     def _log(self, document: PrintDocument, pages: int) -> None:
         self._context.jobs.run(
             lambda _p, _c: self._service.log_printed(document, pages),
-            lambda _seq: log.ui.info("print logged: %s", document.report),
-            lambda exc: show_error(self._parent, exc), parent=self._parent, store=True,
+            lambda _seq: log.windows.info("print logged: %s", document.report),
+            self._log_failed, parent=self._parent, store=True,
         )
+
+    def _log_failed(self, exc: BaseException) -> None:
+        show_error(self._parent, exc)
 
     def clear_for_lock(self) -> None:
         """The screen locks: close the preview (it shows personal data)."""

@@ -73,3 +73,11 @@ def cand_env(tmp_path: Path, seeded_template: tuple[Path, SimPki]) -> Iterator[C
         if profile is not None:
             profile.close()
         sim.stop()
+
+
+def sim_candidates(env: CandidateEnv) -> list[dict[str, object]]:
+    """The candidate list straight from the simulator (a raw terminal session)."""
+    with env.sim.session(CODE, staff="check") as http:
+        rows: list[dict[str, object]] = http.get(env.sim.url("/api/v1/candidates")).json()[
+            "candidates"]
+    return rows
