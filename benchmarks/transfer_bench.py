@@ -122,6 +122,12 @@ def run(quick: bool) -> list[dict[str, object]]:
                                  f"({exported_bytes / 1e6:.1f} MB)", export_s, baseline_export,
                                  "s", "staging+hash+check+atomic write/fsync/read-back+ack vs "
                                  "plain GET+write+fsync+ack"))
+                delivered = {e.name: (out / e.name).read_bytes() for e in exported.exported}
+                t0 = time.perf_counter()
+                assert check_file_set(delivered).valid
+                rows.append(_row("  of which: format check of the deliveries",
+                                 time.perf_counter() - t0, export_s, "s",
+                                 "check_file_set on the delivered CSVs, as a share"))
                 staff.logout()
             finally:
                 profile.close()
