@@ -42,6 +42,7 @@ from kokuho_pc.ui.qt import (
     QTimer,
     QWidget,
     Signal,
+    qt_object_alive,
 )
 
 LOCKED_TITLE = "国保総合PC — ロック中"
@@ -133,6 +134,8 @@ class IdleLock(QObject):
             if watched is not self._primary and watched not in self._hidden_windows:
                 self._hidden_windows.append(watched)
                 QTimer.singleShot(0, watched.hide)
+        elif kind == QEvent.Type.Close and watched in self._hidden_windows:
+            self._hidden_windows.remove(watched)  # closed while locked: not shown again
         return False
 
     def _activity(self) -> None:
@@ -217,7 +220,8 @@ class IdleLock(QObject):
             bar.show()
         self._hidden_bars.clear()
         primary.setWindowTitle(self._saved_title)
-        hidden, self._hidden_windows = self._hidden_windows, []
+        hidden = [w for w in self._hidden_windows if qt_object_alive(w)]
+        self._hidden_windows = []
         for window in hidden:
             window.show()
         for window in [primary, *hidden]:

@@ -158,3 +158,24 @@ def test_session_lock_or_expiry_reported_on_activity(
             qtbot.keyClick(window, Qt.Key.Key_Shift)
     finally:
         second.discard()
+
+
+def test_window_closed_while_locked_stays_closed(
+    qtbot: QtBot, idle: IdleLock, window: QMainWindow
+) -> None:
+    kept = QDialog(window)
+    kept.setWindowTitle("保持")
+    kept.show()
+    done = QDialog(window)
+    done.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    done.show()
+    idle.lock()
+    assert not kept.isVisible() and not done.isVisible()
+    done.close()  # e.g. a job's progress dialog finishing while locked
+    qtbot.wait(10)
+    screen = window.centralWidget()
+    assert isinstance(screen, LockScreen)
+    screen.password.setText(PASSWORD)
+    with qtbot.waitSignal(idle.unlocked, timeout=3000):
+        screen.unlock_button.click()
+    assert kept.isVisible()
