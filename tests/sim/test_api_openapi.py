@@ -130,3 +130,52 @@ def test_document_schemas_match_the_engine_result_types(type_name: str,
     schema = schemas[schema_name]
     assert set(schema["properties"]) == fields
     assert set(schema["required"]) == fields
+
+
+def _operation(method: str, path: str) -> APIOperation:
+    return next(op for op in OPERATIONS if op.method.upper() == method and op.path == path)
+
+
+def test_real_resources_conform_to_the_document(seeded_server: SimServer) -> None:
+    """Requests on the seeded move's real candidates and deliveries, validated by schemathesis."""
+    staff = {"X-Staff-Id": "staff01"}
+    with seeded_server.session(NEW, staff=None) as http:
+
+        def call(method: str, path: str, *, params: dict[str, str] | None = None,
+                 body: object = None) -> object:
+            op = _operation(method, path)
+            case = op.Case(path_parameters=params or {}, headers=dict(staff),
+                           **({} if body is None else {"body": body,
+                                                       "media_type": "application/json"}))
+            response = case.call_and_validate(base_url=seeded_server.base_url, session=http,
+                                              timeout=30, verify=http.verify,
+                                              excluded_checks=EXCLUDED_CHECKS)
+            assert response.status_code < 300, response.text
+            ctype = {k.lower(): v for k, v in response.headers.items()}["content-type"]
+            return response.json() if "application/json" in str(ctype) else response.content
+
+        candidates = call("GET", "/api/v1/candidates")["candidates"]  # type: ignore[index]
+        assert candidates
+        nos = [c["candidate_no"] for c in candidates]
+        for no in nos:
+            call("GET", "/api/v1/candidates/{candidate_no}", params={"candidate_no": no})
+            call("PUT", "/api/v1/candidates/{candidate_no}/decision",
+                 params={"candidate_no": no}, body={"decision": "continue", "reason": None,
+                                                    "remarks": "確認済み"})
+        call("POST", "/api/v1/confirmations", body={"candidate_nos": nos})
+        call("GET", "/api/v1/results")
+        deliveries = call("GET", "/api/v1/deliveries")["deliveries"]  # type: ignore[index]
+        assert {d["if_id"] for d in deliveries} >= {"KSK11", "KSK12"}
+        for d in deliveries:
+            name = {"name": d["name"]}
+            call("GET", "/api/v1/deliveries/{name}", params=name)
+            call("GET", "/api/v1/deliveries/{name}/content", params=name)
+            call("POST", "/api/v1/deliveries/{name}/acknowledge", params=name)
+        call("POST", "/api/v1/operation-log", body={"records": [{"seq": 1, "action": "x"}]})
+        call("GET", "/api/v1/status")
+    with seeded_server.session(None, staff=None) as http:
+        op = _operation("GET", "/api/v1/operation-log")
+        response = op.Case(headers=dict(staff)).call_and_validate(
+            base_url=seeded_server.base_url, session=http, timeout=30, verify=http.verify,
+            excluded_checks=EXCLUDED_CHECKS)
+        assert response.status_code == 200 and response.json()["records"]
