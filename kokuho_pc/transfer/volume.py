@@ -19,6 +19,8 @@ MOUNTINFO = Path("/proc/self/mountinfo")
 BY_UUID = Path("/dev/disk/by-uuid")
 REMOVABLE_FSTYPES = frozenset({"vfat", "exfat", "msdos", "ntfs", "ntfs3", "fuseblk", "udf"})
 MEDIA_ROOTS = ("/media/", "/mnt/", "/run/media/")
+VIRTUAL_FSTYPES = frozenset({"tmpfs", "devtmpfs", "proc", "sysfs", "overlay", "squashfs",
+                             "cgroup", "cgroup2", "autofs", "nsfs", "bpf", "ramfs"})
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,10 @@ def directory_anchor(path: Path) -> str:
 
 def is_removable_mount(entry: MountEntry) -> bool:
     """True for a mount that looks like a removable medium."""
+    if entry.fstype in VIRTUAL_FSTYPES or entry.mount_point == "/":
+        return False
     under_media_root = any(entry.mount_point.startswith(root) for root in MEDIA_ROOTS)
-    return under_media_root or (entry.fstype in REMOVABLE_FSTYPES and entry.mount_point != "/")
+    return under_media_root or entry.fstype in REMOVABLE_FSTYPES
 
 
 def list_mounted_volumes() -> list[MountedVolume]:

@@ -13,7 +13,12 @@ from kokuho_pc.audit.log import AuditLog
 from kokuho_pc.transfer.errors import MediaRefused
 from kokuho_pc.transfer.media import TOKEN_NAME, MediaGate, fiscal_year_end
 from kokuho_pc.transfer.records import TransferRecords
-from kokuho_pc.transfer.volume import mount_of, parse_mountinfo, uuid_for_device
+from kokuho_pc.transfer.volume import (
+    is_removable_mount,
+    mount_of,
+    parse_mountinfo,
+    uuid_for_device,
+)
 from tests.transfer.conftest import log_entries
 
 
@@ -167,12 +172,15 @@ MOUNTINFO = """\
 22 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw
 95 22 8:17 / /media/staff/KOKUHO\\040USB rw,nosuid shared:50 - vfat /dev/sdb1 rw,uid=1000
 96 22 0:45 / /run/user/1000 rw shared:60 - tmpfs tmpfs rw
+97 22 0:46 / /mnt/scratch rw shared:61 - tmpfs tmpfs rw
 """
 
 
 def test_mountinfo_parsing() -> None:
     entries = parse_mountinfo(MOUNTINFO)
-    assert [e.mount_point for e in entries] == ["/", "/media/staff/KOKUHO USB", "/run/user/1000"]
+    assert [e.mount_point for e in entries] == [
+        "/", "/media/staff/KOKUHO USB", "/run/user/1000", "/mnt/scratch"]
+    assert [is_removable_mount(e) for e in entries] == [False, True, False, False]
     usb = mount_of(Path("/media/staff/KOKUHO USB/sub"), entries)
     assert usb is not None and (usb.major, usb.minor, usb.fstype) == (8, 17, "vfat")
     root = mount_of(Path("/media/staff/KOKUHO"), entries)
