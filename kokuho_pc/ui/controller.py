@@ -104,15 +104,10 @@ class AppController(QObject):
         self.profile = profile
         sleep = self._login_sleep
         service = LoginService(profile) if sleep is None else LoginService(profile, sleep=sleep)
-        window = LoginWindow(
-            self.jobs, service.login,
+        self.login_window.configure(
+            service.login,
             second_factor=profile.policy().second_factor_required, demo=profile.is_demo,
         )
-        old, self.login_window = self.login_window, window
-        window.logged_in.connect(self._logged_in)
-        window.show()
-        old.close()
-        old.deleteLater()
         if profile.is_demo:
             self._demo_marker = DemoTitleMarker(self)
             app = QApplication.instance()

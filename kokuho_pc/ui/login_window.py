@@ -53,8 +53,7 @@ class LoginWindow(QWidget):
         super().__init__(parent)
         self.setObjectName("loginWindow")
         self._jobs = jobs
-        self._authenticate = authenticate
-        self.setWindowTitle(demo_title(LOGIN_TITLE, demo))
+        self._authenticate: Authenticate | None = None
         self.setMinimumWidth(660)
 
         heading = QLabel("国保総合PC")
@@ -74,7 +73,7 @@ class LoginWindow(QWidget):
         self.otp.setMaxLength(6)
         self.otp.setPlaceholderText("認証アプリの6桁の数字(未登録の場合は空欄)")
         self.otp_label = QLabel("ワンタイムパスワード")
-        self.message = QLabel(unavailable_reason)
+        self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
         # room for a two-line message and its hint, so the layout never squeezes it
@@ -89,7 +88,6 @@ class LoginWindow(QWidget):
         form.addRow("ユーザID", self.user_id)
         form.addRow("パスワード", self.password)
         form.addRow(self.otp_label, self.otp)
-        self.set_second_factor_visible(second_factor)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.login_button)
@@ -102,14 +100,30 @@ class LoginWindow(QWidget):
         inner.addLayout(form)
         inner.addWidget(self.message)
         inner.addLayout(buttons)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.demo_banner = DemoBanner() if demo else None
-        if self.demo_banner is not None:
-            outer.addWidget(self.demo_banner)
-        outer.addWidget(panel, 1)
-        if authenticate is None:
-            self._set_inputs_enabled(False)
+        self._outer = QVBoxLayout(self)
+        self._outer.setContentsMargins(0, 0, 0, 0)
+        self.demo_banner: DemoBanner | None = None
+        self._outer.addWidget(panel, 1)
+        self.configure(authenticate, second_factor=second_factor, demo=demo,
+                       message=unavailable_reason)
+
+    def configure(
+        self,
+        authenticate: Authenticate | None,
+        *,
+        second_factor: bool = False,
+        demo: bool = False,
+        message: str = "",
+    ) -> None:
+        """Set the login function once the profile is open (None: login unavailable)."""
+        self._authenticate = authenticate
+        self.setWindowTitle(demo_title(LOGIN_TITLE, demo))
+        if demo and self.demo_banner is None:
+            self.demo_banner = DemoBanner()
+            self._outer.insertWidget(0, self.demo_banner)
+        self.set_second_factor_visible(second_factor)
+        self.message.setText(message)
+        self._set_inputs_enabled(authenticate is not None)
         self.user_id.setFocus()
 
     def _wire(self) -> None:
