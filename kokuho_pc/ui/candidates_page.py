@@ -48,6 +48,7 @@ class CandidatesPage(QWidget):
         self.printing = PrintFlow(context, self)
         self.confirm_dialog: ConfirmDialog | None = None
         self.loading = False
+        self._generation = 0  # a newer reload supersedes the answer of an older one
         self.state_filter = QComboBox()
         self.category_filter = QComboBox()
         self.municipality_filter = QComboBox()
@@ -126,6 +127,8 @@ class CandidatesPage(QWidget):
     def reload(self, select: str | None = None) -> None:
         """Load the candidates for the filters in a job; keep or restore the selection."""
         self.loading = True
+        self._generation += 1
+        generation = self._generation
         current = select or (self.detail.candidate.candidate_no if self.detail.candidate else None)
         filters = {"state": self.state_filter.currentData(),
                    "category": self.category_filter.currentData(),
@@ -133,10 +136,16 @@ class CandidatesPage(QWidget):
         self.count_label.setText("読み込んでいます…")
         self._run(lambda progress, cancel: self.service.list(
                       **filters, progress=progress, cancel=cancel),
-                  lambda views: self._loaded(views, current), self._load_failed,
+                  lambda views: self._loaded(views, current, generation),
+                  lambda exc: self._load_failed(exc, generation),
                   "継続候補世帯を読み込んでいます…")
 
-    def _loaded(self, views: list[CandidateView], current: str | None) -> None:
+    def _stale(self, generation: int) -> bool:
+        return generation != self._generation or self.context.session.is_locked
+
+    def _loaded(self, views: list[CandidateView], current: str | None, generation: int) -> None:
+        if self._stale(generation):
+            return
         self.loading = False
         self.model.set_rows(views)
         self.count_label.setText(f"{len(views)}件")
@@ -150,7 +159,9 @@ class CandidatesPage(QWidget):
             self.detail.clear()
             self.panel.clear()
 
-    def _load_failed(self, exc: BaseException) -> None:
+    def _load_failed(self, exc: BaseException, generation: int) -> None:
+        if generation != self._generation:
+            return
         self.loading = False
         self.count_label.setText("読み込めませんでした")
         show_error(self, exc)
@@ -164,6 +175,8 @@ class CandidatesPage(QWidget):
         self._run(lambda _p, _c: self.service.detail(no), self._show_detail)
 
     def _show_detail(self, detail: CandidateDetailView) -> None:
+        if self.context.session.is_locked:
+            return
         self.detail.show_detail(detail)
         self.panel.set_candidate(detail.candidate)
 

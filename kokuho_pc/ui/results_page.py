@@ -83,6 +83,8 @@ class ResultsPage(QWidget):
 
     def _loaded(self, results: list[ResultView]) -> None:
         self.loading = False
+        if self.context.session.is_locked:
+            return
         self.model.set_rows(results)
         continued = sum(1 for r in results if r.decision == "continue")
         self.count_label.setText(f"{len(results)}件(継続する {continued}件)")

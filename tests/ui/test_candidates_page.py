@@ -40,6 +40,24 @@ def page(qtbot: QtBot, cand_env: CandidateEnv, jobs: JobRunner) -> Iterator[Cand
     qtbot.waitUntil(lambda: not jobs.active_jobs(), timeout=TIMEOUT)
 
 
+def _ink(widget: object) -> float:
+    image = widget.grab().toImage()  # type: ignore[attr-defined]
+    dark = total = 0
+    for y in range(0, image.height(), 4):
+        for x in range(0, image.width(), 4):
+            total += 1
+            dark += image.pixelColor(x, y).lightness() < 128
+    return dark / max(total, 1)
+
+
+def shot_preview(qtbot: QtBot, preview: object, name: str) -> None:
+    """Screenshot of a print preview once its page is drawn (rendered in the background)."""
+    preview.resize(1280, 800)  # type: ignore[attr-defined]
+    preview.set_zoom(1.0)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: _ink(preview.view) > 0.01, timeout=TIMEOUT)  # type: ignore[attr-defined]
+    shot(preview, name)
+
+
 def select(qtbot: QtBot, page: CandidatesPage, row: int) -> None:
     no = page.model.view(row).candidate_no
     page.table.selectionModel().setCurrentIndex(
@@ -203,7 +221,7 @@ def test_print_candidate_list_preview_and_log(
     total = page.model.total_count()
     qtbot.waitUntil(lambda: preview.page_count() == -(-total // 23), timeout=TIMEOUT)
     assert page.printing.document is not None and page.printing.document.rows == total
-    shot(preview, "candidates_print_preview")
+    shot_preview(qtbot, preview, "candidates_print_preview")
     from kokuho_pc.ui.qt import QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)

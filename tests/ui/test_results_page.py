@@ -15,7 +15,7 @@ from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.qt import QApplication, QPrinter, Qt
 from kokuho_pc.ui.results_page import ResultsPage
 from tests.services.cand_env import CODE, CandidateEnv
-from tests.ui.test_candidates_page import TIMEOUT, shot
+from tests.ui.test_candidates_page import TIMEOUT, shot, shot_preview
 from tests.ui.widget_scan import my_numbers_on_screen
 
 
@@ -100,7 +100,7 @@ def test_print_from_results(
     expected_rows = sum(1 for r in page.model.results()
                         if report == "confirmed_list" or r.decision == "continue")
     assert document.rows == expected_rows
-    shot(preview, f"results_preview_{report}")
+    shot_preview(qtbot, preview, f"results_preview_{report}")
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "out.pdf"))
