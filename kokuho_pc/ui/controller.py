@@ -118,7 +118,7 @@ class AppController(QObject):
     def _profile_failed(self, exc: BaseException) -> None:
         described = describe_error(exc)
         log.app.error("the profile could not be opened (%s)", described.code)
-        self.login_window.message.setText(f"{described.message}\n{described.hint}")
+        self.login_window.show_problem(f"{described.message}\n{described.hint}")
         self.ready.emit()
 
     # --- session ---------------------------------------------------------------------

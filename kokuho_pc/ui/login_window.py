@@ -75,7 +75,6 @@ class LoginWindow(QWidget):
         self.otp_label = QLabel("ワンタイムパスワード")
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
         # room for a two-line message and its hint, so the layout never squeezes it
         self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 4)
         self.login_button = QPushButton("ログイン")
@@ -122,7 +121,7 @@ class LoginWindow(QWidget):
             self.demo_banner = DemoBanner()
             self._outer.insertWidget(0, self.demo_banner)
         self.set_second_factor_visible(second_factor)
-        self.message.setText(message)
+        self.show_status(message)
         self._set_inputs_enabled(authenticate is not None)
         self.user_id.setFocus()
 
@@ -132,6 +131,16 @@ class LoginWindow(QWidget):
         self.user_id.returnPressed.connect(self.submit)
         self.password.returnPressed.connect(self.submit)
         self.otp.returnPressed.connect(self.submit)
+
+    def show_status(self, text: str) -> None:
+        """A neutral status line (「起動しています…」, 「確認しています…」)."""
+        self.message.setStyleSheet("color: #444444;")
+        self.message.setText(text)
+
+    def show_problem(self, text: str) -> None:
+        """Why the login did not succeed, in red."""
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setText(text)
 
     def set_second_factor_visible(self, visible: bool) -> None:
         """Show or hide the one-time password field."""
@@ -151,14 +160,14 @@ class LoginWindow(QWidget):
         password = self.password.text()
         otp = self.otp.text().strip() if not self.otp.isHidden() else ""
         if not user_id or not password:
-            self.message.setText("ユーザIDとパスワードを入力してください。")
+            self.show_problem("ユーザIDとパスワードを入力してください。")
             return
         if otp and (len(otp) != 6 or not otp.isdigit()):
-            self.message.setText("ワンタイムパスワード(6桁)を入力してください。")
+            self.show_problem("ワンタイムパスワード(6桁)を入力してください。")
             self.otp.setFocus()
             return
         self._set_inputs_enabled(False)
-        self.message.setText("確認しています…")
+        self.show_status("確認しています…")
         self._jobs.run(
             lambda _progress, _cancel: authenticate(user_id, password, otp or None),
             self._succeeded,
@@ -184,7 +193,7 @@ class LoginWindow(QWidget):
             self.set_second_factor_visible(True)
         if isinstance(exc, AuthError):
             described = describe_error(exc)
-            self.message.setText(f"{described.message}\n{described.hint}")
+            self.show_problem(f"{described.message}\n{described.hint}")
             (self.otp if isinstance(exc, SecondFactorRequired) else self.password).setFocus()
             return
         self.message.setText("")
