@@ -308,7 +308,8 @@ def serve(data_dir: Path, pki_dir: Path, host: str = "127.0.0.1", port: int = 0)
     """The ``shuyaku-sim serve`` command: open the data directory and serve the API."""
     from shuyaku_sim.api_app import open_application
 
-    data_dir.mkdir(parents=True, exist_ok=True)
+    os.umask(0o077)  # the database holds names and dates of insured persons: owner only
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not (pki_dir / "ca.pem").exists():
         print("shuyaku-sim: 証明書ディレクトリに ca.pem がありません。", file=sys.stderr)
         return 2
@@ -320,5 +321,4 @@ def serve(data_dir: Path, pki_dir: Path, host: str = "127.0.0.1", port: int = 0)
     except SimError as exc:
         print(f"shuyaku-sim: {exc.user_message}", file=sys.stderr)
         return 2
-    os.umask(0o077)
     return run_server(app, data_dir, pki_dir, host, port)

@@ -45,10 +45,15 @@ def _wait_until_taken_in(pid: int) -> None:
 def test_ready_line_port_file_and_clean_stop(sim_pki: SimPki, tmp_path: Path) -> None:
     server = SimServer(tmp_path / "data", sim_pki).start()
     port_file = server.data_dir / "server.port"
-    assert int(port_file.read_text()) == server.port
-    with server.session(OLD) as http_session:
-        assert http_session.get(server.url("/api/v1/status"), timeout=10).status_code == 200
-    assert server.stop() == 0
+    try:
+        assert int(port_file.read_text()) == server.port
+        with server.session(OLD) as http_session:
+            assert http_session.get(server.url("/api/v1/status"), timeout=10).status_code == 200
+        for path in server.data_dir.iterdir():  # names and dates of insured persons
+            if path.name != "server.port":
+                assert path.stat().st_mode & 0o077 == 0, path.name
+    finally:
+        assert server.stop() == 0
     assert not port_file.exists()
     log = server.log_text()
     assert f"https://127.0.0.1:{server.port}/ で待ち受けています" in log
