@@ -137,7 +137,9 @@ class LazyTableModel(QAbstractTableModel):
         self._cache.clear()
         self.endResetModel()
 
-    clear_for_lock = clear
+    def clear_for_lock(self) -> None:
+        """The idle lock's hook: :meth:`clear` (a subclass's override included)."""
+        self.clear()
 
     def total_count(self) -> int:
         """How many rows the last search found (exposed or not yet)."""

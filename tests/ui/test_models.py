@@ -120,3 +120,18 @@ def test_default_format_shows_dates_in_wareki() -> None:
     assert default_format(dt.date(2026, 11, 26)) == "令和8年11月26日"
     assert default_format(dt.datetime(2026, 11, 26, 10, 5)) == "令和8年11月26日 10時05分"
     assert default_format(True) == "○" and default_format(None) == ""
+
+
+def test_clear_for_lock_calls_a_subclass_clear(qapp: object) -> None:
+    class Own(LazyTableModel):
+        cleared = 0
+
+        def clear(self) -> None:
+            Own.cleared += 1
+            super().clear()
+
+    source = Source(3)
+    model = Own(COLUMNS, source.search, source.fetch)
+    model.refresh()
+    model.clear_for_lock()
+    assert Own.cleared == 1 and model.rowCount() == 0
