@@ -13,6 +13,7 @@ On SIGTERM/SIGINT the server stops accepting, lets requests in progress finish
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import socket
@@ -265,6 +266,16 @@ def write_port_file(data_dir: Path, port: int) -> Path:
     return path
 
 
+def _start_failure(exc: OSError, port: int) -> str:
+    if isinstance(exc, ssl.SSLError):
+        return "証明書または鍵を読み込めません。"
+    if exc.errno == errno.EADDRINUSE:
+        return f"ポート {port} は既に使用されています。"
+    if exc.errno == errno.EACCES:
+        return f"ポート {port} を使用する権限がありません。"
+    return f"({exc.strerror or type(exc).__name__})"
+
+
 def run_server(app: Application, data_dir: Path, pki_dir: Path, host: str, port: int) -> int:
     """Serve ``app`` until SIGTERM/SIGINT; return the exit code."""
     (data_dir / PORT_FILE).unlink(missing_ok=True)
@@ -272,8 +283,9 @@ def run_server(app: Application, data_dir: Path, pki_dir: Path, host: str, port:
         context = make_server_context(pki_dir)
         registry = TerminalRegistry(pki_dir)
         server = ApiServer((host, port), app, context, registry)
-    except (OSError, ssl.SSLError) as exc:
-        print(f"shuyaku-sim: サーバを開始できません: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"shuyaku-sim: サーバを開始できません。{_start_failure(exc, port)}",
+              file=sys.stderr)
         app.close()
         return 2
     stop = threading.Event()
