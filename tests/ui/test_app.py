@@ -203,3 +203,22 @@ def test_second_factor_enrolment_before_the_main_window(
     dialog.code.setText(totp.code_at(secret, profile.clock()))
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: controller.main_window is not None, timeout=5000)
+
+
+def test_session_expiry_logs_out_with_a_message(
+    qtbot: QtBot, jobs: JobRunner, profile: Profile
+) -> None:
+    from kokuho_pc.store.clock import ManualClock
+
+    controller = _controller(qtbot, jobs, profile)
+    _login(qtbot, controller, ADMIN_ID, ADMIN_PW)
+    assert controller.main_window is not None
+    clock = profile.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(hours=13)
+    controller._check_session()  # what the one-minute timer does
+    qtbot.waitUntil(lambda: controller.main_window is None, timeout=5000)
+    assert controller.login_window.isVisible()
+    boxes = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, QMessageBox) and w.isVisible()]
+    assert boxes and "有効時間" in boxes[0].text()
