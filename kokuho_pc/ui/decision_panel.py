@@ -13,6 +13,7 @@ from kokuho_pc.ui.qt import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -42,7 +43,7 @@ class DecisionPanel(QGroupBox):
         self.reason = QLineEdit()
         self.reason.setObjectName("decision_reason")
         self.reason.setMaxLength(200)
-        self.reason.setPlaceholderText("判定候補と異なる判断をするときは必須")
+        self.reason.setPlaceholderText("判定候補と異なるときは必須")
         self.remarks = QPlainTextEdit()
         self.remarks.setObjectName("decision_remarks")
         self.remarks.setPlaceholderText("任意(500文字以内)")
@@ -52,6 +53,8 @@ class DecisionPanel(QGroupBox):
         self.message = QLabel()
         self.message.setObjectName("decision_message")
         self.message.setWordWrap(True)
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 3 + 4)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.save_button = QPushButton("保存")
         self.save_button.setObjectName("decision_save")
         self._build()
@@ -114,6 +117,7 @@ class DecisionPanel(QGroupBox):
             self.decided.setText(who)
         else:
             self.decided.setText("未判断です。")
+        self.message.setStyleSheet("")
         self.message.setText(
             CONFIRMED_NOTE if candidate.confirmed else SAVED_NOTE if keep_saved else "")
         self._set_editable(not candidate.confirmed)
@@ -129,9 +133,11 @@ class DecisionPanel(QGroupBox):
         c, decision = self.candidate, self.chosen()
         needs = c is not None and decision is not None and c.needs_reason(decision)
         self.reason_label.setText("理由(必須)" if needs else "理由")
+        self.reason_label.setStyleSheet("color: #b00020; font-weight: bold;" if needs else "")
         editable = c is not None and not c.confirmed
         self.save_button.setEnabled(editable and decision is not None)
         if needs and not self.reason.text().strip() and editable:
+            self.message.setStyleSheet("color: #b00020;")
             self.message.setText(REASON_REQUIRED_HINT)
         elif self.message.text() == REASON_REQUIRED_HINT:
             self.message.setText("")
@@ -141,6 +147,7 @@ class DecisionPanel(QGroupBox):
         if self.candidate is None or decision is None or self.candidate.confirmed:
             return
         self.save_button.setEnabled(False)
+        self.message.setStyleSheet("")
         self.message.setText("保存しています…")
         self.save_requested.emit(decision, self.reason.text(), self.remarks.toPlainText())
 
@@ -153,6 +160,7 @@ class DecisionPanel(QGroupBox):
         """Saving was refused: keep the input and show why (Japanese)."""
         self._update()
         self.message.setText(message)
+        self.message.setStyleSheet("color: #b00020;")
 
     def clear(self) -> None:
         """No candidate (or the screen locked): empty and disabled."""

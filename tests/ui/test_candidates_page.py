@@ -24,6 +24,7 @@ TIMEOUT = 20_000
 def shot(widget: object, name: str) -> None:
     """Save a screenshot for a human to look at (best effort)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()  # let pending layouts settle
     widget.grab().save(str(SHOTS / f"{name}.png"))  # type: ignore[attr-defined]
 
 
@@ -259,3 +260,55 @@ def test_models_pass_qtmodeltester(qtbot: QtBot, page: CandidatesPage, qtmodelte
     select(qtbot, page, 4)
     for model in (page.model, page.detail.before_box.model, page.detail.after_box.model):
         qtmodeltester.check(model, force_py=True)  # type: ignore[attr-defined]
+
+
+def test_registered_pages_and_work_off_the_gui_thread(
+    qtbot: QtBot, cand_env: CandidateEnv, jobs: JobRunner
+) -> None:
+    import threading
+
+    from kokuho_pc.services.candidates import CandidateService
+    from kokuho_pc.ui.pages import build_pages
+
+    context = AppContext(cand_env.profile, cand_env.session, jobs)
+    pages = build_pages(context)
+    threads: list[str] = []
+
+    class Recording(CandidateService):
+        """The real service, noting which thread each call runs on."""
+
+        def list(self, **kwargs: object) -> list:  # type: ignore[override,type-arg]
+            threads.append(threading.current_thread().name)
+            return super().list(**kwargs)  # type: ignore[arg-type]
+
+        def detail(self, candidate_no: str) -> object:  # type: ignore[override]
+            threads.append(threading.current_thread().name)
+            return super().detail(candidate_no)
+
+    page = pages["candidates"]()
+    assert isinstance(page, CandidatesPage)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: not page.loading, timeout=TIMEOUT)
+    page.service = Recording(cand_env.profile, cand_env.session)
+    page.reload()
+    qtbot.waitUntil(lambda: not page.loading, timeout=TIMEOUT)
+    select(qtbot, page, 2)
+    assert len(threads) == 2
+    assert threading.main_thread().name not in threads
+    results = pages["results"]()
+    qtbot.addWidget(results)
+    qtbot.waitUntil(lambda: not results.loading, timeout=TIMEOUT)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not jobs.active_jobs(), timeout=TIMEOUT)
+
+
+def test_server_down_gives_a_japanese_message(qtbot: QtBot, page: CandidatesPage) -> None:
+    from kokuho_pc.ui.error_dialog import ErrorDialog
+
+    page.env.sim.stop()  # type: ignore[attr-defined]
+    page.reload()
+    qtbot.waitUntil(lambda: not page.loading, timeout=TIMEOUT)
+    assert page.count_label.text() == "読み込めませんでした"
+    dialogs = [w for w in QApplication.topLevelWidgets()
+               if isinstance(w, ErrorDialog) and w.isVisible()]
+    assert dialogs and "接続できません" in dialogs[0].message_label.text()
+    shot(dialogs[0], "candidates_server_down")
