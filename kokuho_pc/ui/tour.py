@@ -9,17 +9,22 @@ the :class:`Tour` and the logged-in main window and captures what it shows.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kokuho_pc.domain.errors import ConnectionFailed
 from kokuho_pc.services.jobs_protocol import CancelToken, ProgressReporter
+from kokuho_pc.services.profile import Profile
 from kokuho_pc.ui import log
-from kokuho_pc.ui.controller import AppController
+from kokuho_pc.ui.app import create_application
+from kokuho_pc.ui.controller import AppController, PageBuilder
 from kokuho_pc.ui.error_dialog import show_error
+from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.lock_screen import LockScreen
 from kokuho_pc.ui.main_window import MainWindow
+from kokuho_pc.ui.pages import build_pages
 from kokuho_pc.ui.progress_dialog import ProgressDialog
 from kokuho_pc.ui.qt import QApplication, QMessageBox, QWidget
 
@@ -122,7 +127,7 @@ def run_tour(
     for step in extra_steps:
         step(tour, main)
     main.about_action.trigger()
-    box = tour.top_level(QMessageBox)[0]
+    box = next(w for w in tour.top_level(QMessageBox) if "バージョン情報" in w.windowTitle())
     tour.capture("about", box)
     box.close()
     dialog = show_error(main, ConnectionFailed())
@@ -142,3 +147,28 @@ def run_tour(
     tour.capture("logged-out", controller.login_window)
     log.app.info("tour saved %d screens", len(tour.saved))
     return tour.saved
+
+
+def tour_application(
+    open_profile: Callable[[], Profile],
+    out_dir: Path,
+    user_id: str,
+    password: str,
+    extra_steps: Sequence[TourStep] = (),
+    page_builder: PageBuilder = build_pages,
+) -> list[Path]:
+    """The whole tour for ``kokuho-pc demo --tour DIR``: application, controller, tour, exit.
+
+    Sets the offscreen platform unless a platform was chosen, so it runs without a display.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = create_application()
+    jobs = JobRunner()
+    controller = AppController(jobs, open_profile, page_builder=page_builder)
+    try:
+        controller.start()
+        return run_tour(controller, out_dir, user_id, password, extra_steps)
+    finally:
+        controller.shutdown()
+        controller.login_window.close()
+        app.processEvents()

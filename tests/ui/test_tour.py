@@ -50,3 +50,16 @@ def test_tour_captures_every_screen(
     for path in saved:
         pixmap = QPixmap(str(path))
         assert not pixmap.isNull() and pixmap.width() > 150, path.name
+
+
+def test_tour_application_runs_the_whole_tour(
+    profile: Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kokuho_pc.ui.tour import tour_application
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    saved = tour_application(lambda: profile, tmp_path / "tour", ADMIN_ID, ADMIN_PW,
+                             page_builder=lambda _c: {})
+    assert len(saved) >= 12
+    assert all(p.stat().st_size > 1000 for p in saved)
