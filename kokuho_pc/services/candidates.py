@@ -93,6 +93,13 @@ class CandidateService:
         self._profile = profile
         self._session = session
         self._make_factory = client_factory or default_client_factory
+        # Views by (candidate number, state, decision): a reload fetches details only for
+        # candidates whose state or decision changed since (``refresh=True`` fetches all).
+        self._cache: dict[tuple[str, str, str | None], CandidateView] = {}
+
+    def forget(self) -> None:
+        """Drop every remembered candidate (the screen locked)."""
+        self._cache.clear()
 
     @contextmanager
     def _client(self) -> Iterator[ConsolidationClient]:
@@ -106,19 +113,28 @@ class CandidateService:
                result: AuditResult = AuditResult.SUCCESS) -> None:
         self._profile.audit.record(action, self._session.user_id, targets, result)
 
-    @staticmethod
-    def _detail(client: ConsolidationClient, candidate_no: str) -> CandidateDetailView:
+    def _remember(self, detail: CandidateDetailView) -> CandidateDetailView:
+        c = detail.candidate
+        self._cache[(c.candidate_no, c.state, c.decision)] = c
+        return detail
+
+    def _detail(self, client: ConsolidationClient, candidate_no: str) -> CandidateDetailView:
         path = f"{API}/candidates/{quote(candidate_no, safe='')}"
-        return candidate_from_api(client.request("GET", path).json())
+        return self._remember(candidate_from_api(client.request("GET", path).json()))
 
     # --- list and detail ------------------------------------------------------------
 
     def list(
         self, *, state: str | None = None, category: int | None = None,
         municipality: str | None = None, sort_key: str | None = None, ascending: bool = True,
-        progress: ProgressReporter = NO_PROGRESS, cancel: CancelToken | None = None,
+        refresh: bool = False, progress: ProgressReporter = NO_PROGRESS,
+        cancel: CancelToken | None = None,
     ) -> list[CandidateView]:
-        """The candidates (filters: state, category, 転出元 municipality code), sorted."""
+        """The candidates (filters: state, category, 転出元 municipality code), sorted.
+
+        Details (heads, who decided) of candidates whose state and decision did not
+        change since the last call are reused; ``refresh`` fetches every one again.
+        """
         self._session.require()
         params: dict[str, str] = {}
         if state:
@@ -127,6 +143,8 @@ class CandidateService:
             params["category"] = str(int(category))
         path = f"{API}/candidates" + (f"?{urlencode(params)}" if params else "")
         views: list[CandidateView] = []
+        if refresh:
+            self._cache.clear()
         with self._client() as client:
             summaries = client.request("GET", path).json()["candidates"]
             if municipality:
@@ -135,7 +153,12 @@ class CandidateService:
                 if cancel is not None:
                     cancel.raise_if_cancelled()
                 progress(done, len(summaries), "継続候補世帯を読み込んでいます")
-                views.append(self._detail(client, str(summary["candidate_no"])).candidate)
+                key = (str(summary["candidate_no"]), str(summary["state"]),
+                       summary.get("decision"))
+                view = self._cache.get(key)
+                if view is None:
+                    view = self._detail(client, key[0]).candidate
+                views.append(view)
         self._audit(AuditAction.CANDIDATE_LIST_VIEW, {"count": len(views)})
         return sort_candidates(views, sort_key, ascending)
 
@@ -191,7 +214,7 @@ class CandidateService:
                 self._audit(AuditAction.DECISION, targets, AuditResult.FAILURE)
                 raise
         self._audit(AuditAction.DECISION, targets)
-        return candidate_from_api(data)
+        return self._remember(candidate_from_api(data))
 
     # --- confirmation ---------------------------------------------------------------
 

@@ -110,7 +110,7 @@ class CandidatesPage(QWidget):
     def _wire(self) -> None:
         for combo in (self.state_filter, self.category_filter, self.municipality_filter):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
-        self.reload_button.clicked.connect(self.reload)
+        self.reload_button.clicked.connect(lambda: self.reload(refresh=True))
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._select(cur))
         self.panel.save_requested.connect(self.save_decision)
         self.print_button.clicked.connect(self.print_list)
@@ -124,8 +124,11 @@ class CandidatesPage(QWidget):
 
     # --- list -----------------------------------------------------------------------
 
-    def reload(self, select: str | None = None) -> None:
-        """Load the candidates for the filters in a job; keep or restore the selection."""
+    def reload(self, select: str | None = None, *, refresh: bool = False) -> None:
+        """Load the candidates for the filters in a job; keep or restore the selection.
+
+        ``refresh`` (「再表示」) fetches every candidate's detail again.
+        """
         self.loading = True
         self._generation += 1
         generation = self._generation
@@ -135,7 +138,7 @@ class CandidatesPage(QWidget):
                    "municipality": self.municipality_filter.currentData()}
         self.count_label.setText("読み込んでいます…")
         self._run(lambda progress, cancel: self.service.list(
-                      **filters, progress=progress, cancel=cancel),
+                      **filters, refresh=refresh, progress=progress, cancel=cancel),
                   lambda views: self._loaded(views, current, generation),
                   lambda exc: self._load_failed(exc, generation),
                   "継続候補世帯を読み込んでいます…")
@@ -240,6 +243,7 @@ class CandidatesPage(QWidget):
 
     def clear_for_lock(self) -> None:
         """Empty everything shown (the idle lock)."""
+        self.service.forget()
         self.model.clear()
         self.detail.clear()
         self.panel.clear()
@@ -251,4 +255,4 @@ class CandidatesPage(QWidget):
 
     def restore_after_unlock(self) -> None:
         """Load again after the same user unlocked."""
-        self.reload()
+        self.reload(refresh=True)

@@ -12,7 +12,7 @@ from kokuho_pc.services.candidate_views import candidate_sort_key
 from kokuho_pc.services.candidates import CandidateService
 from kokuho_pc.services.printing import PrintingService
 from tests.services.cand_env import CandidateEnv, sim_candidates
-from tests.transfer.harness import sim_query
+from tests.transfer.harness import access_count, sim_query
 
 
 def _log(env: CandidateEnv, action: AuditAction) -> list[tuple[str, dict[str, object]]]:
@@ -52,6 +52,26 @@ def test_list_filter_sort_and_detail(cand_env: CandidateEnv) -> None:
     logged = _log(cand_env, AuditAction.CANDIDATE_LIST_VIEW)
     assert logged[0] == ("success", {"count": total})
     assert ("success", {"candidate": views[0].candidate_no, "count": 1}) in logged
+
+
+def test_reload_reuses_unchanged_details(cand_env: CandidateEnv) -> None:
+    service = CandidateService(cand_env.profile, cand_env.session)
+    views = service.list()
+    before = access_count(cand_env.sim)
+    assert service.list() == views
+    assert access_count(cand_env.sim) == before + 1  # the summary request only
+    service.record_decision(views[0].candidate_no, "continue")
+    before = access_count(cand_env.sim)
+    again = service.list()
+    assert access_count(cand_env.sim) == before + 1
+    assert again[0].decision == "continue" and again[0].decided_by == cand_env.session.user_id
+    before = access_count(cand_env.sim)
+    service.list(refresh=True)
+    assert access_count(cand_env.sim) == before + 1 + len(views)
+    service.forget()
+    before = access_count(cand_env.sim)
+    service.list()
+    assert access_count(cand_env.sim) == before + 1 + len(views)
 
 
 def test_decide_overrule_needs_reason_and_change(cand_env: CandidateEnv) -> None:

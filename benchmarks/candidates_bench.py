@@ -1,0 +1,116 @@
+"""Benchmark: load the 継続候補世帯 list and results, and print the candidate list.
+
+N three-person households move 082015 → 082201 (``tests.simfiles.moving_households``);
+the simulator forms N candidates. Measured in one process against one real simulator:
+
+- ``CandidateService.list()`` (one summary request, one detail request per
+  candidate over pinned mutual TLS, typed views, operation log) against the same
+  N + 1 requests with a plain ``requests`` session (baseline: our overhead);
+- the same ``list()`` against the summary request alone (the cost of fetching
+  the after head and the decider for every line);
+- a reload of the same list (details reused) against the full load;
+- ``PrintingService.render_candidate_list`` of the N views against the
+  ``kokuho_pc.print`` renderer called directly with the same rows.
+
+Run: ``.venv/bin/python -m benchmarks.candidates_bench [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from kokuho_pc.print import CANDIDATE_TITLE, ReportHeader, render_candidate_list
+from kokuho_pc.services.candidates import CandidateService
+from kokuho_pc.services.printing import PrintingService, candidate_row
+from tests.simfiles import moving_households, submission_body
+from tests.simhelpers import SimServer, make_pki
+from tests.transfer.harness import STAFF, login, make_profile
+
+CODE = "082201"
+
+
+def _row(name: str, value: float, baseline: float, unit: str, note: str) -> dict[str, object]:
+    return {"name": name, "value": round(value, 4), "baseline": round(baseline, 4),
+            "ratio": round(value / baseline, 2) if baseline else None, "unit": unit,
+            "note": note}
+
+
+def _seed(server: SimServer, n: int) -> None:
+    old, new = moving_households(n)
+    for code, files in (("082015", old), (CODE, new)):
+        with server.session(code, "seed") as http:
+            r = http.post(server.url("/api/v1/submissions"), json=submission_body(files),
+                          headers={"Idempotency-Key": f"bench-seed-{code}-{n}"}, timeout=600)
+            assert r.status_code in (200, 201), r.text
+
+
+def _plain(server: SimServer) -> tuple[float, float]:
+    """(summary only, summary + every detail) with a plain requests session."""
+    with server.session(CODE, STAFF) as http:
+        t0 = time.perf_counter()
+        rows = http.get(server.url("/api/v1/candidates"), timeout=600).json()["candidates"]
+        t1 = time.perf_counter()
+        for row in rows:
+            http.get(server.url(f"/api/v1/candidates/{row['candidate_no']}"), timeout=600).json()
+        t2 = time.perf_counter()
+    return t1 - t0, t2 - t0
+
+
+def run(quick: bool) -> list[dict[str, object]]:
+    """Measure; return rows {name, value, baseline, ratio, unit, note}."""
+    n = 100 if quick else 1000
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        pki = make_pki(base / "pki")
+        with SimServer(base / "data", pki) as server:
+            _seed(server, n)
+            profile = make_profile(base / "profile", server, pki)
+            try:
+                session = login(profile, STAFF)
+                service = CandidateService(profile, session)
+                service.list()  # warm up (TLS session, caches)
+                summary, plain = _plain(server)
+                t0 = time.perf_counter()
+                views = service.list(refresh=True)
+                ours = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                service.list()
+                cached = time.perf_counter() - t0
+                assert len(views) == n, len(views)
+                rows.append(_row(f"candidate list {n} (service vs plain N+1 requests)", ours,
+                                 plain, "s", "typed views, pinned mTLS, operation log"))
+                rows.append(_row(f"candidate list {n} (service vs summary request only)", ours,
+                                 summary, "s", "cost of the per-candidate detail requests"))
+                rows.append(_row(f"candidate list {n} reload (unchanged vs full)", cached, ours,
+                                 "s", "details reused for unchanged state and decision"))
+                printing = PrintingService(profile, session)
+                printing.render_candidate_list(views[:5])  # warm up (fonts)
+                header = ReportHeader(CANDIDATE_TITLE, "つくば市", CODE, profile.clock(), STAFF)
+                t0 = time.perf_counter()
+                render_candidate_list(header, [candidate_row(v) for v in views])
+                direct = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                document = printing.render_candidate_list(views)
+                mapped = time.perf_counter() - t0
+                rows.append(_row(f"candidate list PDF {n} rows, {document.pages} pages", mapped,
+                                 direct, "s", "service mapping + render vs render alone"))
+                session.logout()
+            finally:
+                profile.close()
+    return rows
+
+
+def main() -> None:
+    """Print the rows."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    for row in run(parser.parse_args().quick):
+        print(row)
+
+
+if __name__ == "__main__":
+    main()
