@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kokuho_pc.services.login import Session
@@ -21,6 +22,9 @@ class AppContext:
     profile: Profile
     session: Session
     jobs: JobRunner
+    # Call after changing the policy (the administration page): the idle lock takes the new
+    # timeout at once.
+    policy_changed: Callable[[], None] | None = None
 
     @property
     def demo(self) -> bool:

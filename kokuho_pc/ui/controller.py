@@ -160,7 +160,9 @@ class AppController(QObject):
         profile, session = self.profile, self.session
         if profile is None or session is None:
             return
-        context = AppContext(profile=profile, session=session, jobs=self.jobs)
+        context = AppContext(
+            profile=profile, session=session, jobs=self.jobs, policy_changed=self.apply_policy
+        )
         window = MainWindow(
             user_id=session.user_id, role_label=session.role.label, is_admin=session.is_admin,
             demo=profile.is_demo, pages=self._page_builder(context), help_path=self._help_path,
@@ -180,6 +182,18 @@ class AppController(QObject):
         window.show()
         lock.start(window)
         self._session_timer.start()
+
+    def apply_policy(self) -> None:
+        """Read the policy again (after an administrator changed it) and apply the idle time."""
+        profile = self.profile
+        if profile is None:
+            return
+        self.jobs.run(lambda _p, _c: profile.policy(), self._policy_read, store=True)
+
+    def _policy_read(self, policy: object) -> None:
+        seconds = getattr(policy, "idle_timeout_seconds", None)
+        if self.idle_lock is not None and isinstance(seconds, int) and not self._idle_timeout_ms:
+            self.idle_lock.set_timeout_ms(seconds * 1000)
 
     def _check_session(self) -> None:
         session = self.session

@@ -102,6 +102,11 @@ class IdleLock(QObject):
         """True while the lock screen is up."""
         return self._lock_screen is not None
 
+    @property
+    def timeout_ms(self) -> int:
+        """The idle time before locking."""
+        return int(self._timer.interval())
+
     def set_timeout_ms(self, timeout_ms: int) -> None:
         """Change the idle time (policy change)."""
         self._timer.setInterval(timeout_ms)

@@ -222,3 +222,27 @@ def test_session_expiry_logs_out_with_a_message(
     boxes = [w for w in QApplication.topLevelWidgets()
              if isinstance(w, QMessageBox) and w.isVisible()]
     assert boxes and "有効時間" in boxes[0].text()
+
+
+def test_policy_change_reaches_the_idle_lock(
+    qtbot: QtBot, jobs: JobRunner, profile: Profile
+) -> None:
+    from kokuho_pc.services.policy import PolicyService
+
+    contexts: list[object] = []
+
+    def pages(context: object) -> dict[str, object]:
+        contexts.append(context)
+        return {}
+
+    controller = _controller(qtbot, jobs, profile, page_builder=pages)
+    _login(qtbot, controller, ADMIN_ID, ADMIN_PW)
+    lock = controller.idle_lock
+    assert lock is not None and lock.timeout_ms == 60_000
+    assert controller.session is not None
+    PolicyService(profile).change(controller.session, "idle_timeout_seconds", 300)
+    context = contexts[0]
+    callback = getattr(context, "policy_changed", None)
+    assert callable(callback)
+    callback()
+    qtbot.waitUntil(lambda: lock.timeout_ms == 300_000, timeout=3000)
