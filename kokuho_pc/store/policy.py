@@ -65,6 +65,8 @@ SPECS: tuple[SettingSpec, ...] = (
                 "ログイン時にワンタイムパスワード(TOTP)を必須とする"),
     SettingSpec("emulated_media_allowed", bool, False,
                 "フォルダを外部媒体として扱うこと(研修・デモ用)を許可する"),
+    SettingSpec("emulated_media_dirs", list, [],
+                "外部媒体として一覧に表示するフォルダ(エミュレート媒体、研修・デモ用)の一覧"),
     SettingSpec("audit_retention_days", int, 1825,
                 "集約システムが受領を確認した操作ログを端末に保存する日数(365〜3650)",
                 lambda v: 365 <= v <= 3650),
@@ -89,6 +91,7 @@ class Policy:
     second_factor_required: bool
     emulated_media_allowed: bool
     audit_retention_days: int
+    emulated_media_dirs: tuple[str, ...] = ()
 
 
 def validate(name: str, value: Any) -> SettingValue:
@@ -142,4 +145,5 @@ class PolicyStore:
         """Every setting, typed."""
         values: dict[str, Any] = {spec.name: self.get(spec.name) for spec in SPECS}
         values["server_pins"] = tuple(values["server_pins"])
+        values["emulated_media_dirs"] = tuple(values["emulated_media_dirs"])
         return Policy(**values)
