@@ -31,7 +31,7 @@ def page_texts(pdf: bytes, pages: list[int] | None = None) -> list[str]:
 def poppler_page_texts(pdf: bytes) -> list[str]:
     """NFKC text of every page, extracted with poppler's pdftotext (fast for big lists)."""
     out = subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+        ["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode("utf-8")
     pages = out.split("\f")
     if pages and not pages[-1].strip():
