@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import builtins
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -42,6 +44,7 @@ _log = logging.getLogger("kokuho_pc.candidates")
 
 ClientFactoryMaker = Callable[[Profile, str], Callable[[], ConsolidationClient]]
 
+FETCH_WORKERS = 4  # connections used at once to fetch candidate details
 MAX_REASON = 200
 MAX_REMARKS = 500
 DECISIONS = ("continue", "discontinue")
@@ -96,10 +99,14 @@ class CandidateService:
         # Views by (candidate number, state, decision): a reload fetches details only for
         # candidates whose state or decision changed since (``refresh=True`` fetches all).
         self._cache: dict[tuple[str, str, str | None], CandidateView] = {}
+        self._cache_by_no: dict[str, CandidateView] = {}
+        self._lock = threading.Lock()
 
     def forget(self) -> None:
         """Drop every remembered candidate (the screen locked)."""
-        self._cache.clear()
+        with self._lock:
+            self._cache.clear()
+            self._cache_by_no.clear()
 
     @contextmanager
     def _client(self) -> Iterator[ConsolidationClient]:
@@ -115,8 +122,38 @@ class CandidateService:
 
     def _remember(self, detail: CandidateDetailView) -> CandidateDetailView:
         c = detail.candidate
-        self._cache[(c.candidate_no, c.state, c.decision)] = c
+        with self._lock:
+            self._cache[(c.candidate_no, c.state, c.decision)] = c
+            self._cache_by_no[c.candidate_no] = c
         return detail
+
+    def _fetch_missing(self, numbers: Sequence[str], progress: ProgressReporter,
+                       cancel: CancelToken | None) -> None:
+        """Fetch details on up to FETCH_WORKERS connections at once (own client each)."""
+        if not numbers:
+            return
+        workers = max(1, min(FETCH_WORKERS, len(numbers) // 10))
+        done = [0]
+
+        def fetch(part: Sequence[str]) -> None:
+            with self._client() as client:
+                for no in part:
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    self._detail(client, no)
+                    with self._lock:
+                        done[0] += 1
+                        count = done[0]
+                    progress(count, len(numbers), "継続候補世帯を読み込んでいます")
+
+        parts = [numbers[i::workers] for i in range(workers)]
+        if workers == 1:
+            fetch(parts[0])
+            return
+        with ThreadPoolExecutor(max_workers=workers,
+                                thread_name_prefix="candidate-detail") as pool:
+            for future in [pool.submit(fetch, part) for part in parts]:
+                future.result()
 
     def _detail(self, client: ConsolidationClient, candidate_no: str) -> CandidateDetailView:
         path = f"{API}/candidates/{quote(candidate_no, safe='')}"
@@ -142,23 +179,15 @@ class CandidateService:
         if category is not None:
             params["category"] = str(int(category))
         path = f"{API}/candidates" + (f"?{urlencode(params)}" if params else "")
-        views: list[CandidateView] = []
         if refresh:
-            self._cache.clear()
+            self.forget()
         with self._client() as client:
             summaries = client.request("GET", path).json()["candidates"]
-            if municipality:
-                summaries = [s for s in summaries if s.get("before_municipality") == municipality]
-            for done, summary in enumerate(summaries):
-                if cancel is not None:
-                    cancel.raise_if_cancelled()
-                progress(done, len(summaries), "継続候補世帯を読み込んでいます")
-                key = (str(summary["candidate_no"]), str(summary["state"]),
-                       summary.get("decision"))
-                view = self._cache.get(key)
-                if view is None:
-                    view = self._detail(client, key[0]).candidate
-                views.append(view)
+        if municipality:
+            summaries = [s for s in summaries if s.get("before_municipality") == municipality]
+        keys = [(str(s["candidate_no"]), str(s["state"]), s.get("decision")) for s in summaries]
+        self._fetch_missing([k[0] for k in keys if k not in self._cache], progress, cancel)
+        views = [self._cache[k] if k in self._cache else self._cache_by_no[k[0]] for k in keys]
         self._audit(AuditAction.CANDIDATE_LIST_VIEW, {"count": len(views)})
         return sort_candidates(views, sort_key, ascending)
 
