@@ -83,11 +83,14 @@ def _list(args: argparse.Namespace) -> int:
     with open_cli_profile(args) as profile:
         session, _ = login_as(profile, args.as_user, StdinSecrets())
         try:
-            rows = MediaAdminService(profile).list_media(
-                session, [Path(m) for m in args.medium])
+            policy = profile.policy()
+            dirs = [Path(m) for m in args.medium]
+            if policy.emulated_media_allowed:
+                dirs += [Path(p) for p in policy.emulated_media_dirs if Path(p) not in dirs]
+            rows = MediaAdminService(profile).list_media(session, dirs)
         finally:
             session.logout(reason="command_end")
     for row in rows:
-        kind = "疑似媒体" if row.emulated else "外部媒体"
+        kind = "エミュレート媒体" if row.emulated else "外部媒体"
         print(f"{row.path}\t{kind}\t{row.media_id or '-'}\t{row.message}")
     return EXIT_OK
