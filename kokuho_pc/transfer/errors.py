@@ -14,6 +14,7 @@ from kokuho_pc.domain.errors import (
     TransferError,
     ValidationError,
 )
+from kokuho_pc.formats.issues import CheckReport
 
 __all__ = [
     "ConnectionFailed",
@@ -58,11 +59,19 @@ class MediaWriteFailed(MediaError):
 
 
 class FileSetInvalid(ValidationError):
-    """The files chosen for sending did not pass the check; nothing was sent."""
+    """The files chosen for sending did not pass the check; nothing was sent.
+
+    ``report`` is the checker's :class:`~kokuho_pc.formats.issues.CheckReport`
+    (its messages name record and item only, never a value).
+    """
 
     code = "file_set_invalid"
     default_message = "インタフェースファイルに誤りがあるため、送信しませんでした。"
     default_hint = "ファイルの検査結果を確認し、市町村システムで作成し直してください。"
+
+    def __init__(self, report: CheckReport | None = None) -> None:
+        self.report = report
+        super().__init__()
 
 
 class ExportFailed(TransferError):

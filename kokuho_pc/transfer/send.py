@@ -90,10 +90,16 @@ class SendPipeline:
         report = progress or (lambda done, total, label: None)
         cancelled = is_cancelled or (lambda: False)
         files = MediumFiles(medium, self._oplog)
-        chosen = list(names) if names else files.interface_files()
+        available = files.interface_files()
+        chosen = list(dict.fromkeys(names)) if names else available
         if not chosen:
             raise ValidationError("媒体に送信するインタフェースファイルがありません。",
                                   "媒体の内容を確認してください。")
+        if any(name not in available for name in chosen):
+            raise ValidationError(
+                "指定したファイルが媒体にないか、インタフェースファイルではありません。",
+                "ファイル名を確認してください。",
+            )
         staff = medium.staff_id
         contents = {name: files.read(name) for name in chosen}
         report(0, len(chosen), "ファイルを検査しています")
@@ -104,9 +110,7 @@ class SendPipeline:
             AuditResult.SUCCESS if check.valid else AuditResult.FAILURE,
         )
         if not check.valid:
-            error = FileSetInvalid()
-            error.report = check  # type: ignore[attr-defined]
-            raise error
+            raise FileSetInvalid(check)
         result = SendResult(check=check)
         sets = group_file_sets(chosen)
         with self._staging.session() as session, self._client_factory() as client:

@@ -101,7 +101,7 @@ def test_a_set_with_any_error_is_not_sent(profile: Profile, tmp_path: Path,
     staff = login(profile, STAFF)
     with pytest.raises(FileSetInvalid) as info:
         SendingService(profile).send(staff, medium)
-    assert info.value.report.errors  # type: ignore[attr-defined]
+    assert info.value.report is not None and info.value.report.errors
     assert submissions(sim) == count_before
     assert StagingArea(profile.staging_dir).leftover_files() == []
     staff.logout()
@@ -157,4 +157,19 @@ def test_medium_removed_during_export_leaves_nothing_and_stays_unacknowledged(
         ExportingService(profile).export(staff, out, progress=pull_out_the_medium)
     assert ExportingService(profile).list_deliveries(staff) == pending
     assert StagingArea(profile.staging_dir).leftover_files() == []
+    staff.logout()
+
+
+def test_named_files_must_be_interface_files_on_the_medium(profile: Profile,
+                                                           tmp_path: Path) -> None:
+    from kokuho_pc.domain.errors import ValidationError
+
+    medium = approved_medium(profile, tmp_path / "usb")
+    write_files(medium, _move_in_set(first=6000))
+    (medium / "notes.txt").write_text("memo")
+    staff = login(profile, STAFF)
+    for names in (["notes.txt"], ["KSK01_082201_20991231000000.dat"]):
+        with pytest.raises(ValidationError) as info:
+            SendingService(profile).send(staff, medium, names)
+        assert "媒体にない" in info.value.user_message
     staff.logout()
