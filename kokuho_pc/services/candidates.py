@@ -292,15 +292,14 @@ class CandidateService:
     ) -> builtins.list[ResultView]:
         """The 継続世帯確定結果 (every confirmed candidate), in candidate order."""
         self._session.require()
-        out: list[ResultView] = []
         with self._client() as client:
             rows = client.request("GET", f"{API}/results").json()["results"]
-            for done, row in enumerate(rows):
-                if cancel is not None:
-                    cancel.raise_if_cancelled()
-                progress(done, len(rows), "確定結果を読み込んでいます")
-                candidate = self._detail(client, str(row["candidate_no"])).candidate
-                out.append(result_from_api(row, candidate))
+        keys = [(str(r["candidate_no"]), "confirmed", r.get("decision")) for r in rows]
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        self._fetch_missing([k[0] for k in keys if k not in self._cache], progress, cancel)
+        out = [result_from_api(row, self._cache.get(key) or self._cache_by_no[key[0]])
+               for row, key in zip(rows, keys, strict=True)]
         out.sort(key=lambda r: candidate_sort_key(r.candidate_no))
         self._audit(AuditAction.CANDIDATE_LIST_VIEW, {"report": "results", "count": len(out)})
         return out

@@ -116,6 +116,7 @@ class ResultsPage(QWidget):
 
     def clear_for_lock(self) -> None:
         """Empty everything shown (the idle lock)."""
+        self.service.forget()
         self.model.clear()
         self.count_label.setText("")
         self.printing.clear_for_lock()
