@@ -23,6 +23,7 @@ class AuditAction(Enum):
     ACCOUNT_UNLOCK = "account.unlock"
     ACCOUNT_REGRANT = "account.regrant"
     ACCOUNT_PASSWORD_RESET = "account.password_reset"  # noqa: S105 (an event name)
+    ACCOUNT_CHANGE = "account.change"  # role or validity period changed
     POLICY_CHANGE = "policy.change"
     SETTINGS_CHANGE = "settings.change"
     STORE_INIT = "store.init"
@@ -102,6 +103,7 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.ACCOUNT_UNLOCK: "アカウントロック解除",
     AuditAction.ACCOUNT_REGRANT: "年度権限付与",
     AuditAction.ACCOUNT_PASSWORD_RESET: "初期パスワード再設定",
+    AuditAction.ACCOUNT_CHANGE: "アカウント変更",
     AuditAction.POLICY_CHANGE: "ポリシー変更",
     AuditAction.SETTINGS_CHANGE: "設定変更",
     AuditAction.STORE_INIT: "データベース作成",

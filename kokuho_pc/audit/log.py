@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from kokuho_pc.audit import chain
@@ -219,8 +219,15 @@ class AuditLog:
         staff_id: str | None = None,
         action: AuditAction | None = None,
         unacknowledged_only: bool = False,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        result: AuditResult | None = None,
+        newest_first: bool = False,
     ) -> list[AuditRecord]:
-        """Records in sequence order, filtered (for review and for forwarding)."""
+        """Records in sequence order, filtered (for review and for forwarding).
+
+        ``date_from``/``date_to`` (inclusive) compare the local date of the record time.
+        """
         sql = (
             "SELECT seq, time, terminal, staff_id, action, targets, result, forwarded_ack "
             "FROM audit_log WHERE seq > ?"
@@ -234,7 +241,16 @@ class AuditLog:
             params.append(action.value)
         if unacknowledged_only:
             sql += " AND forwarded_ack IS NULL"
-        sql += " ORDER BY seq LIMIT ?"
+        if date_from is not None:
+            sql += " AND time >= ?"
+            params.append(date_from.isoformat())
+        if date_to is not None:
+            sql += " AND time < ?"
+            params.append((date_to + timedelta(days=1)).isoformat())
+        if result is not None:
+            sql += " AND result = ?"
+            params.append(result.value)
+        sql += " ORDER BY seq DESC LIMIT ?" if newest_first else " ORDER BY seq LIMIT ?"
         params.append(limit)
         return [
             AuditRecord(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7])

@@ -208,6 +208,7 @@ class AccountRepository:
         allowed = {
             "password_hash", "must_change_password", "failed_count", "locked_at",
             "revoked_at", "granted_fy", "totp_secret", "totp_last_step", "valid_to",
+            "valid_from", "role",
         }
         if not fields or not set(fields) <= allowed:
             raise ValueError("unknown account column")

@@ -204,6 +204,48 @@ class AccountService:
                 {"account": account.user_id, "fiscal_year": year},
             )
 
+    def change_role(self, session: Session, user_id: str, role: Role) -> None:
+        """Change an account's role; one's own role and the last administrator stay."""
+        session.require(Role.ADMIN)
+        account = self._existing(user_id)
+        if account.role is role:
+            return
+        if account.user_id == session.user_id:
+            raise PermissionDenied("自分自身の権限は変更できません。")
+        if account.role is Role.ADMIN and self._repo.count_admins() <= 1:
+            raise PermissionDenied("管理者が1人もいなくなるため、権限を変更できません。")
+        now = self._profile.clock()
+        with self._profile.db.transaction():
+            self._repo.update(account.user_id, now, role=role.value)
+            self._profile.audit.record(
+                AuditAction.ACCOUNT_CHANGE, session.user_id,
+                {"account": account.user_id, "role": role.value},
+            )
+
+    def set_validity(
+        self, session: Session, user_id: str, valid_from: date, valid_to: date | None
+    ) -> None:
+        """Change an account's validity period (``valid_to`` None: no end)."""
+        session.require(Role.ADMIN)
+        account = self._existing(user_id)
+        if valid_to is not None and valid_to < valid_from:
+            raise InvalidAccountData("利用期間の終了日が開始日より前です。")
+        now = self._profile.clock()
+        if account.user_id == session.user_id and not (
+            valid_from <= now.date() and (valid_to is None or now.date() <= valid_to)
+        ):
+            raise PermissionDenied("自分自身の利用期間を、今日を含まない期間には変更できません。")
+        with self._profile.db.transaction():
+            self._repo.update(
+                account.user_id, now, valid_from=valid_from.isoformat(),
+                valid_to=valid_to.isoformat() if valid_to else None,
+            )
+            self._profile.audit.record(
+                AuditAction.ACCOUNT_CHANGE, session.user_id,
+                {"account": account.user_id, "valid_from": valid_from.isoformat(),
+                 "valid_to": valid_to.isoformat() if valid_to else None},
+            )
+
     def reset_password(self, session: Session, user_id: str, initial_password: str) -> None:
         """Set a new initial password (forgotten password); it must be changed at login."""
         session.require(Role.ADMIN)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.audit.log import AuditRecord, VerifyReport
 from kokuho_pc.auth.accounts import Role
@@ -50,11 +52,22 @@ class AuditReviewService:
         limit: int = 500,
         staff_id: str | None = None,
         action: AuditAction | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        result: AuditResult | None = None,
+        newest_first: bool = False,
     ) -> list[AuditRecord]:
-        """Records for review (administrators only); the review is logged."""
+        """Records for review (administrators only); the review is logged.
+
+        Filters: staff, action, result and a local date range (both ends included);
+        ``newest_first`` returns the latest ``limit`` matching records, newest first.
+        ``AuditRecord.forwarded_ack`` is None while the consolidation system has not
+        acknowledged the record (未送信).
+        """
         session.require(Role.ADMIN)
         found = self._profile.audit.records(
-            after_seq=after_seq, limit=limit, staff_id=staff_id, action=action
+            after_seq=after_seq, limit=limit, staff_id=staff_id, action=action,
+            date_from=date_from, date_to=date_to, result=result, newest_first=newest_first,
         )
         self._profile.audit.record(
             AuditAction.AUDIT_REVIEW, session.user_id, {"count": len(found)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kokuho_pc.ui.admin_page import AdminPage
 from kokuho_pc.ui.candidates_page import CandidatesPage
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.qt import QWidget
@@ -24,4 +25,5 @@ def build_pages(context: AppContext) -> dict[str, PageFactory]:
     # e.g. pages["home"] = lambda: HomePage(context)
     pages["candidates"] = lambda: CandidatesPage(context)
     pages["results"] = lambda: ResultsPage(context)
+    pages["admin"] = lambda: AdminPage(context)
     return pages
