@@ -246,7 +246,13 @@ def test_no_my_number_copy_and_lock(qtbot: QtBot, page: CandidatesPage) -> None:
     qtbot.keyClick(page.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(page.detail.after_box.table, Qt.Key.Key_C,
                    Qt.KeyboardModifier.ControlModifier)
+    page.panel.discontinue_radio.click()
+    page.panel.reason.setText("世帯の実態を確認")
+    page.panel.reason.selectAll()
+    qtbot.keyClick(page.panel.reason, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(page.panel.reason, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
     assert clipboard.text() == "sentinel"
+    assert page.panel.reason.text() == "世帯の実態を確認"
     page.clear_for_lock()
     assert page.model.total_count() == 0 and page.detail.candidate is None
     assert page.detail.before_box.model.total_count() == 0
