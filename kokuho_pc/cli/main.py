@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kokuho_pc.cli.media_cmd",
     "kokuho_pc.cli.send_cmd",
     "kokuho_pc.cli.export_cmd",
+    "kokuho_pc.cli.demo_cmd",
 )
 
 EXIT_OK = 0

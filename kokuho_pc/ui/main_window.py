@@ -15,10 +15,10 @@ from pathlib import Path
 from kokuho_pc import __version__
 from kokuho_pc.ui import msgbox
 from kokuho_pc.ui.demo_banner import DemoBanner, demo_title
+from kokuho_pc.ui.help_window import HelpWindow
 from kokuho_pc.ui.qt import (
     QAction,
     QCloseEvent,
-    QDesktopServices,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -28,7 +28,6 @@ from kokuho_pc.ui.qt import (
     QSize,
     QStackedWidget,
     Qt,
-    QUrl,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -90,6 +89,7 @@ class MainWindow(QMainWindow):
         self._help_path = help_path
         self._entries = [e for e in NAVIGATION if is_admin or not e.admin_only]
         self._pages: dict[str, QWidget] = {}
+        self.help_window: HelpWindow | None = None
         self.setWindowTitle(demo_title(APP_TITLE, demo))
         self.resize(1180, 760)
 
@@ -194,12 +194,15 @@ class MainWindow(QMainWindow):
     # --- menus -----------------------------------------------------------------------
 
     def open_help(self) -> None:
-        """Open the shipped help, or say that there is none yet."""
+        """Open the shipped manuals in the help window, or say that there are none."""
         path = self._help_path
-        if path is not None and path.exists():
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        else:
+        if path is None or not path.exists():
             msgbox.information(self, "ヘルプ", "操作説明はまだ用意されていません。")
+            return
+        if self.help_window is None:
+            self.help_window = HelpWindow(path, demo=self.demo)
+        self.help_window.show()
+        self.help_window.raise_()
 
     def _about(self) -> None:
         msgbox.information(
@@ -208,5 +211,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the window ends the session (the application logs out)."""
+        if self.help_window is not None:
+            self.help_window.close()
         self.closed.emit()
         event.accept()
