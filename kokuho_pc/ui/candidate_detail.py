@@ -9,6 +9,7 @@ from kokuho_pc.ui.qt import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -36,6 +37,9 @@ class _HouseholdBox(QGroupBox):
         self.table.setObjectName(f"members_{side}")
         self.table.setModel(self.model)
         self.table.setSelectionMode(NoCopyTableView.SelectionMode.NoSelection)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.head)
         layout.addWidget(self.table)
@@ -44,7 +48,6 @@ class _HouseholdBox(QGroupBox):
         self.setTitle(title)
         self.head.setText(_head_text(head))
         self.model.set_members(detail.members)
-        self.table.resizeColumnsToContents()
 
     def clear_side(self, title: str) -> None:
         self.setTitle(title)

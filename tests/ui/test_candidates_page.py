@@ -138,6 +138,12 @@ def test_detail_side_by_side(qtbot: QtBot, page: CandidatesPage) -> None:
                for r in range(before.total_count()))
     assert detail.before_box.head.text().startswith("世帯主: ")
     shot(page, "candidates_detail")
+    shrunk = next(i for i in range(page.model.total_count()) if page.model.view(i).category == 4)
+    select(qtbot, page, shrunk)
+    before = detail.before_box.model
+    left = {str(before.data(before.index(r, 5))) for r in range(before.total_count())}
+    assert any(m.startswith(("離脱(", "残留")) for m in left), left
+    shot(page, "candidates_detail_removed")
     assert my_numbers_on_screen([page]) == []
 
 
