@@ -56,7 +56,7 @@ CREATE TABLE person_periods (
     submission_id INTEGER NOT NULL REFERENCES submissions (id),
     UNIQUE (municipality_code, municipal_insured_id, coverage_start)
 );
-CREATE INDEX person_periods_person ON person_periods (prefectural_id);
+CREATE INDEX person_periods_person ON person_periods (prefectural_id, municipality_code);
 CREATE INDEX person_periods_household ON person_periods (municipality_code, household_no);
 
 CREATE TABLE household_periods (

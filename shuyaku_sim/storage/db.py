@@ -74,6 +74,7 @@ class Database:
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.execute("PRAGMA busy_timeout=10000")
+            self._conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: large ingests stay in cache
             self.migrate()
         except sqlite3.Error as exc:
             raise StorageFailure() from exc
