@@ -11,6 +11,13 @@ from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.services.media_admin import media_gate
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.transfer.client import ConsolidationClient
+from kokuho_pc.transfer.errors import (  # re-exported: the UI imports errors from services
+    ExportFailed,
+    FileSetInvalid,
+    MediaRefused,
+    MediaWriteFailed,
+    StagingTampered,
+)
 from kokuho_pc.transfer.logforward import forward_operation_log
 from kokuho_pc.transfer.ports import CancelCheck, ProgressCallback
 from kokuho_pc.transfer.records import TransferRecords
@@ -19,7 +26,9 @@ from kokuho_pc.transfer.staging import StagingArea
 from kokuho_pc.transfer.wiring import client_factory_for, today_of
 
 __all__ = [
-    "SendResult", "SendingService", "SetOutcome", "default_client_factory", "forward_log_quietly",
+    "ExportFailed", "FileSetInvalid", "MediaRefused", "MediaWriteFailed", "SendResult",
+    "SendingService", "SetOutcome", "StagingTampered", "default_client_factory",
+    "forward_log_quietly",
 ]
 
 _log = logging.getLogger("kokuho_pc.transfer")
