@@ -58,6 +58,7 @@ class AdminMediaTab(QWidget):
         self.reload_button = QPushButton("再表示")
         self.revoke_button = QPushButton("使用許可の取消")
         self.status = QLabel("")
+        self.count = QLabel("")
         self.mounted = QComboBox()
         self.path = QLineEdit()
         self.path.setPlaceholderText("媒体のドライブ、または疑似媒体とするフォルダ")
@@ -83,6 +84,7 @@ class AdminMediaTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("使用を許可した媒体"))
         top.addWidget(self.reload_button)
+        top.addWidget(self.count)
         top.addStretch(1)
         top.addWidget(self.status)
         top.addWidget(self.revoke_button)
@@ -144,7 +146,7 @@ class AdminMediaTab(QWidget):
         records = sorted(records, key=lambda r: r.registered_at, reverse=True)
         self.model.set_rows(records)
         active = sum(1 for r in records if not r.revoked_at and r.expires >= self._today())
-        self.status.setText(f"{len(records)}件(有効 {active}件)")
+        self.count.setText(f"{len(records)}件(有効 {active}件)")
         self.table.resizeColumnsToContents()
         checked = set(self.allowed_staff())
         self.staff.clear()
@@ -265,6 +267,7 @@ class AdminMediaTab(QWidget):
         self.staff.clear()
         self.mounted.clear()
         self.status.setText("")
+        self.count.setText("")
 
     def restore_after_unlock(self) -> None:
         """Load again after the same user unlocked."""

@@ -22,6 +22,7 @@ from kokuho_pc.ui.qt import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
@@ -71,6 +72,7 @@ class AdminPolicyTab(QWidget):
             editor = QSpinBox()
             editor.setRange(0, 100_000)
             editor.setMinimumWidth(120)
+            editor.setMaximumWidth(160)
         else:
             editor = QLineEdit()
             if spec.type is list:
@@ -91,7 +93,8 @@ class AdminPolicyTab(QWidget):
             editor = self._editor(spec)
             self.editors[spec.name] = editor
             grid.addWidget(label, row, 0)
-            grid.addWidget(editor, row, 1)
+            grid.addWidget(editor, row, 1, Qt.AlignmentFlag.AlignLeft if isinstance(
+                editor, QSpinBox | QCheckBox) else Qt.AlignmentFlag(0))
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.addLayout(grid)
