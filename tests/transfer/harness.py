@@ -29,11 +29,11 @@ def profile_settings(sim: SimServer, pki: SimPki, code: str = CODE) -> dict[str,
             "client_key_file": str(key)}
 
 
-def make_profile(path: Path, sim: SimServer, pki: SimPki) -> Profile:
-    """A demo profile of 082201 with admin1 and staff1 (password already changed)."""
+def make_profile(path: Path, sim: SimServer, pki: SimPki, code: str = CODE) -> Profile:
+    """A demo profile of ``code`` (082201) with admin1 and staff1 (password already changed)."""
     hasher = PasswordHasher(Argon2Params(memory_kib=256, iterations=1), weak_params_for_tests=True)
-    profile = create_profile(path, kind=ProfileKind.DEMO, municipality_code=CODE,
-                             settings=profile_settings(sim, pki), hasher=hasher)
+    profile = create_profile(path, kind=ProfileKind.DEMO, municipality_code=code,
+                             settings=profile_settings(sim, pki, code), hasher=hasher)
     accounts = AccountService(profile)
     accounts.create_first_admin(ADMIN, "管理者", ADMIN_PW)
     admin = LoginService(profile).login(ADMIN, ADMIN_PW)

@@ -5,11 +5,19 @@ must be empty. It reads window titles, texts, placeholders, tooltips, status
 tips, What's This, accessible names and descriptions, combo box items, and
 every role (0–63 and UserRole–UserRole+63) of every index and header of every
 item view's model (only the rows a lazy model has exposed).
+
+PySide 6.12 drops a reference to ``None`` each time a C++-implemented method
+(``QListWidget``'s model, ``QComboBox.itemData``, ...) returns an invalid
+QVariant; scanning 128 roles soon deallocates ``None`` and aborts the process.
+Calls into C++ go through :func:`_cxx`, which gives the lost references back;
+cells of C++ models are read with ``itemData`` (valid roles only).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import ctypes
+import sys
+from collections.abc import Callable, Iterator
 
 from kokuho_pc.domain.leakscan import find_my_numbers
 from kokuho_pc.ui.qt import (
@@ -31,6 +39,21 @@ _TEXT_GETTERS = (
 )
 
 
+def _cxx(call: Callable[..., object], *args: object) -> object:
+    """``call(*args)`` on a C++ method, restoring references to None it dropped."""
+    before = sys.getrefcount(None)
+    value = call(*args)
+    expected = before + (1 if value is None else 0)
+    lost = expected - sys.getrefcount(None)
+    for _ in range(lost + 1 if lost > 0 else 0):  # one spare: other threads may race us
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))  # never released, like the loss
+    return value
+
+
+def _is_python_model(model: QAbstractItemModel) -> bool:
+    return not type(model).__module__.startswith("PySide6")
+
+
 def _widget_texts(widget: QWidget) -> Iterator[str]:
     for name in _TEXT_GETTERS:
         getter = getattr(widget, name, None)
@@ -47,7 +70,7 @@ def _widget_texts(widget: QWidget) -> Iterator[str]:
         for i in range(widget.count()):
             yield widget.itemText(i)
             for role in _ROLES:
-                value = widget.itemData(i, role)
+                value = _cxx(widget.itemData, i, role)
                 if value is not None:
                     yield str(value)
 
@@ -62,18 +85,23 @@ def _columns(model: QAbstractItemModel, parent: QModelIndex) -> int:
 def model_texts(model: QAbstractItemModel, parent: QModelIndex | None = None) -> Iterator[str]:
     """Every non-empty value of every role of every exposed index and header."""
     root = parent if parent is not None else QModelIndex()
+    python = _is_python_model(model)
     if root == QModelIndex():
         for orientation in (Qt.Orientation.Horizontal, Qt.Orientation.Vertical):
             count = (_columns(model, root) if orientation == Qt.Orientation.Horizontal
                      else min(model.rowCount(root), 1000))
             for section in range(count):
                 for role in _ROLES:
-                    value = model.headerData(section, orientation, role)
+                    value = (model.headerData(section, orientation, role) if python
+                             else _cxx(model.headerData, section, orientation, role))
                     if value is not None:
                         yield str(value)
     for row in range(model.rowCount(root)):
         for column in range(_columns(model, root)):
             index = model.index(row, column, root)
+            if not python:
+                yield from (str(v) for v in model.itemData(index).values() if v is not None)
+                continue
             for role in _ROLES:
                 value = model.data(index, role)
                 if value is not None:

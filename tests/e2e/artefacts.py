@@ -1,0 +1,161 @@
+"""Scan every artefact of a session for a valid-check-digit 12-digit number.
+
+Each scanner returns the *places* where a number was found (never the number),
+so an assertion message cannot itself leak one. Used by the end-to-end session
+and by the fault tests (staging residue: sentinels, telltale plaintext, entropy).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from kokuho_pc.domain.leakscan import find_my_numbers, find_my_numbers_in_bytes
+from kokuho_pc.services.profile import Profile
+from kokuho_pc.transfer.staging import StagingArea
+
+
+class LogCapture(logging.Handler):
+    """Every log record of the process, formatted with its arguments (all levels)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # a bad format string is still a line worth scanning
+            text = f"{record.msg!r} {record.args!r}"
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" | {record.exc_info[1]!r}"
+        self.lines.append(f"{record.name} {record.levelname} {text}")
+
+    def install(self) -> LogCapture:
+        """Attach to the root logger at DEBUG (the previous level is restored by remove)."""
+        root = logging.getLogger()
+        self._previous = root.level
+        root.addHandler(self)
+        root.setLevel(logging.DEBUG)
+        return self
+
+    def remove(self) -> None:
+        """Detach from the root logger."""
+        root = logging.getLogger()
+        root.removeHandler(self)
+        root.setLevel(self._previous)
+
+
+def text_hits(where: str, texts: Iterable[str]) -> list[str]:
+    """``where`` once per text holding a number (NFKC-normalised before scanning)."""
+    return [where for t in texts if find_my_numbers(unicodedata.normalize("NFKC", t))]
+
+
+def bytes_hits(where: str, data: bytes) -> list[str]:
+    """``where`` if the raw bytes (ASCII digits) or their CP932/UTF-8 text hold a number."""
+    if find_my_numbers_in_bytes(data):
+        return [where]
+    for codec in ("cp932", "utf-8", "utf-16-le"):
+        if find_my_numbers(data.decode(codec, errors="ignore")):
+            return [f"{where} ({codec})"]
+    return []
+
+
+def tree_hits(root: Path) -> list[str]:
+    """Every file under ``root`` (hidden ones too), by raw bytes and decoded text."""
+    out: list[str] = []
+    if not root.exists():
+        return out
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            out += bytes_hits(str(path.relative_to(root)), path.read_bytes())
+    return out
+
+
+def pdf_hits(where: str, pdf: bytes) -> list[str]:
+    """A PDF: its raw bytes and the NFKC-normalised text pypdf extracts from every page."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    out = bytes_hits(f"{where} raw", pdf)
+    reader = PdfReader(BytesIO(pdf))
+    pages = [page.extract_text() or "" for page in reader.pages]
+    out += text_hits(f"{where} text", pages)
+    return out
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The NFKC-normalised text of every page (to check what the list shows)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(pdf))
+    return unicodedata.normalize(
+        "NFKC", "\n".join(page.extract_text() or "" for page in reader.pages))
+
+
+_HEX_DIGEST = re.compile(r"[0-9a-f]{40,}")
+
+
+def database_hits(profile: Profile) -> list[str]:
+    """The store's file bytes (encrypted) and every cell of every table, decrypted.
+
+    Cells that are whole hex digests (the operation log's HMAC chain) are left
+    out: random hex holds a check-digit-valid 12-digit run about once in a few
+    dozen values, which is chance, not a 個人番号 (the file bytes are scanned anyway).
+    """
+    out: list[str] = []
+    for path in sorted(profile.path.rglob("*")):
+        if path.is_file() and not path.is_relative_to(profile.staging_dir):
+            out += bytes_hits(f"profile file {path.name}", path.read_bytes())
+    tables = [str(r[0]) for r in profile.db.query(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        rows = profile.db.query(f'SELECT * FROM "{table}"')  # noqa: S608 - names from the schema
+        cells = (str(cell) for row in rows for cell in tuple(row)
+                 if not (isinstance(cell, str) and _HEX_DIGEST.fullmatch(cell)))
+        out += text_hits(f"table {table}", cells)
+    return out
+
+
+def audit_hits(profile: Profile) -> list[str]:
+    """Every operation-log record (all fields, acknowledged ones included)."""
+    records = profile.audit.records(after_seq=0, limit=1_000_000, unacknowledged_only=False)
+    return text_hits("operation log", (repr(r) for r in records))
+
+
+def environment_hits() -> list[str]:
+    """The process environment (names and values)."""
+    return text_hits("os.environ", (f"{k}={v}" for k, v in os.environ.items()))
+
+
+def entropy(data: bytes) -> float:
+    """Shannon entropy in bits per byte."""
+    counts, n = Counter(data), len(data)
+    return -sum(c / n * math.log2(c / n) for c in counts.values()) if n else 0.0
+
+
+def staging_residue(staging: Path, telltales: Iterable[bytes] = ()) -> list[str]:
+    """Problems with what a crash left in staging: numbers, plaintext, low entropy."""
+    problems: list[str] = []
+    marks = list(telltales)
+    for path in StagingArea(staging).leftover_files():
+        raw = path.read_bytes()
+        problems += bytes_hits(f"staging {path.name}", raw)
+        problems += [f"staging {path.name}: plaintext" for m in marks if m in raw]
+        if len(raw) > 2048 and entropy(raw) < 7.8:
+            problems.append(f"staging {path.name}: entropy {entropy(raw):.2f}")
+    return problems
+
+
+def all_files(root: Path) -> Iterator[Path]:
+    """Every file under ``root``, hidden ones included."""
+    return (p for p in sorted(root.rglob("*")) if p.is_file())
