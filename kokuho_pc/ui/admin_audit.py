@@ -27,9 +27,11 @@ from kokuho_pc.ui.qt import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
@@ -86,6 +88,8 @@ class AdminAuditTab(QWidget):
             self.result.addItem(result.label, result.value)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.staff.setMinimumWidth(200)
         dates = QHBoxLayout()
         dates.addWidget(self.use_dates)
         dates.addWidget(self.date_from)
@@ -152,7 +156,9 @@ class AdminAuditTab(QWidget):
         more = f"(新しい順に{LIMIT}件まで)" if len(records) >= LIMIT else ""
         self.count.setText(f"{len(records)}件{more} 未送信 {pending}件")
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(False)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False

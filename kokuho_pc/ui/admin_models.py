@@ -14,6 +14,7 @@ from kokuho_pc.domain.wareki import era_of, wareki_short
 from kokuho_pc.services.accounts import AccountView
 from kokuho_pc.services.audit_review import AuditRecord, AuditResult
 from kokuho_pc.services.media_admin import MediaRecord
+from kokuho_pc.services.profile import SYSTEM_ACTOR
 from kokuho_pc.ui.models import CENTER, RIGHT, Column, LazyTableModel, Query, RowId
 from kokuho_pc.ui.qt import QObject
 
@@ -149,15 +150,16 @@ def medium_state(record: MediaRecord, today: dt.date) -> str:
     return "期限切れ" if record.expires < today else "有効"
 
 
-def _moment(text: str | None) -> dt.datetime | None:
+def _moment(text: str | None, *, to_local: bool = True) -> dt.datetime | None:
+    """Parse an ISO time; ``to_local`` converts a UTC stamp to this PC's time zone."""
     if not text:
         return None
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()  # local time, as staff read it
+    if to_local and moment.tzinfo is not None:
+        moment = moment.astimezone()
     return moment
 
 
@@ -217,7 +219,9 @@ def audit_row(obj: object) -> Mapping[str, object]:
     except ValueError:
         result = obj.result
     return {
-        "seq": obj.seq, "time": _moment(obj.time), "staff_id": obj.staff_id,
+        # the record time is already the PC's local time with its offset: shown as recorded
+        "seq": obj.seq, "time": _moment(obj.time, to_local=False),
+        "staff_id": "(システム)" if obj.staff_id == SYSTEM_ACTOR else obj.staff_id,
         "action": obj.action_label, "result": result, "targets": targets_text(obj.targets),
         "forwarded": "送信済" if obj.forwarded_ack else "未送信",
     }
