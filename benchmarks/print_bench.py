@@ -103,7 +103,7 @@ def _say(verbose: bool, text: str) -> None:
 
 def run(quick: bool, verbose: bool = False) -> list[dict[str, object]]:
     """Time and peak memory of ours vs LongTable; rows for the benchmark runner."""
-    count = 1_000 if quick else 10_000
+    count = 200 if quick else 10_000
     rows = demo_candidate_rows(count)
     header = demo_header(CANDIDATE_TITLE)
     render_candidate_list(header, rows[:50])  # warm up: font loading, imports
@@ -134,7 +134,7 @@ def run(quick: bool, verbose: bool = False) -> list[dict[str, object]]:
 def main() -> None:
     """Print the benchmark rows."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="1,000 rows instead of 10,000")
+    parser.add_argument("--quick", action="store_true", help="200 rows instead of 10,000")
     args = parser.parse_args()
     for row in run(args.quick, verbose=True):
         print(

@@ -49,7 +49,7 @@ def _row(name: str, value: float, baseline: float, unit: str, note: str) -> dict
 def run(quick: bool) -> list[dict[str, object]]:
     """Measure and return the rows."""
     rows: list[dict[str, object]] = []
-    repeat = 3 if quick else 7
+    repeat = 1 if quick else 7
     product = PasswordHasher()
     minimum = PasswordHasher(Argon2Params(memory_kib=19 * 1024, iterations=2))
     rows.append(_row("argon2id_hash", _median(lambda: product.hash(PASSWORD), repeat),
@@ -68,7 +68,7 @@ def run(quick: bool) -> list[dict[str, object]]:
                 "login", _median(lambda: login.login("bench.admin", PASSWORD), repeat),
                 _median(lambda: product.verify(PASSWORD, phc), repeat), "s",
                 "LoginService.login vs one Argon2id verify"))
-            n = 300 if quick else 3000
+            n = 100 if quick else 3000
             audit = profile.audit
             targets = {"file": "KSK01_082015_20261126100000.dat", "sha256": "ab" * 32,
                        "records": 120}

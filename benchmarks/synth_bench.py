@@ -67,8 +67,8 @@ def _catalog_peak(persons: int) -> float:
 
 
 def run(quick: bool, persons: int | None = None) -> list[dict[str, object]]:
-    """Time and memory rows for ``persons`` (quick: 10,000; else 100,000)."""
-    n = persons or (10_000 if quick else 100_000)
+    """Time and memory rows for ``persons`` (quick: 2,000; else 100,000)."""
+    n = persons or (2_000 if quick else 100_000)
     base = _encode_only(n)
     elapsed, _ = _generate(n, traced=False)
     scenarios_peak = _catalog_peak(n)
