@@ -258,6 +258,7 @@ def tour_demo(
     Returns the :class:`Tour` (``saved`` PNG paths, ``problems`` of steps that failed).
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
     app = create_application()
     jobs = JobRunner()
     controller = AppController(jobs, open_profile, page_builder=page_builder,

@@ -20,7 +20,7 @@ from kokuho_pc.ui.controller import AppController
 from kokuho_pc.ui.help_window import HelpWindow
 from kokuho_pc.ui.main_window import MainWindow, PlaceholderPage
 from kokuho_pc.ui.print_preview import PrintPreviewDialog
-from kokuho_pc.ui.qt import QItemSelectionModel, QTabWidget, QWidget
+from kokuho_pc.ui.qt import QDialog, QItemSelectionModel, QMessageBox, QTabWidget, QWidget
 
 if TYPE_CHECKING:
     from kokuho_pc.ui.tour import DemoTourAccounts, Tour
@@ -197,6 +197,28 @@ def drive_admin(tour: Tour, controller: AppController, main: MainWindow, page: Q
         tour.wait_until(lambda: idle(controller, page), "the administration tab")
         tour.settle(0.2)
         tour.capture(f"admin-tab{index + 1}", main)
+        tab = tabs.widget(index)
+        create = getattr(tab, "create_button", None)
+        if create is not None and create.isEnabled():
+            _capture_new_dialog(tour, create.click, "admin-new-account")
+        verify = getattr(tab, "verify_button", None)
+        if verify is not None and verify.isEnabled():
+            verify.click()
+            tour.wait_until(lambda: idle(controller, page), "the chain verification")
+            tour.settle(0.3)
+            tour.capture("admin-audit-verified", main)
+            for box in tour.top_level(QMessageBox):
+                box.close()
+
+
+def _capture_new_dialog(tour: Tour, open_it: Callable[[], None], name: str) -> None:
+    """Open a dialog, capture it, close it without accepting."""
+    before = set(tour.top_level(QDialog))
+    open_it()
+    tour.wait_until(lambda: bool(set(tour.top_level(QDialog)) - before), name)
+    dialog = next(iter(set(tour.top_level(QDialog)) - before))
+    tour.capture(name, dialog)
+    dialog.close()
 
 
 def help_step(tour: Tour, main: MainWindow) -> None:
