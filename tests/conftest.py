@@ -22,6 +22,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--run-bundle", action="store_true", help="build the PyInstaller bundle (CI always does)"
     )
+    parser.addoption(
+        "--fuzz-examples", type=int, default=None, metavar="N",
+        help="examples of the tests/fuzz campaign in total (default 10000; or FUZZ_EXAMPLES)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    fuzz = config.getoption("--fuzz-examples", default=None)
+    if fuzz:  # read by tests/fuzz/budget.py when the fuzz modules are imported
+        os.environ["FUZZ_EXAMPLES"] = str(fuzz)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
