@@ -13,8 +13,12 @@ from collections.abc import Callable
 from kokuho_pc.ui.admin_page import AdminPage
 from kokuho_pc.ui.candidates_page import CandidatesPage
 from kokuho_pc.ui.context import AppContext
+from kokuho_pc.ui.home_page import HomePage
+from kokuho_pc.ui.media_choice import MediaChoice
 from kokuho_pc.ui.qt import QWidget
+from kokuho_pc.ui.receive_page import ReceivePage
 from kokuho_pc.ui.results_page import ResultsPage
+from kokuho_pc.ui.send_page import SendPage
 
 PageFactory = Callable[[], QWidget]
 
@@ -22,7 +26,10 @@ PageFactory = Callable[[], QWidget]
 def build_pages(context: AppContext) -> dict[str, PageFactory]:
     """Page key → factory creating the page for this session."""
     pages: dict[str, PageFactory] = {}
-    # e.g. pages["home"] = lambda: HomePage(context)
+    media = MediaChoice()  # the medium chosen on one transfer page is the others' too
+    pages["home"] = lambda: HomePage(context, media)
+    pages["send"] = lambda: SendPage(context, media)
+    pages["receive"] = lambda: ReceivePage(context, media)
     pages["candidates"] = lambda: CandidatesPage(context)
     pages["results"] = lambda: ResultsPage(context)
     pages["admin"] = lambda: AdminPage(context)
