@@ -135,6 +135,10 @@ class AccountDialog(QDialog):
                                                 QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton("キャンセル",
                                                     QDialogButtonBox.ButtonRole.RejectRole)
+        if account is not None:
+            for fixed in (self.user_id, self.name):
+                fixed.setFrame(False)
+                fixed.setStyleSheet("background: transparent;")
         self._build(account)
         self._wire()
 
