@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
+from typing import overload
 
 
 class AuditAction(Enum):
@@ -86,6 +88,37 @@ TARGET_KEYS: frozenset[str] = frozenset({
     "first_bad_seq", "up_to_seq",
     "municipality",
 })
+
+# Keys whose values are SHA-256 digests (a string or a list of strings). There a
+# value of exactly 64 lowercase hex characters is a hash, not a number: the log
+# accepts it even when its digits happen to form a 12-digit run passing the
+# 個人番号 check digit, and stores it in the form of :func:`log_hash`.
+HASH_KEYS: frozenset[str] = frozenset({"sha256"})
+
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def is_hex_digest(value: str) -> bool:
+    """True for exactly 64 lowercase hex characters (a SHA-256 as ``hexdigest()`` gives it)."""
+    return _HEX_DIGEST.fullmatch(value) is not None
+
+
+@overload
+def log_hash(hex_digest: str) -> str: ...
+@overload
+def log_hash(hex_digest: None) -> None: ...
+def log_hash(hex_digest: str | None) -> str | None:
+    """A SHA-256 as the operation log stores it: hex in groups of 8 (``aa4e0686-eec9...``).
+
+    Raw hex can hold a run of 12 digits that passes the 個人番号 check digit by
+    chance; groups of 8 never form one, so neither the log's own scan nor the
+    consolidation system's scan of forwarded records mistakes a hash for a
+    個人番号. :meth:`AuditLog.record` applies this itself to digests under
+    :data:`HASH_KEYS`; other values pass through unchanged.
+    """
+    if hex_digest is None or not is_hex_digest(hex_digest):
+        return hex_digest
+    return "-".join(hex_digest[i : i + 8] for i in range(0, len(hex_digest), 8))
 
 _LABELS: dict[AuditAction, str] = {
     AuditAction.LOGIN_SUCCESS: "ログイン",

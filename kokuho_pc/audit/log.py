@@ -4,7 +4,9 @@
 :class:`~kokuho_pc.domain.errors.AuditError`) a record holding anything that
 looks like a 個人番号 or a target key outside :data:`TARGET_KEYS`; when the
 record cannot be written the caller's transaction is rolled back, so the
-operation is refused.
+operation is refused. SHA-256 digests under :data:`HASH_KEYS` are the one
+exception to the digit scan: they are stored in groups of 8 (:func:`log_hash`),
+which no 12-digit run survives.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from kokuho_pc.audit import chain
-from kokuho_pc.audit.actions import TARGET_KEYS, AuditAction, AuditResult
+from kokuho_pc.audit.actions import HASH_KEYS, TARGET_KEYS, AuditAction, AuditResult, log_hash
 from kokuho_pc.domain.errors import AuditError, KokuhoError
 from kokuho_pc.domain.leakscan import contains_my_number
 from kokuho_pc.store.clock import Clock, system_clock
@@ -68,11 +70,22 @@ def _check_text(value: str) -> None:
         raise AuditError(_BAD_VALUE)
 
 
+def _hash_form(value: TargetValue) -> TargetValue:
+    """Digests under a hash key in the logged form; anything else unchanged (and scanned)."""
+    if isinstance(value, str):
+        return log_hash(value)
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [log_hash(item) if isinstance(item, str) else item for item in value]
+    return value
+
+
 def _check_targets(targets: Mapping[str, TargetValue]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for key, value in targets.items():
         if key not in TARGET_KEYS:
             raise AuditError("操作ログに記録できない項目が指定されたため、操作を中止しました。")
+        if key in HASH_KEYS:
+            value = _hash_form(value)
         if isinstance(value, str):
             _check_text(value)
             clean[key] = value

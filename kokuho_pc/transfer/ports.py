@@ -9,7 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from kokuho_pc.audit.actions import AuditAction, AuditResult
+from kokuho_pc.audit.actions import AuditAction, AuditResult, log_hash
+
+__all__ = [
+    "CancelCheck",
+    "OperationLog",
+    "ProgressCallback",
+    "log_hash",
+    "never_cancelled",
+    "no_progress",
+]
+
+# ``log_hash`` (hex in groups of 8) is defined with the operation log, which also
+# applies it to every digest under a hash key itself; passing a digest through it
+# here is optional and keeps the call sites explicit.
 
 
 class OperationLog(Protocol):
@@ -39,14 +52,3 @@ def no_progress(done: int, total: int, label: str) -> None:
 def never_cancelled() -> bool:
     """A cancel check that never cancels."""
     return False
-
-
-def log_hash(hex_digest: str | None) -> str | None:
-    """A SHA-256 as written to the operation log: hex in groups of 8 (``aa4e0686-eec9...``).
-
-    Raw hex can hold a run of 12 digits that passes the 個人番号 check digit by
-    chance, which the log (rightly) refuses; groups of 8 never form such a run.
-    """
-    if hex_digest is None:
-        return None
-    return "-".join(hex_digest[i : i + 8] for i in range(0, len(hex_digest), 8))
