@@ -27,10 +27,8 @@ from kokuho_pc.ui.qt import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
-    Qt,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +38,52 @@ from kokuho_pc.ui.views import NoCopyTableView
 def fiscal_year_end(day: dt.date) -> dt.date:
     """31 March ending the fiscal year of ``day`` (the default expiry)."""
     return dt.date(day.year + 1 if day.month >= 4 else day.year, 3, 31)
+
+
+class StaffChecklist(QScrollArea):
+    """One check box per staff account (plain widgets: nothing for the lock to miss)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.boxes: dict[str, QCheckBox] = {}
+        self._inner = QWidget()
+        self._layout = QVBoxLayout(self._inner)
+        self._layout.setContentsMargins(6, 4, 6, 4)
+        self._layout.addStretch(1)
+        self.setWidget(self._inner)
+
+    def set_accounts(self, accounts: list[AccountView]) -> None:
+        """Show ``accounts``; keep the checks of those still listed."""
+        keep = set(self.checked())
+        self.clear()
+        for account in accounts:
+            box = QCheckBox(f"{account.user_id}({account.name}・{account.role.label})")
+            box.setChecked(account.user_id in keep)
+            self.boxes[account.user_id] = box
+            self._layout.insertWidget(self._layout.count() - 1, box)
+
+    def checked(self) -> list[str]:
+        """The checked user IDs."""
+        return [user_id for user_id, box in self.boxes.items() if box.isChecked()]
+
+    def set_checked(self, user_ids: list[str]) -> None:
+        """Check exactly ``user_ids``."""
+        for user_id, box in self.boxes.items():
+            box.setChecked(user_id in user_ids)
+
+    def count(self) -> int:
+        """How many accounts are listed."""
+        return len(self.boxes)
+
+    def clear(self) -> None:
+        """Remove every account (also at the idle lock)."""
+        for box in self.boxes.values():
+            box.setText("")  # nothing readable remains until Qt deletes it
+            box.hide()
+            self._layout.removeWidget(box)
+            box.deleteLater()
+        self.boxes = {}
 
 
 class AdminMediaTab(QWidget):
@@ -63,7 +107,7 @@ class AdminMediaTab(QWidget):
         self.path = QLineEdit()
         self.path.setPlaceholderText("媒体のドライブ、または疑似媒体とするフォルダ")
         self.browse_button = QPushButton("参照…")
-        self.staff = QListWidget()
+        self.staff = StaffChecklist()
         self.staff.setObjectName("media_staff")
         self.default_expiry = QCheckBox("年度末まで")
         self.default_expiry.setChecked(True)
@@ -148,17 +192,7 @@ class AdminMediaTab(QWidget):
         active = sum(1 for r in records if not r.revoked_at and r.expires >= self._today())
         self.count.setText(f"{len(records)}件(有効 {active}件)")
         self.table.resizeColumnsToContents()
-        checked = set(self.allowed_staff())
-        self.staff.clear()
-        for account in accounts:
-            if account.state is AccountState.REVOKED:
-                continue
-            item = QListWidgetItem(f"{account.user_id}({account.name}・{account.role.label})")
-            item.setData(Qt.ItemDataRole.UserRole, account.user_id)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if account.user_id in checked
-                               else Qt.CheckState.Unchecked)
-            self.staff.addItem(item)
+        self.staff.set_accounts([a for a in accounts if a.state is not AccountState.REVOKED])
         self.mounted.clear()
         self.mounted.addItem("(フォルダを指定する)", "")
         for medium in mounted:
@@ -174,19 +208,11 @@ class AdminMediaTab(QWidget):
 
     def allowed_staff(self) -> list[str]:
         """The user IDs checked in the staff list."""
-        out = []
-        for i in range(self.staff.count()):
-            item = self.staff.item(i)
-            if item.checkState() == Qt.CheckState.Checked:
-                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
-        return out
+        return self.staff.checked()
 
     def set_allowed_staff(self, user_ids: list[str]) -> None:
         """Check exactly ``user_ids`` in the staff list."""
-        for i in range(self.staff.count()):
-            item = self.staff.item(i)
-            on = item.data(Qt.ItemDataRole.UserRole) in user_ids
-            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self.staff.set_checked(user_ids)
 
     def _mounted_chosen(self, index: int) -> None:
         path = self.mounted.itemData(index)

@@ -67,7 +67,7 @@ def test_register_list_and_revoke(
     assert tab is not None
     tab.reload()
     qtbot.waitUntil(lambda: idle(admin_page, admin_page.context.jobs), timeout=TIMEOUT)
-    staff_items = [tab.staff.item(i).text() for i in range(tab.staff.count())]
+    staff_items = [box.text() for box in tab.staff.boxes.values()]
     assert any(STAFF_ID in t and "事務取扱担当者" in t for t in staff_items)
     assert tab.mounted.itemText(0) == "(フォルダを指定する)"
     tab.register_button.click()  # nothing chosen: a warning, nothing registered
