@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,8 @@ from kokuho_pc.domain.errors import InvalidAccountData, LoginFailed, PermissionD
 from kokuho_pc.services.accounts import AccountService, AccountState, Role
 from kokuho_pc.services.audit_review import AuditReviewService
 from kokuho_pc.services.login import LoginService
+from kokuho_pc.services.media_admin import MediaAdminService
+from kokuho_pc.services.policy import PolicyService
 from kokuho_pc.services.profile import Profile
 from tests.ui.security_fixtures import (
     ADMIN_ID,
@@ -49,7 +52,7 @@ def test_role_and_validity_changes_are_logged_and_take_effect(profile: Profile) 
     ]
 
 
-def test_staff_cannot_change_accounts(profile: Profile) -> None:
+def test_staff_cannot_call_the_administration_services(profile: Profile, tmp_path: Path) -> None:
     staff = _login(profile, STAFF_ID, STAFF_INITIAL_PW)
     accounts = AccountService(profile)
     accounts.change_password(staff, STAFF_INITIAL_PW, STAFF_PW)  # type: ignore[arg-type]
@@ -59,6 +62,16 @@ def test_staff_cannot_change_accounts(profile: Profile) -> None:
         accounts.set_validity(staff, ADMIN_ID, dt.date(2026, 1, 1), None)  # type: ignore[arg-type]
     with pytest.raises(PermissionDenied):
         AuditReviewService(profile).records(staff)  # type: ignore[arg-type]
+    with pytest.raises(PermissionDenied):
+        AuditReviewService(profile).verify(staff)  # type: ignore[arg-type]
+    with pytest.raises(PermissionDenied):
+        PolicyService(profile).change(staff, "idle_timeout_seconds", 900)  # type: ignore[arg-type]
+    with pytest.raises(PermissionDenied):
+        MediaAdminService(profile).register(staff, tmp_path, [STAFF_ID])  # type: ignore[arg-type]
+    with pytest.raises(PermissionDenied):
+        MediaAdminService(profile).registered(staff)  # type: ignore[arg-type]
+    assert not (tmp_path / ".kokuho-medium.json").exists()
+    assert profile.policy().idle_timeout_seconds == 60
 
 
 def test_review_filters_by_dates_result_and_newest_first(profile: Profile) -> None:
