@@ -31,6 +31,9 @@ class AuditAction(Enum):
     STORE_INIT = "store.init"
     STORE_RESET = "store.reset"
     MEDIA_REGISTER = "media.register"
+    # Before this existed, a revocation was logged as media.register with reason "revoke";
+    # such records stay valid (the chain covers the text) and are labelled as revocations.
+    MEDIA_REVOKE = "media.revoke"
     MEDIA_CONNECT = "media.connect"
     MEDIA_DENY = "media.deny"
     MEDIA_READ = "media.read"
@@ -142,6 +145,7 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.STORE_INIT: "データベース作成",
     AuditAction.STORE_RESET: "データベース再作成",
     AuditAction.MEDIA_REGISTER: "媒体使用許可",
+    AuditAction.MEDIA_REVOKE: "媒体使用許可取消",
     AuditAction.MEDIA_CONNECT: "媒体接続",
     AuditAction.MEDIA_DENY: "媒体接続拒否",
     AuditAction.MEDIA_READ: "媒体読込",

@@ -48,9 +48,12 @@ class AuditRecord:
     def action_label(self) -> str:
         """Japanese label of the action (the raw code if unknown)."""
         try:
-            return AuditAction(self.action).label
+            action = AuditAction(self.action)
         except ValueError:
             return self.action
+        if action is AuditAction.MEDIA_REGISTER and self.targets.get("reason") == "revoke":
+            action = AuditAction.MEDIA_REVOKE  # how revocations were logged before media.revoke
+        return action.label
 
 
 @dataclass(frozen=True)

@@ -197,8 +197,10 @@ class MediaGate:
     def revoke(self, media_id: str, *, admin_id: str) -> bool:
         """Revoke an approval; logged. False if there was no such active approval."""
         done = self._records.revoke_medium(media_id, admin_id)
-        self._oplog.record(AuditAction.MEDIA_REGISTER, admin_id,
-                           {"medium": media_id, "reason": "revoke"},
+        targets: dict[str, Any] = {"medium": media_id}
+        if not done:
+            targets["reason"] = "not_active"
+        self._oplog.record(AuditAction.MEDIA_REVOKE, admin_id, targets,
                            AuditResult.SUCCESS if done else AuditResult.FAILURE)
         return done
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kokuho_pc.audit.actions import AuditAction
 from kokuho_pc.audit.log import AuditLog
 from kokuho_pc.transfer.errors import MediaRefused
 from kokuho_pc.transfer.media import TOKEN_NAME, MediaGate, fiscal_year_end
@@ -196,3 +197,32 @@ def test_uuid_lookup_by_device_number(tmp_path: Path) -> None:
     rdev = os.stat("/dev/null").st_rdev
     assert uuid_for_device(os.major(rdev), os.minor(rdev), by_uuid) == "ABCD-1234"
     assert uuid_for_device(250, 250, by_uuid) is None
+
+
+def test_revocation_is_logged_as_media_revoke(records: TransferRecords, oplog: AuditLog,
+                                              medium: Path) -> None:
+    gate = _gate(records, oplog)
+    record = gate.register(medium, admin_id="admin1", allowed_staff=["staff1"])
+    assert gate.revoke(record.media_id, admin_id="admin1")
+    assert not gate.revoke(record.media_id, admin_id="admin1")  # no active approval left
+    entries = log_entries(oplog)
+    assert [(a, r) for a, _, r, _ in entries] == [
+        ("media.register", "success"), ("media.revoke", "success"), ("media.revoke", "failure")]
+    assert entries[1][3] == {"medium": record.media_id}
+    assert entries[2][3] == {"medium": record.media_id, "reason": "not_active"}
+    revoked = oplog.records(action=AuditAction.MEDIA_REVOKE)
+    assert [r.action_label for r in revoked] == ["媒体使用許可取消"] * 2
+    assert oplog.verify().ok
+
+
+def test_revocations_logged_before_media_revoke_existed_still_verify(
+    records: TransferRecords, oplog: AuditLog
+) -> None:
+    # the form older versions wrote: media.register with reason "revoke"
+    oplog.record(AuditAction.MEDIA_REGISTER, "admin1",
+                 {"medium": "M-AAAA-BBBB-CCCC-DDDD", "reason": "revoke"})
+    oplog.record(AuditAction.MEDIA_REVOKE, "admin1", {"medium": "M-AAAA-BBBB-CCCC-DDDD"})
+    old, new = oplog.records()
+    assert old.action == "media.register" and old.action_label == "媒体使用許可取消"
+    assert new.action == "media.revoke"
+    assert oplog.verify().ok
