@@ -37,6 +37,7 @@ from kokuho_pc.ui.transfer_models import DeliveriesModel, ExportResultModel, Exp
 from kokuho_pc.ui.views import NoCopyTableView
 
 EXPORTING_NOTE = "移出しています。完了するまで媒体を取り外さないでください。"
+EXPORT_HINT = "媒体を選んで「移出」を押すと、未移出の配信をすべて書き出して受領を確認します。"
 STAGING_REMOVED = "一時ファイルは削除しました。"
 
 
@@ -74,7 +75,7 @@ class ReceivePage(QWidget):
         self.export_button = QPushButton("移出")
         self.cancel_button = QPushButton("中止")
         self.progress = QProgressBar()
-        self.progress_label = QLabel()
+        self.progress_label = QLabel(EXPORT_HINT)
         self.result_model = ExportResultModel(self)
         self.result_table = NoCopyTableView(self)
         self.result_table.setObjectName("export_result_table")
@@ -223,7 +224,7 @@ class ReceivePage(QWidget):
         self.busy = False
         self.job = None
         self.progress.setVisible(False)
-        self.progress_label.setText("")
+        self.progress_label.setText(EXPORT_HINT)
         self.cancel_button.setVisible(False)
         self._update_buttons()
 

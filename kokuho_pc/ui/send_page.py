@@ -41,6 +41,7 @@ from kokuho_pc.ui.transfer_models import MediumFilesModel, SendResultModel
 from kokuho_pc.ui.views import NoCopyTableView
 
 SENDING_NOTE = "送信しています。完了するまで媒体を取り外さないでください。"
+SEND_HINT = "「検査」で誤りがないことを確認すると「送信」できます。"
 STAGING_REMOVED = "一時ファイルは削除しました。"
 SELECTION_NOTE = ("行を選ぶと選んだファイルだけを、選ばないときは媒体の送信対象ファイルを"
                   "すべて検査・送信します。")
@@ -81,7 +82,7 @@ class SendPage(QWidget):
         self.send_button = QPushButton("送信")
         self.cancel_button = QPushButton("中止")
         self.progress = QProgressBar()
-        self.progress_label = QLabel()
+        self.progress_label = QLabel(SEND_HINT)
         self.banner = StatusBanner(self)
         self.check_view = CheckResultView(self)
         self.result_model = SendResultModel(self)
@@ -226,7 +227,7 @@ class SendPage(QWidget):
         self.busy = False
         self.job = None
         self.progress.setVisible(False)
-        self.progress_label.setText("")
+        self.progress_label.setText(SEND_HINT)
         self.cancel_button.setVisible(False)
         self._update_buttons()
 

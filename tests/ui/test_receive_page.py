@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator
 
 import pytest
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from kokuho_pc.domain.leakscan import find_my_numbers_in_bytes
@@ -52,7 +53,8 @@ def acknowledged_on_server(env: TransferEnv) -> dict[str, bool]:
 
 
 def test_deliveries_listed_then_exported_and_acknowledged(
-        qtbot: QtBot, page: ReceivePage, transfer_env: TransferEnv) -> None:
+        qtbot: QtBot, page: ReceivePage, transfer_env: TransferEnv,
+        qtmodeltester: ModelTester) -> None:
     env = transfer_env
     headers = [page.model.headerData(i, Qt.Orientation.Horizontal) for i in range(6)]
     assert headers == ["ファイル名", "種類", "件数", "サイズ", "配信日時", "状態"]
@@ -87,6 +89,8 @@ def test_deliveries_listed_then_exported_and_acknowledged(
     assert StagingArea(env.profile.staging_dir).leftover_files() == []
     assert not [p for p in env.usb_out.iterdir() if p.name.endswith(".kokuho-tmp")]
     shot(page, "receive_exported")
+    qtmodeltester.check(page.model)
+    qtmodeltester.check(page.result_model)
     assert my_numbers_on_screen([page]) == []
 
 
@@ -102,3 +106,52 @@ def test_server_down_is_a_japanese_error(qtbot: QtBot, page: ReceivePage,
     assert page.count_label.text() == "読み込めませんでした"
     assert page.banner.level == "error"
     assert "国保情報集約システムに接続できません" in page.banner.text()
+
+
+def test_workflow_in_the_main_window_shares_the_medium(qtbot: QtBot,
+                                                       transfer_env: TransferEnv) -> None:
+    from kokuho_pc.ui.home_page import HomePage
+    from kokuho_pc.ui.main_window import MainWindow
+    from kokuho_pc.ui.pages import build_pages
+    from kokuho_pc.ui.send_page import SendPage
+
+    env = transfer_env
+    write_files(env.usb, tsukuba_set(first=800))
+    window = MainWindow(user_id=env.session.user_id, role_label="事務取扱担当者",
+                        is_admin=False, demo=True, pages=build_pages(env.context))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    home = window.stack.currentWidget()
+    assert isinstance(home, HomePage)
+    qtbot.waitUntil(lambda: home.dashboard is not None, timeout=TIMEOUT)
+    # none chosen yet: the first approved medium is counted
+    assert home.waiting.value_label.text() == "2件" and "USB-01" in home.waiting.detail_label.text()
+    window.show_page("send")
+    send = window.stack.currentWidget()
+    assert isinstance(send, SendPage)
+    qtbot.waitUntil(lambda: not send.picker.loading, timeout=TIMEOUT)
+    assert send.picker.choose_path(env.usb)
+    qtbot.waitUntil(lambda: not send.loading and send.check_button.isEnabled(), timeout=TIMEOUT)
+    qtbot.mouseClick(send.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: send.send_button.isEnabled(), timeout=TIMEOUT)
+    shot(window, "main_send")
+    qtbot.mouseClick(send.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: send.last_result is not None and not send.busy, timeout=TIMEOUT)
+    window.show_page("receive")
+    receive = window.stack.currentWidget()
+    assert isinstance(receive, ReceivePage)
+    qtbot.waitUntil(lambda: not receive.loading and not receive.picker.loading, timeout=TIMEOUT)
+    assert receive.medium is not None and receive.medium.path == env.usb  # chosen on 移入・送信
+    pending = sum(1 for done in acknowledged_on_server(env).values() if not done)
+    assert pending >= 2 and receive.waiting() == pending  # the simulator is shared in the module
+    assert receive.export_button.isEnabled()
+    shot(window, "main_receive")
+    window.show_page("home")
+    qtbot.waitUntil(lambda: not home.loading and home.waiting.value_label.text() == "0件",
+                    timeout=TIMEOUT)
+    assert home.last_send.value_label.text().startswith("令和")
+    assert home.deliveries.value_label.text() == f"{pending}件"
+    shot(window, "main_home")
+    assert my_numbers_on_screen([window]) == []
+    qtbot.waitUntil(lambda: not env.context.jobs.active_jobs(), timeout=TIMEOUT)

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from kokuho_pc.transfer.staging import StagingArea
@@ -59,7 +60,8 @@ def test_media_listed_unapproved_disabled_with_reason(qtbot: QtBot, page: SendPa
 
 
 def test_send_a_valid_set_and_see_it_accepted(qtbot: QtBot, page: SendPage,
-                                              transfer_env: TransferEnv) -> None:
+                                              transfer_env: TransferEnv,
+                                              qtmodeltester: ModelTester) -> None:
     env = transfer_env
     files = tsukuba_set(first=100)
     write_files(env.usb, files)
@@ -94,10 +96,18 @@ def test_send_a_valid_set_and_see_it_accepted(qtbot: QtBot, page: SendPage,
     assert not page.send_button.isEnabled()  # a new check is needed for another send
     shot(page, "send_result")
     assert my_numbers_on_screen([page]) == []
+    for model in (page.picker.model, page.files_model, page.result_model):
+        qtmodeltester.check(model)
+    page.clear_for_lock()  # the idle lock empties everything shown
+    assert page.files_model.rowCount() == page.result_model.rowCount() == 0
+    assert page.picker.model.rowCount() == 0 and not page.send_button.isEnabled()
+    page.restore_after_unlock()
+    qtbot.waitUntil(lambda: page.picker.model.rowCount() == 3, timeout=TIMEOUT)
 
 
 def test_invalid_set_shows_located_errors_and_send_stays_disabled(
-        qtbot: QtBot, page: SendPage, transfer_env: TransferEnv) -> None:
+        qtbot: QtBot, page: SendPage, transfer_env: TransferEnv,
+        qtmodeltester: ModelTester) -> None:
     env = transfer_env
     files = tsukuba_set(first=200)
     name = sorted(files)[1]  # KSK02
@@ -122,6 +132,7 @@ def test_invalid_set_shows_located_errors_and_send_stays_disabled(
     assert not page.send_button.isEnabled()
     assert submissions(env.sim) == before
     shot(page, "send_check_errors")
+    qtmodeltester.check(cm)
     assert my_numbers_on_screen([page]) == []
 
 
