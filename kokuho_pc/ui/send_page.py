@@ -299,9 +299,9 @@ class SendPage(QWidget):
             self.progress_label.setText("中止しています…")
 
     def _sent(self, result: SendResult) -> None:
+        self.checked = None  # sent: another send needs a new check
         self._finish()
         self.last_result = result
-        self.checked = None
         if self.context.session.is_locked:
             return
         self.result_model.set_rows(result.outcomes)
@@ -320,13 +320,16 @@ class SendPage(QWidget):
         self.reload_files()
 
     def _send_failed(self, exc: BaseException) -> None:
+        # After a cancel or a network failure the checked files may be sent again as they
+        # are (the send checks them once more); an invalid set or a refused medium may not.
+        if isinstance(exc, FileSetInvalid | MediaRefused):
+            self.checked = None
         self._finish()
-        self.checked = None
         if isinstance(exc, Cancelled):
             self.banner.set_message(
                 f"送信を中止しました。{STAGING_REMOVED}", "warn",
                 "中止する前に受け付けられたファイルは「状態」欄に送信済と表示されます。"
-                "必要であれば再度検査して送信してください。")
+                "「送信」を押すと再度送信できます。")
             self.reload_files()
             return
         if isinstance(exc, FileSetInvalid):

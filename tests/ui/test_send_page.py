@@ -171,6 +171,9 @@ def test_cancel_during_send_sends_nothing_and_leaves_staging_empty(
     assert submissions(env.sim) == before
     assert StagingArea(env.profile.staging_dir).leftover_files() == []
     assert page.last_result is None
+    qtbot.waitUntil(lambda: not page.loading, timeout=TIMEOUT)
+    assert page.send_button.isEnabled()  # the checked files can be sent again as they are
+    assert page.files_model.data(page.files_model.index(0, 4)) == "未送信"
     shot(page, "send_cancelled")
 
 
@@ -191,6 +194,7 @@ def test_server_down_and_medium_removed_give_japanese_messages(
     assert "国保情報集約システムに接続できません" in page.banner.text()
     assert "しばらく待ってから再度実行してください" in page.banner.text()
     assert StagingArea(env.profile.staging_dir).leftover_files() == []
+    assert page.send_button.isEnabled()  # retry later with the same files
     shot(page, "send_server_down")
     # the medium is pulled out before the check
     for p in env.usb.iterdir():
