@@ -193,10 +193,16 @@ class Session:
         finally:
             self._clear()  # logging off always happens; a log failure is still reported
 
-    def password_changed(self) -> None:
-        """Called by the account service after a successful change."""
+    def password_changed(self, *, second_factor_missing: bool | None = None) -> None:
+        """Called by the account service after a successful change.
+
+        A changed password does not enrol a second factor: enrolment stays required
+        while the policy requires one and the account has none (``second_factor_missing``,
+        as the account service finds it now; None keeps what the login found).
+        """
         self.must_change_password = False
-        self.must_enrol_second_factor = False
+        if second_factor_missing is not None:
+            self.must_enrol_second_factor = second_factor_missing
 
     def second_factor_enrolled(self) -> None:
         """Called by the account service after TOTP enrolment."""

@@ -230,6 +230,8 @@ class AccountService:
         account = self._existing(user_id)
         if valid_to is not None and valid_to < valid_from:
             raise InvalidAccountData("利用期間の終了日が開始日より前です。")
+        if account.valid_from == valid_from and account.valid_to == valid_to:
+            return
         now = self._profile.clock()
         if account.user_id == session.user_id and not (
             valid_from <= now.date() and (valid_to is None or now.date() <= valid_to)
@@ -245,6 +247,14 @@ class AccountService:
                 {"account": account.user_id, "valid_from": valid_from.isoformat(),
                  "valid_to": valid_to.isoformat() if valid_to else None},
             )
+
+    def change_account(
+        self, session: Session, user_id: str, role: Role, valid_from: date, valid_to: date | None
+    ) -> None:
+        """Role and validity together, all or nothing (the administration page's form)."""
+        with self._profile.db.transaction():
+            self.change_role(session, user_id, role)
+            self.set_validity(session, user_id, valid_from, valid_to)
 
     def reset_password(self, session: Session, user_id: str, initial_password: str) -> None:
         """Set a new initial password (forgotten password); it must be changed at login."""
@@ -279,7 +289,10 @@ class AccountService:
                               password_hash=self._profile.hasher.hash(new),
                               must_change_password=0)
             audit.record(AuditAction.PASSWORD_CHANGE, account.user_id)
-        session.password_changed()
+        session.password_changed(
+            second_factor_missing=self._profile.policy().second_factor_required
+            and account.totp_secret is None
+        )
 
     def begin_totp_enrolment(self, session: Session) -> TotpEnrolment:
         """A new secret for the session user (not stored until confirmed)."""

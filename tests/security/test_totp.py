@@ -6,7 +6,7 @@ import pytest
 
 from kokuho_pc.auth import totp
 from kokuho_pc.domain.errors import LoginFailed, PermissionDenied, SecondFactorRequired
-from kokuho_pc.services.accounts import AccountService
+from kokuho_pc.services.accounts import AccountService, Role
 from kokuho_pc.services.login import LoginService, Session
 from kokuho_pc.services.policy import PolicyService
 from kokuho_pc.services.profile import Profile
@@ -60,3 +60,33 @@ def test_enrolment_is_for_oneself(profile: Profile, admin: Session, staff: Sessi
     enrolment = service.begin_totp_enrolment(staff)
     with pytest.raises(PermissionDenied):
         service.confirm_totp_enrolment(admin, enrolment, totp.code_at(enrolment.secret, clock()))
+
+
+def test_enrolment_still_required_after_the_initial_password_change(
+    profile: Profile, admin: Session, login: LoginService, clock: ManualClock
+) -> None:
+    initial, new = "shoki-pasuwado-desu-yo", "atarashii-kotoba-wo-erabu"
+    PolicyService(profile).change(admin, "second_factor_required", True)
+    service = AccountService(profile)
+    service.add_user(admin, "kato.jiro", "加藤 次郎", Role.STAFF, initial)
+    session = login.login("kato.jiro", initial)
+    assert session.must_change_password and session.must_enrol_second_factor
+    service.change_password(session, initial, new)
+    assert not session.must_change_password
+    assert session.must_enrol_second_factor  # the policy requires one and none is enrolled
+    with pytest.raises(SecondFactorRequired):
+        session.require()
+    enrolment = service.begin_totp_enrolment(session)
+    service.confirm_totp_enrolment(session, enrolment, totp.code_at(enrolment.secret, clock()))
+    session.require()
+    session.logout()
+
+    # an account that has a second factor is not asked again after a password reset
+    service.reset_password(admin, "kato.jiro", initial)
+    clock.advance(seconds=30)
+    session = login.login("kato.jiro", initial, totp.code_at(enrolment.secret, clock()))
+    assert session.must_change_password and not session.must_enrol_second_factor
+    service.change_password(session, initial, "mata-atarashii-kotoba-desu")
+    assert not session.must_enrol_second_factor
+    session.require()
+    session.logout()

@@ -205,6 +205,42 @@ def test_second_factor_enrolment_before_the_main_window(
     qtbot.waitUntil(lambda: controller.main_window is not None, timeout=5000)
 
 
+def test_initial_password_change_then_second_factor_enrolment(
+    qtbot: QtBot, jobs: JobRunner, profile: Profile
+) -> None:
+    import base64
+
+    from kokuho_pc.auth import totp
+    from kokuho_pc.services.login import LoginService
+    from kokuho_pc.services.policy import PolicyService
+    from kokuho_pc.ui.totp_enrol_dialog import TotpEnrolDialog
+
+    admin = LoginService(profile, sleep=lambda _s: None).login(ADMIN_ID, ADMIN_PW)
+    PolicyService(profile).change(admin, "second_factor_required", True)
+    admin.logout()
+    controller = _controller(qtbot, jobs, profile)
+    _login(qtbot, controller, STAFF_ID, STAFF_INITIAL_PW)  # not enrolled: no code yet
+    window = controller.login_window
+    dialogs = window.findChildren(PasswordChangeDialog)
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    dialog.current.setText(STAFF_INITIAL_PW)
+    dialog.new.setText(STAFF_PW)
+    dialog.confirm.setText(STAFF_PW)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: bool(window.findChildren(TotpEnrolDialog)), timeout=5000)
+    assert controller.main_window is None  # enrolment comes before the main window
+    enrol = window.findChildren(TotpEnrolDialog)[0]
+    qtbot.waitUntil(lambda: enrol.ok_button.isEnabled(), timeout=5000)
+    secret_text = enrol.key_label.text().replace(" ", "")
+    secret = base64.b32decode(secret_text + "=" * (-len(secret_text) % 8))
+    enrol.code.setText(totp.code_at(secret, profile.clock()))
+    enrol.ok_button.click()
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=5000)
+    main = controller.main_window
+    assert isinstance(main, MainWindow) and "admin" not in main.page_keys()
+
+
 def test_session_expiry_logs_out_with_a_message(
     qtbot: QtBot, jobs: JobRunner, profile: Profile
 ) -> None:
