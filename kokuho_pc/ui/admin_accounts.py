@@ -181,8 +181,8 @@ class AdminAccountsTab(QWidget):
                                  form.valid_from, form.valid_to)
             elif mode == "edit":
                 assert account is not None
-                service.change_role(session, account.user_id, form.role)
-                service.set_validity(session, account.user_id, form.valid_from, form.valid_to)
+                service.change_account(session, account.user_id, form.role, form.valid_from,
+                                       form.valid_to)
             else:
                 assert account is not None
                 service.reset_password(session, account.user_id, form.password)

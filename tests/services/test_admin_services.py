@@ -52,6 +52,25 @@ def test_role_and_validity_changes_are_logged_and_take_effect(profile: Profile) 
     ]
 
 
+def test_change_account_is_all_or_nothing(profile: Profile) -> None:
+    admin = _login(profile, ADMIN_ID, ADMIN_PW)
+    accounts = AccountService(profile)
+    with pytest.raises(PermissionDenied):  # the role is fine, the period excludes today
+        accounts.change_account(admin, ADMIN_ID, Role.ADMIN,  # type: ignore[arg-type]
+                                dt.date(2027, 4, 1), None)
+    accounts.set_validity(admin, STAFF_ID, dt.date(2026, 11, 26), None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidAccountData):
+        accounts.change_account(admin, STAFF_ID, Role.ADMIN,  # type: ignore[arg-type]
+                                dt.date(2026, 12, 1), dt.date(2026, 11, 1))
+    view = {a.user_id: a for a in accounts.list_users(admin)}[STAFF_ID]  # type: ignore[arg-type]
+    assert view.role is Role.STAFF  # the role change was rolled back with the refusal
+    assert profile.audit.records(action=AuditAction.ACCOUNT_CHANGE) == []
+    accounts.change_account(admin, STAFF_ID, Role.ADMIN,  # type: ignore[arg-type]
+                            dt.date(2026, 11, 26), None)
+    assert len(profile.audit.records(action=AuditAction.ACCOUNT_CHANGE)) == 1
+    assert profile.audit.verify().ok  # the chain continues correctly after the rollback
+
+
 def test_staff_cannot_call_the_administration_services(profile: Profile, tmp_path: Path) -> None:
     staff = _login(profile, STAFF_ID, STAFF_INITIAL_PW)
     accounts = AccountService(profile)
