@@ -66,6 +66,7 @@ class ReceivePage(QWidget):
         self.loading = False
         self.job: Job[Any] | None = None
         self.last_result: ExportResult | None = None
+        self._shown_once = False
         self.picker = MediaPicker(context, self.choice, self)
         self.model = DeliveriesModel(self)
         self.table = NoCopyTableView(self)
@@ -289,5 +290,8 @@ class ReceivePage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         """Reload when the page comes back into view (new deliveries after a send)."""
         super().showEvent(event)
-        if not self.loading and not self.busy and self.model.total_count():
+        if self._shown_once and not self.busy:
             self.reload()
+            if not self.picker.loading:
+                self.picker.reload()
+        self._shown_once = True

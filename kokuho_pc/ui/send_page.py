@@ -29,6 +29,7 @@ from kokuho_pc.ui.qt import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QShowEvent,
     QSplitter,
     QStackedWidget,
     Qt,
@@ -73,6 +74,7 @@ class SendPage(QWidget):
         self.loading = False
         self.job: Job[Any] | None = None
         self.last_result: SendResult | None = None
+        self._shown_once = False
         self.picker = MediaPicker(context, self.choice, self)
         self.files_model = MediumFilesModel(self)
         self.files_table = NoCopyTableView(self)
@@ -151,11 +153,14 @@ class SendPage(QWidget):
     # --- medium and files -----------------------------------------------------------------
 
     def _medium_chosen(self, medium: MediumStatus | None) -> None:
+        same = (medium is not None and self.medium is not None
+                and medium.path == self.medium.path)
         self.medium = medium
-        self.checked = None
-        self.check_view.clear()
-        self.lower_stack.setCurrentIndex(0)
-        self.banner.clear_message()
+        if not same:  # a rescan that finds the same medium keeps the check and the result
+            self.checked = None
+            self.check_view.clear()
+            self.lower_stack.setCurrentIndex(0)
+            self.banner.clear_message()
         self.reload_files()
 
     def reload_files(self) -> None:
@@ -349,6 +354,13 @@ class SendPage(QWidget):
 
             show_error(self, exc)
         self.banner.set_message(f"{message}{suffix}", "error", hint)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Look for media again when the page comes back into view (a medium may be new)."""
+        super().showEvent(event)
+        if self._shown_once and not self.busy and not self.picker.loading:
+            self.picker.reload()
+        self._shown_once = True
 
     # --- idle lock --------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from pytestqt.modeltest import ModelTester
@@ -215,3 +216,31 @@ def orientation() -> object:
     from kokuho_pc.ui.qt import Qt
 
     return Qt.Orientation.Horizontal
+
+
+def test_disk_store_and_network_work_runs_off_the_gui_thread(
+        qtbot: QtBot, page: SendPage, transfer_env: TransferEnv) -> None:
+    env = transfer_env
+    write_files(env.usb, tsukuba_set(first=600))
+    gui = threading.current_thread()
+    seen: dict[str, threading.Thread] = {}
+
+    def recording(name: str, func: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            seen[name] = threading.current_thread()
+            return func(*args, **kwargs)
+        return call
+
+    page.picker.service.media = recording("media", page.picker.service.media)
+    page.views.files = recording("files", page.views.files)
+    page.views.check = recording("check", page.views.check)
+    page.sending.send = recording("send", page.sending.send)
+    qtbot.mouseClick(page.picker.rescan_button, qtbot_left())
+    qtbot.waitUntil(lambda: not page.picker.loading, timeout=TIMEOUT)
+    choose(qtbot, page, env)
+    qtbot.mouseClick(page.check_button, qtbot_left())
+    qtbot.waitUntil(lambda: page.send_button.isEnabled(), timeout=TIMEOUT)
+    qtbot.mouseClick(page.send_button, qtbot_left())
+    qtbot.waitUntil(lambda: page.last_result is not None and not page.busy, timeout=TIMEOUT)
+    assert set(seen) == {"media", "files", "check", "send"}
+    assert all(thread is not gui for thread in seen.values())
