@@ -36,6 +36,7 @@ from kokuho_pc.services.candidate_views import (
 from kokuho_pc.services.jobs_protocol import NO_PROGRESS, CancelToken, ProgressReporter
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.transfer.client import API, ConsolidationClient
+from kokuho_pc.transfer.faultpoints import checkpoint
 from kokuho_pc.transfer.wiring import client_factory_for
 
 __all__ = ["SORT_KEYS", "CandidateService"]
@@ -267,6 +268,7 @@ class CandidateService:
         if not nos:
             raise ValidationError("確定する判断済みの候補がありません。")
         targets: dict[str, Any] = {"candidates": nos, "count": len(nos)}
+        checkpoint("confirm.requested")
         with self._client() as client:
             try:
                 data = client.request("POST", f"{API}/confirmations",
@@ -274,6 +276,7 @@ class CandidateService:
             except KokuhoError:
                 self._audit(AuditAction.CONFIRMATION, targets, AuditResult.FAILURE)
                 raise
+        checkpoint("confirm.answered")
         outcome = ConfirmOutcome(
             confirmed=tuple(data.get("confirmed") or ()),
             already_confirmed=tuple(data.get("already_confirmed") or ()),
@@ -283,6 +286,7 @@ class CandidateService:
             deliveries=tuple(data.get("deliveries") or ()),
         )
         self._audit(AuditAction.CONFIRMATION, {**targets, "records": len(outcome.confirmed)})
+        checkpoint("confirm.logged")
         return outcome
 
     # --- results --------------------------------------------------------------------

@@ -23,6 +23,9 @@ POINTS = (
     "export.mid_write",     # part of the file written under its temporary name
     "export.written",       # file renamed into place and verified, not acknowledged
     "export.acknowledged",  # acknowledged on the server, local state not yet updated
+    "confirm.requested",    # 確定指示 about to be sent (services.candidates), nothing sent yet
+    "confirm.answered",     # the server confirmed; the operation log not yet written
+    "confirm.logged",       # confirmation logged, the screen not yet told
 )
 
 

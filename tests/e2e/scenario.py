@@ -57,7 +57,7 @@ def sentinel_of(serial: int) -> MyNumber:
     return MyNumber(SENTINELS[serial - base])
 
 
-def _with_sentinels(pair: dict[str, bytes]) -> dict[str, bytes]:
+def with_sentinels(pair: dict[str, bytes]) -> dict[str, bytes]:
     """The pair with every KSK02 個人番号 replaced by its sentinel."""
     out = dict(pair)
     for name, data in pair.items():
@@ -90,9 +90,15 @@ def medium_files(code: str) -> dict[str, bytes]:
     leaving, arriving = (FIRST_A, FIRST_B) if code == MITO else (FIRST_B, FIRST_A)
     t = TIMES[code]
     files: dict[str, bytes] = {}
-    files.update(_with_sentinels(household_pair(code, t.moved_out, HOUSEHOLDS, moved_out=True,
+    files.update(with_sentinels(household_pair(code, t.moved_out, HOUSEHOLDS, moved_out=True,
                                                 first=leaving)))
-    files.update(_with_sentinels(household_pair(code, t.moved_in, HOUSEHOLDS,
+    files.update(with_sentinels(household_pair(code, t.moved_in, HOUSEHOLDS,
                                                 moved_in_from=other, first=arriving)))
     files.update(_high_cost(code, t.high_cost, leaving))
     return files
+
+
+def moved_in_pair(created: dt.datetime) -> dict[str, bytes]:
+    """つくば市's pair of households A moving in, created at ``created`` (sentinel numbers)."""
+    return with_sentinels(household_pair(TSUKUBA, created, HOUSEHOLDS, moved_in_from=MITO,
+                                         first=FIRST_A))

@@ -1,0 +1,418 @@
+"""Faults across send, export and confirmation, against a real simulator process.
+
+- The client SIGKILLed at each of the ten points of ``transfer.faultpoints.POINTS``
+  (send ×3 and export ×4 through the ``kokuho-pc`` command line, confirmation ×3
+  through ``tests.e2e.confirm_child``), then run again;
+- the simulator SIGKILLed mid-ingest; the medium removed mid-export; a full
+  medium (a 64 KiB tmpfs; skipped when mounting is not permitted);
+- clock jumps: 13 hours forward (session expired) and March 31 → April 1
+  (fiscal-year grants lapse, media approvals expire).
+
+Each ends with: nothing lost or duplicated on the server, no partial file on the
+medium, no plaintext in staging (sentinels, telltales, entropy), a Japanese
+message for the user, and an operation log that verifies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kokuho_pc.domain.errors import KokuhoError
+from kokuho_pc.services.candidates import CandidateService
+from kokuho_pc.services.exporting import ExportingService
+from kokuho_pc.services.messages import describe_error
+from kokuho_pc.services.policy import PolicyService
+from kokuho_pc.services.profile import Profile, open_profile
+from kokuho_pc.services.sending import SendingService
+from kokuho_pc.transfer.faultpoints import ENV_PAUSE_AT, ENV_PAUSE_FILE, POINTS
+from kokuho_pc.transfer.filesets import file_set_digest
+from kokuho_pc.transfer.media import TOKEN_NAME
+from kokuho_pc.transfer.staging import StagingArea
+from tests.e2e.artefacts import staging_residue, tree_hits
+from tests.e2e.gui import HASHER
+from tests.e2e.scenario import MITO, TSUKUBA, medium_files, moved_in_pair
+from tests.simfiles import household_pair, submission_body
+from tests.simhelpers import SimServer, make_pki
+from tests.transfer.harness import (
+    ADMIN,
+    STAFF,
+    STAFF_PW,
+    approved_medium,
+    login,
+    make_profile,
+    sim_query,
+    tree_hash,
+    write_files,
+)
+from tests.transfer.test_faults import _cli, _finish, _kill_at
+
+ROOT = Path(__file__).resolve().parents[2]
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+TELLTALES = ("ｼﾐｭ".encode("cp932"), "試湯".encode("cp932"), b"082201", b"082015")
+SEND_POINTS = [p for p in POINTS if p.startswith("send.")]
+EXPORT_POINTS = [p for p in POINTS if p.startswith("export.")]
+CONFIRM_POINTS = [p for p in POINTS if p.startswith("confirm.")]
+
+
+def test_ten_defined_kill_points() -> None:
+    assert len(SEND_POINTS) == 3 and len(EXPORT_POINTS) == 4 and len(CONFIRM_POINTS) == 3
+    assert len(POINTS) == 10
+
+
+@pytest.fixture
+def sim(tmp_path: Path) -> Iterator[SimServer]:
+    pki = make_pki(tmp_path / "pki", (TSUKUBA, MITO))
+    with SimServer(tmp_path / "sim" / "data", pki) as server:
+        yield server
+
+
+@pytest.fixture
+def profile(tmp_path: Path, sim: SimServer) -> Iterator[Profile]:
+    p = make_profile(tmp_path / "profile", sim, sim.sim_pki)
+    yield p
+    p.close()
+
+
+def assert_clean_end(profile: Profile, *media: Path) -> None:
+    """No staging residue, no partial file on any medium, the operation log verifies."""
+    assert staging_residue(profile.staging_dir, TELLTALES) == []
+    assert StagingArea(profile.staging_dir).leftover_files() == []
+    for medium in media:
+        hidden = [p.name for p in medium.iterdir() if p.name.startswith(".")
+                  and p.name != TOKEN_NAME]
+        assert hidden == [], hidden  # no temporary (partial) file left behind
+    verify = subprocess.run(
+        [sys.executable, "-m", "kokuho_pc", "--profile", str(profile.path), "audit", "verify"],
+        cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, timeout=120,
+        check=False)
+    assert verify.returncode == 0, verify.stderr.decode("utf-8", "replace")
+    assert profile.audit.verify().ok
+
+
+def _submissions(sim: SimServer, files: dict[str, bytes]) -> int:
+    rows = sim_query(sim, "SELECT count(*) FROM submissions WHERE sha256 = ?",
+                     (file_set_digest(files),))
+    return int(rows[0][0])
+
+
+# --- the client killed at the ten points -----------------------------------------------
+
+
+@pytest.mark.parametrize("point", SEND_POINTS)
+def test_send_killed(profile: Profile, sim: SimServer, tmp_path: Path, point: str) -> None:
+    medium = approved_medium(profile, tmp_path / "usb")
+    files = moved_in_pair(dt.datetime(2026, 10, 7, 10, SEND_POINTS.index(point)))
+    write_files(medium, files)
+    before = tree_hash(medium)
+    args = ("send", "--as", STAFF, "--medium", str(medium))
+    _kill_at(profile.path, tmp_path / "paused", point, *args)
+    assert staging_residue(profile.staging_dir, TELLTALES) == []
+    text = _finish(profile.path, *args)
+    assert "送信しました" in text
+    assert _submissions(sim, files) == 1
+    assert tree_hash(medium) == before
+    assert_clean_end(profile, medium)
+
+
+@pytest.mark.parametrize("point", EXPORT_POINTS)
+def test_export_killed(profile: Profile, tmp_path: Path, point: str) -> None:
+    medium = approved_medium(profile, tmp_path / "usb")
+    write_files(medium, moved_in_pair(dt.datetime(2026, 10, 8, 10, EXPORT_POINTS.index(point))))
+    staff = login(profile, STAFF)
+    SendingService(profile).send(staff, medium)
+    pending = {d["name"]: d["sha256"] for d in ExportingService(profile).list_deliveries(staff)}
+    staff.logout()
+    out = approved_medium(profile, tmp_path / "out")
+    args = ("export", "--as", STAFF, "--medium", str(out))
+    _kill_at(profile.path, tmp_path / "paused", point, *args)
+    assert staging_residue(profile.staging_dir, TELLTALES) == []
+    for name, digest in tree_hash(out).items():
+        if not name.startswith("."):
+            assert pending[name] == digest  # anything under a final name is complete
+    text = _finish(profile.path, *args)
+    assert "書き出しました" in text or "ありませんでした" in text
+    final = {n: h for n, h in tree_hash(out).items() if not n.startswith(".")}
+    assert final == pending  # each delivery once, whole
+    staff = login(profile, STAFF)
+    assert ExportingService(profile).list_deliveries(staff) == []
+    staff.logout()
+    assert tree_hits(out) == []
+    assert_clean_end(profile, out)
+
+
+def _seed_candidates(sim: SimServer) -> list[str]:
+    """Both media of the scenario submitted; つくば市's candidate numbers."""
+    for code in (MITO, TSUKUBA):
+        files = medium_files(code)
+        stamps = sorted({name[-18:] for name in files})  # one set per creation time
+        for stamp in stamps:
+            part = {n: d for n, d in files.items() if n.endswith(stamp)}
+            with sim.session(code, "seed") as http:
+                r = http.post(sim.url("/api/v1/submissions"), json=submission_body(part),
+                              headers={"Idempotency-Key": f"e2e-seed-{code}-{stamp[:14]}"},
+                              timeout=120)
+                assert r.status_code == 201, r.text
+    with sim.session(TSUKUBA, "seed") as http:
+        rows = http.get(sim.url("/api/v1/candidates"), timeout=60).json()["candidates"]
+    return [str(r["candidate_no"]) for r in rows]
+
+
+def _confirm_child(profile: Profile, numbers: list[str], pause_at: str | None,
+                   marker: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop(ENV_PAUSE_AT, None)
+    if pause_at:
+        env[ENV_PAUSE_AT], env[ENV_PAUSE_FILE] = pause_at, str(marker)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.e2e.confirm_child", str(profile.path), STAFF, *numbers],
+        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+
+
+@pytest.mark.parametrize("point", CONFIRM_POINTS)
+def test_confirmation_killed(profile: Profile, sim: SimServer, tmp_path: Path,
+                             point: str) -> None:
+    numbers = _seed_candidates(sim)
+    staff = login(profile, STAFF)
+    service = CandidateService(profile, staff)
+    for no in numbers:
+        service.record_decision(no, "continue")
+    staff.logout()
+    marker = tmp_path / "paused"
+    proc = _confirm_child(profile, numbers, point, marker)
+    assert proc.stdin is not None
+    proc.stdin.write(STAFF_PW.encode() + b"\n")
+    proc.stdin.close()
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        assert time.monotonic() < deadline, f"never reached {point}"
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for stream in (proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+    confirmed = sim_query(sim, "SELECT count(*) FROM candidates WHERE state = 'confirmed'")
+    assert confirmed[0][0] == (0 if point == "confirm.requested" else len(numbers))
+    again = _confirm_child(profile, numbers, None, marker)
+    out, err = again.communicate(STAFF_PW.encode() + b"\n", timeout=120)
+    assert again.returncode == 0, err.decode("utf-8", "replace")
+    text = out.decode("utf-8")
+    assert "確定" in text and JAPANESE.search(text)
+    if point != "confirm.requested":
+        assert f"既に確定済みだった候補: {len(numbers)}件" in text
+    kkg11 = sim_query(sim, "SELECT count(*) FROM deliveries WHERE name LIKE 'KKG11%'")
+    assert kkg11[0][0] == 1  # the carry-over delivered once, not once per attempt
+    records = [r for r in profile.audit.records(limit=10_000, unacknowledged_only=False)
+               if r.action == "candidate.confirmation" and r.result == "success"]
+    assert len(records) == (2 if point == "confirm.logged" else 1)
+    assert_clean_end(profile)
+
+
+# --- the simulator killed, the medium removed, a full medium ---------------------------
+
+
+def test_simulator_killed_mid_ingest(profile: Profile, sim: SimServer, tmp_path: Path) -> None:
+    medium = approved_medium(profile, tmp_path / "usb")
+    files = household_pair(TSUKUBA, dt.datetime(2026, 10, 9, 9, 0), 1500)
+    write_files(medium, files)
+    staff = login(profile, STAFF)
+    wal = sim.data_dir / "shuyaku.sqlite3-wal"
+    start_size = wal.stat().st_size if wal.exists() else 0
+    failure: list[BaseException] = []
+    sender = threading.Thread(target=lambda: _catch(
+        lambda: SendingService(profile).send(staff, medium), failure))
+    sender.start()
+    deadline = time.monotonic() + 120
+    while (wal.stat().st_size if wal.exists() else 0) <= start_size + 64 * 1024:
+        assert sender.is_alive(), "the send finished before the ingest could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    sim.kill()
+    sender.join(120)
+    assert failure and isinstance(failure[0], KokuhoError)
+    message = describe_error(failure[0])
+    assert JAPANESE.search(message.message) and "接続" in message.message + message.title
+    assert _submissions(sim, files) == 0  # the interrupted ingest left nothing
+    sim.start()  # a new port: the administrator points the policy at it
+    admin = login(profile, ADMIN)
+    PolicyService(profile).change(admin, "server_url", sim.base_url)
+    admin.logout()
+    staff = login(profile, STAFF)
+    result = SendingService(profile).send(staff, medium)
+    assert result.all_accepted
+    assert _submissions(sim, files) == 1
+    staff.logout()
+    assert_clean_end(profile, medium)
+
+
+def _catch(work: Any, into: list[BaseException]) -> None:
+    try:
+        work()
+    except BaseException as exc:  # handed to the test thread
+        into.append(exc)
+
+
+def _pending_deliveries(profile: Profile, tmp_path: Path, households: int) -> dict[str, str]:
+    medium = approved_medium(profile, tmp_path / "usb")
+    write_files(medium, household_pair(TSUKUBA, dt.datetime(2026, 10, 10, 9, 0), households))
+    staff = login(profile, STAFF)
+    SendingService(profile).send(staff, medium)
+    pending = {d["name"]: d["sha256"] for d in ExportingService(profile).list_deliveries(staff)}
+    staff.logout()
+    assert pending
+    return pending
+
+
+def test_medium_removed_mid_export(profile: Profile, tmp_path: Path) -> None:
+    pending = _pending_deliveries(profile, tmp_path, 3)
+    out = approved_medium(profile, tmp_path / "out")
+    gone = tmp_path / "out-removed"
+    staff = login(profile, STAFF)
+
+    def pull_out(done: int, total: int | None = None, label: str | None = None) -> None:
+        if done >= 1 and out.exists():
+            out.rename(gone)  # the stick is pulled after the first file
+
+    with pytest.raises(KokuhoError) as caught:
+        ExportingService(profile).export(staff, out, progress=pull_out)
+    message = describe_error(caught.value)
+    assert JAPANESE.search(message.message)
+    left = ExportingService(profile).list_deliveries(staff)
+    assert left  # not every delivery counted as exported
+    gone.rename(out)  # put back in
+    ExportingService(profile).export(staff, out)
+    assert ExportingService(profile).list_deliveries(staff) == []
+    final = {n: h for n, h in tree_hash(out).items() if not n.startswith(".")}
+    assert final == pending
+    staff.logout()
+    assert_clean_end(profile, out)
+
+
+@pytest.fixture
+def tiny_medium(tmp_path: Path) -> Iterator[Path]:
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command: a full medium cannot be simulated here")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        pytest.skip("mounting a 64 KiB tmpfs is not permitted here (needs root): "
+                    + done.stderr.decode("utf-8", "replace").strip())
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], capture_output=True, check=False)
+
+
+def test_full_medium(profile: Profile, tmp_path: Path, tiny_medium: Path) -> None:
+    pending = _pending_deliveries(profile, tmp_path, 400)
+    out = approved_medium(profile, tiny_medium / "medium")
+    staff = login(profile, STAFF)
+    with pytest.raises(KokuhoError) as caught:
+        ExportingService(profile).export(staff, out)
+    message = describe_error(caught.value)
+    assert JAPANESE.search(message.message)
+    written = {n: h for n, h in tree_hash(out).items() if not n.startswith(".")}
+    for name, digest in written.items():
+        assert pending[name] == digest  # only whole files under final names
+    assert ExportingService(profile).list_deliveries(staff)  # the rest is still pending
+    staff.logout()
+    assert_clean_end(profile, out)
+
+
+# --- clock jumps -------------------------------------------------------------------------
+
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+class JumpClock:
+    """A clock the test moves (the profile's injectable clock)."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def test_thirteen_hours_forward_expires_the_session(
+    profile: Profile, sim: SimServer, tmp_path: Path
+) -> None:
+    medium = approved_medium(profile, tmp_path / "usb")
+    files = moved_in_pair(dt.datetime(2026, 10, 11, 9, 0))
+    write_files(medium, files)
+    profile.close()
+    clock = JumpClock(dt.datetime(2026, 11, 26, 8, 30, tzinfo=JST))
+    with open_profile(profile.path, clock=clock, hasher=HASHER) as opened:
+        staff = login(opened, STAFF)
+        clock.now += dt.timedelta(hours=13)
+        with pytest.raises(KokuhoError) as caught:
+            SendingService(opened).send(staff, medium)
+        message = describe_error(caught.value)
+        assert JAPANESE.search(message.message) and "ログイン" in message.message + message.hint
+        assert _submissions(sim, files) == 0
+        assert_clean_end(opened, medium)
+
+
+def test_across_march_31_grants_lapse_and_approvals_expire(
+    profile: Profile, sim: SimServer, tmp_path: Path
+) -> None:
+    from kokuho_pc.services.accounts import AccountService
+    from kokuho_pc.services.login import LoginService
+    from kokuho_pc.services.media_admin import MediaAdminService
+    profile.close()
+    clock = JumpClock(dt.datetime(2027, 3, 31, 23, 55, tzinfo=JST))
+    medium = tmp_path / "usb"
+    medium.mkdir()
+    files = moved_in_pair(dt.datetime(2026, 10, 12, 9, 0))
+    with open_profile(profile.path, clock=clock, hasher=HASHER) as opened:
+        admin = login(opened, ADMIN)
+        MediaAdminService(opened).register(admin, medium, (STAFF, ADMIN),
+                                           expires=dt.date(2027, 3, 31))
+        AccountService(opened).regrant(admin, ADMIN, 2027)  # the March task, admins only
+        admin.logout()
+        write_files(medium, files)
+        staff = login(opened, STAFF)  # still fiscal year 2026
+        assert MediaAdminService(opened).status(staff, medium).approved
+        clock.now = dt.datetime(2027, 4, 1, 0, 5, tzinfo=JST)
+        with pytest.raises(KokuhoError) as lapsed:  # the open session lapses with the grant
+            SendingService(opened).send(staff, medium)
+        assert JAPANESE.search(describe_error(lapsed.value).message)
+        with pytest.raises(KokuhoError) as refused_login:
+            LoginService(opened, sleep=lambda _s: None).login(STAFF, STAFF_PW)
+        assert JAPANESE.search(describe_error(refused_login.value).message)
+        admin = login(opened, ADMIN)  # granted for 2027 in March
+        status = MediaAdminService(opened).status(admin, medium)
+        assert not status.approved and status.reason == "expired"
+        assert JAPANESE.search(status.message)
+        with pytest.raises(KokuhoError) as refused:
+            SendingService(opened).send(admin, medium)
+        assert JAPANESE.search(describe_error(refused.value).message)
+        admin.logout()
+        assert _submissions(sim, files) == 0
+        assert_clean_end(opened, medium)
+
+
+def test_cli_refusal_is_japanese(profile: Profile, tmp_path: Path) -> None:
+    """An unapproved medium: exit 1 and a Japanese reason (the CLI face of the checks)."""
+    medium = tmp_path / "stick"
+    medium.mkdir()
+    proc, log = _cli(profile.path, "send", "--as", STAFF, "--medium", str(medium))
+    assert proc.wait(timeout=120) == 1
+    assert JAPANESE.search(log.read_text("utf-8"))
