@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from kokuho_pc.domain.errors import KokuhoError, StoreError
+from kokuho_pc.domain.errors import ConnectionFailed, KokuhoError, StoreError
 from kokuho_pc.services.login import LoginService, Session
 from kokuho_pc.services.messages import describe_error, support_details
 from kokuho_pc.services.profile import Profile, open_profile
@@ -75,7 +75,7 @@ def run_command(body: Callable[[], int]) -> int:
     except KokuhoError as exc:
         message = describe_error(exc)
         say(f"{message.title}: {message.message}\n{message.hint}")
-        return EXIT_USAGE if isinstance(exc, StoreError) else EXIT_REFUSED
+        return EXIT_USAGE if isinstance(exc, StoreError | ConnectionFailed) else EXIT_REFUSED
     except Exception as exc:
         # No traceback reaches the terminal: it could carry data. The type is enough to start.
         logging.getLogger("kokuho_pc.cli").error("unexpected %s", support_details(exc))

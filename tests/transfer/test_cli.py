@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kokuho_pc.cli.common import run_command
 from kokuho_pc.cli.main import main
+from kokuho_pc.domain.errors import ConnectionFailed, ServerRefused, StoreError
 from kokuho_pc.services.profile import Profile
+from kokuho_pc.transfer.errors import FileSetInvalid, MediaRefused
 from kokuho_pc.transfer.media import TOKEN_NAME
 from tests.simfiles import household_pair
 from tests.transfer.harness import ADMIN, ADMIN_PW, STAFF, STAFF_PW, make_profile, write_files
@@ -96,3 +100,42 @@ def test_refusals_exit_1_with_japanese_reasons(monkeypatch: pytest.MonkeyPatch,
     code, _, err = _run(monkeypatch, capsys, profile, "wrong-password\n",
                         "send", "--as", STAFF, "--medium", str(medium))
     assert code == 1 and "パスワード" in err
+
+
+def test_server_down_is_an_io_error_exit_2(monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str],
+                                           profile: Profile, tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    code, _, err = _run(monkeypatch, capsys, profile, ADMIN_PW + "\n", "admin", "policy",
+                        "--as", ADMIN, "--set", f"server_url=https://127.0.0.1:{closed_port}")
+    assert code == 0, err
+    medium = tmp_path / "usb"
+    medium.mkdir()
+    code, _, err = _run(monkeypatch, capsys, profile, ADMIN_PW + "\n", "media", "register",
+                        "--as", ADMIN, "--medium", str(medium), "--allow", STAFF)
+    assert code == 0, err
+    code, _, err = _run(monkeypatch, capsys, profile, STAFF_PW + "\n",
+                        "export", "--as", STAFF, "--medium", str(medium))
+    assert code == 2 and "接続できません" in err
+    write_files(medium, _files(40200))
+    code, _, err = _run(monkeypatch, capsys, profile, STAFF_PW + "\n",
+                        "send", "--as", STAFF, "--medium", str(medium))
+    assert code == 2 and "接続できません" in err
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    (ConnectionFailed(), 2),
+    (ServerRefused(), 1),
+    (MediaRefused("unregistered", "この媒体は使用許可されていません。"), 1),
+    (FileSetInvalid(), 1),
+    (StoreError(), 2),
+])
+def test_exit_codes_of_the_shared_error_handler(capsys: pytest.CaptureFixture[str],
+                                                error: Exception, expected: int) -> None:
+    def body() -> int:
+        raise error
+
+    assert run_command(body) == expected
+    assert capsys.readouterr().err.strip()
