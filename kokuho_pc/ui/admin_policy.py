@@ -28,6 +28,8 @@ from kokuho_pc.ui.qt import (
 )
 
 Editor = QSpinBox | QCheckBox | QLineEdit
+WIDE_BOX = ("QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel"
+            " { min-width: 560px; }")
 
 # Settings shown first: what an administrator changes most.
 FIRST = ("idle_timeout_seconds", "second_factor_required", "emulated_media_allowed",
@@ -166,8 +168,9 @@ class AdminPolicyTab(QWidget):
             return
         lines = [f"・{s.description}: {_value_text(self.loaded[s.name])} → "
                  f"{_value_text(changes[s.name])}" for s in self.specs if s.name in changes]
-        msgbox.confirm(self, "ポリシーの変更", f"次の{len(changes)}件の設定を変更しますか？",
-                       lambda: self.save(changes), informative="\n".join(lines))
+        box = msgbox.confirm(self, "ポリシーの変更", f"次の{len(changes)}件の設定を変更しますか？",
+                             lambda: self.save(changes), informative="\n".join(lines))
+        box.setStyleSheet(WIDE_BOX)
 
     def save(self, changes: dict[str, object]) -> None:
         """Save ``changes`` in a job (each change is logged)."""

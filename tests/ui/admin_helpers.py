@@ -48,8 +48,8 @@ def idle(page: AdminPage, jobs: JobRunner) -> bool:
     return not page.busy() and not jobs.active_jobs()
 
 
-def answer(qtbot: QtBot, yes: bool = True) -> str:
-    """Click 「はい」/「いいえ」 in the open question box; return its text."""
+def answer(qtbot: QtBot, yes: bool = True, shot_name: str | None = None) -> str:
+    """Click 「はい」/「いいえ」 in the open question box (screenshot first); return its text."""
     def box() -> QMessageBox | None:
         found = [w for w in QApplication.topLevelWidgets()
                  if isinstance(w, QMessageBox) and w.isVisible()]
@@ -59,6 +59,8 @@ def answer(qtbot: QtBot, yes: bool = True) -> str:
     question = box()
     assert question is not None
     text = f"{question.text()}\n{question.informativeText()}"
+    if shot_name is not None:
+        shot(question, shot_name)
     button = question.button(QMessageBox.StandardButton.Yes if yes
                              else QMessageBox.StandardButton.No)
     button.click()

@@ -146,7 +146,7 @@ def test_revoke_asks_first_and_takes_effect_at_once(
     assert tab is not None
     _select(admin_page, STAFF_ID)
     tab.revoke_button.click()
-    text = answer(qtbot, yes=False)
+    text = answer(qtbot, yes=False, shot_name="admin_revoke_confirm")
     assert STAFF_ID in text and "元に戻せません" in text
     _wait(qtbot, admin_page)
     assert _cell(admin_page, STAFF_ID, 6) == "有効"

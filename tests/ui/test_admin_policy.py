@@ -45,7 +45,7 @@ def test_changes_are_confirmed_saved_and_logged(
     emulated.setChecked(False)
     assert tab.changes() == {"idle_timeout_seconds": 300, "emulated_media_allowed": False}
     tab.save_button.click()
-    text = answer(qtbot, yes=False)
+    text = answer(qtbot, yes=False, shot_name="admin_policy_confirm")
     assert "60 → 300" in text and "有効 → 無効" in text
     assert profile.policy().idle_timeout_seconds == 60
     tab.save_button.click()

@@ -39,6 +39,7 @@ from kokuho_pc.ui.qt import (
 )
 from tests.services.cand_env import CandidateEnv
 from tests.transfer.harness import ADMIN, ADMIN_PW, STAFF, STAFF_PW
+from tests.ui.test_candidates_page import shot
 from tests.ui.widget_scan import all_texts, my_numbers_on_screen
 
 TIMEOUT = 20_000
@@ -237,6 +238,8 @@ def test_admin_pages_locked_down(
     assert accounts.model.total_count() >= 2
     tabs.setCurrentIndex(0)
     _lock(qtbot, controller)
+    window.resize(1280, 800)
+    shot(window, "lockdown_admin_locked")
     _assert_locked_down(window, users - {ADMIN})
     assert accounts.model.total_count() == 0
     assert admin.media.staff.count() == 0  # type: ignore[attr-defined]
