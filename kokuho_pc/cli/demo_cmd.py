@@ -151,12 +151,20 @@ def _run_gui(env: DemoEnvironment) -> int:
     from kokuho_pc.ui.qt import QTimer
 
     app = create_application()
-    wake = QTimer()  # lets Python run its signal handlers while Qt's loop waits
-    wake.timeout.connect(lambda: None)
+    stop: list[int] = []
+
+    def quit_app(signum: int, _frame: FrameType | None) -> None:
+        stop.append(signum)
+        app.quit()
+
+    # The timer lets Python run its signal handlers while Qt's loop waits, and repeats the
+    # quit for a signal that came before the loop started.
+    wake = QTimer()
+    wake.timeout.connect(lambda: app.quit() if stop else None)
     wake.start(250)
-    quit_app: Callable[[int, FrameType | None], None] = lambda _s, _f: app.quit()  # noqa: E731
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, quit_app)
+    _out("[demo] ログイン画面を開きます。")
     try:
         return run_application(argparse.Namespace(profile=str(env.profile_dir)))
     finally:

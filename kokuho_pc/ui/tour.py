@@ -31,10 +31,7 @@ from kokuho_pc.ui.pages import build_pages
 from kokuho_pc.ui.password_change_dialog import PasswordChangeDialog
 from kokuho_pc.ui.progress_dialog import ProgressDialog
 from kokuho_pc.ui.qt import QApplication, QDialog, QMessageBox, QWidget
-
-
-class TourError(RuntimeError):
-    """A screen did not appear in time (the tour stops)."""
+from kokuho_pc.ui.tour_steps import PAGE_DRIVERS, TourError, drive_admin, help_step, idle
 
 
 class Tour:
@@ -181,7 +178,6 @@ def tour_application(
 
 # --- the demo tour (kokuho-pc demo --tour DIR) -------------------------------------------
 
-from kokuho_pc.ui.tour_steps import PAGE_DRIVERS, drive_admin, help_step, idle  # noqa: E402
 
 TOUR_WINDOW_SIZE = (1280, 800)
 WORKFLOW_ORDER = ("home", "send", "candidates", "results", "receive", "admin")

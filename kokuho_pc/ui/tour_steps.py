@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from kokuho_pc.ui.tour import DemoTourAccounts, Tour
 
 
+class TourError(RuntimeError):
+    """A screen did not appear or behave in time (the tour records it and goes on)."""
+
+
 class PageDriver(Protocol):
     """Drives one page of the tour."""
 
@@ -35,8 +39,8 @@ class PageDriver(Protocol):
 
 def idle(controller: AppController, page: QWidget) -> bool:
     """The page loads nothing and no background job runs."""
-    busy = getattr(page, "busy", None)
-    if callable(busy) and busy():
+    busy = getattr(page, "busy", False)
+    if busy() if callable(busy) else busy:
         return False
     return not getattr(page, "loading", False) and not controller.jobs.active_jobs()
 
@@ -73,46 +77,63 @@ def _through_service(tour: Tour, controller: AppController, work: Callable[..., 
         raise done[0]
 
 
+def _choose_medium(tour: Tour, controller: AppController, page: Any, medium: Path) -> None:
+    def chosen() -> bool:
+        return page.medium is not None and Path(page.medium.path) == medium
+
+    if not chosen():
+        tour.wait_until(lambda: not page.picker.loading, "the media list")
+        if not page.picker.choose_path(medium):
+            raise TourError("the demo medium is not listed as usable")
+    tour.wait_until(lambda: chosen() and idle(controller, page), "the medium")
+
+
 def drive_send(tour: Tour, controller: AppController, main: MainWindow, page: QWidget,
                accounts: DemoTourAccounts) -> None:
-    """Send the demo medium's three files."""
+    """Choose the demo medium, check its three files, send them."""
     profile, session = controller.profile, controller.session
     assert profile is not None and session is not None
-    if isinstance(page, PlaceholderPage) or not hasattr(page, "send_button"):
+    if isinstance(page, PlaceholderPage) or not hasattr(page, "picker"):
         _through_service(tour, controller, lambda p, c: SendingService(profile).send(
             session, accounts.medium_dir, progress=p, is_cancelled=c.cancelled),
             "送信しています…")
         return
-    _drive_transfer_page(tour, controller, main, page, accounts.medium_dir, "send")
+    p: Any = page
+    _choose_medium(tour, controller, p, accounts.medium_dir)
+    tour.capture("send-medium-chosen", main)
+    p.check_button.click()
+    tour.wait_until(lambda: p.check_view.report is not None and idle(controller, page),
+                    "the check result")
+    tour.capture("send-checked", main)
+    tour.wait_until(p.send_button.isEnabled, "the send button")
+    p.send_button.click()
+    tour.wait_until(lambda: p.last_result is not None and idle(controller, page),
+                    "the send result")
+    tour.settle(0.3)
+    tour.capture("send-done", main)
 
 
 def drive_receive(tour: Tour, controller: AppController, main: MainWindow, page: QWidget,
                   accounts: DemoTourAccounts) -> None:
-    """Export the deliveries to the demo medium."""
+    """Export the deliveries to the demo medium (the files go back to the municipality)."""
     profile, session = controller.profile, controller.session
     assert profile is not None and session is not None
-    if isinstance(page, PlaceholderPage) or not hasattr(page, "export_button"):
+    if isinstance(page, PlaceholderPage) or not hasattr(page, "picker"):
         _through_service(tour, controller, lambda p, c: ExportingService(profile).export(
             session, accounts.medium_dir, progress=p, is_cancelled=c.cancelled),
             "移出しています…")
         return
-    _drive_transfer_page(tour, controller, main, page, accounts.medium_dir, "export")
-
-
-def _drive_transfer_page(tour: Tour, controller: AppController, main: MainWindow,
-                         page: QWidget, medium: Path, action: str) -> None:
-    """Choose the medium on a send/receive screen, run its action, capture each state."""
-    choose = getattr(page, "choose_medium", None)
-    if callable(choose):
-        choose(medium)
-        tour.wait_until(lambda: idle(controller, page), "the medium's files")
-        tour.capture(f"{action}-medium-chosen", main)
-    button = getattr(page, f"{action}_button")
-    tour.wait_until(button.isEnabled, f"the {action} button")
-    button.click()
-    tour.wait_until(lambda: idle(controller, page), f"{action} to finish")
+    p: Any = page
+    p.reload()
+    tour.wait_until(lambda: idle(controller, page), "the deliveries")
+    _choose_medium(tour, controller, p, accounts.medium_dir)
+    tour.capture("receive-deliveries", main)
+    tour.wait_until(p.export_button.isEnabled, "the export button")
+    p.export_button.click()
+    tour.wait_until(lambda: p.last_result is not None and idle(controller, page),
+                    "the export result")
     tour.settle(0.3)
-    tour.capture(f"{action}-done", main)
+    tour.capture("receive-exported", main)
 
 
 def _select(tour: Tour, page: Any, row: int) -> None:
