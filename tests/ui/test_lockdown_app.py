@@ -109,6 +109,7 @@ def _visit_every_page(qtbot: QtBot, window: MainWindow, jobs: JobRunner) -> None
         errors = [w.windowTitle() for w in QApplication.topLevelWidgets()
                   if isinstance(w, ErrorDialog) and w.isVisible()]
         assert errors == [], key
+        assert my_numbers_on_screen() == [], key
 
 
 def _copy_and_menus_are_dead(qtbot: QtBot) -> int:
