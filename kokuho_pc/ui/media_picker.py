@@ -105,9 +105,11 @@ class MediaPicker(QWidget):
             self.note.setText("接続されている媒体がありません。" + NONE_APPROVED)
         elif not approved:
             self.note.setText(NONE_APPROVED)
-        else:
+        elif len(approved) < len(media):
             self.note.setText("使用許可されていない媒体は選択できません(理由を「使用許可」欄に"
                               "表示しています)。")
+        else:
+            self.note.setText("")
         wanted = next((m for m in approved if m.path == self.choice.path), None)
         wanted = wanted or (approved[0] if len(approved) == 1 else None)
         self.current = None  # a fresh list: the pages reload what they show of the medium

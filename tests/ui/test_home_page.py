@@ -118,3 +118,33 @@ def test_untrusted_server_key_is_an_error_not_silence(qtbot: QtBot, page: HomePa
     assert page.link.level == "error"
     assert "公開鍵が登録されたものと一致しない" in page.link.detail_label.text()
     assert "公開鍵が登録されたものと一致しない" in page.link_banner.text()
+
+
+def test_demo_medium_set_is_listed_and_checks_clean(
+        qtbot: QtBot, cand_env: CandidateEnv, seeded_template: tuple[Path, Any],
+        tmp_path: Path, jobs: JobRunner) -> None:
+    """The synthetic つくば市 change round (the demo medium set) on an approved medium."""
+    from kokuho_pc.ui.send_page import SendPage
+
+    files = seeded_template[0].parent / "files"
+    demo_set = sorted(p.name for p in files.glob("*_082201_202611050*.dat"))
+    assert [n[:5] for n in demo_set] == ["KKG01", "KSK01", "KSK02"]
+    medium = approved_medium(cand_env.profile, tmp_path / "media" / "DEMO-USB",
+                             (cand_env.session.user_id,))
+    write_files(medium, {n: (files / n).read_bytes() for n in demo_set})
+    page = SendPage(AppContext(cand_env.profile, cand_env.session, jobs))
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    page.picker.add_folder(medium)  # 「フォルダを選択…」 without the dialog
+    qtbot.waitUntil(lambda: page.medium is not None and not page.loading, timeout=TIMEOUT)
+    m = page.files_model
+    assert [m.data(m.index(r, 1)) for r in range(3)] == ["高額該当情報", "資格情報(世帯)",
+                                                        "資格情報(個人)"]
+    assert m.data(m.index(1, 3)) == "R8.11.5 09:30"
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.check_view.report is not None, timeout=TIMEOUT)
+    assert page.check_view.report.valid and page.send_button.isEnabled()
+    shot(page, "send_demo_set_checked")
+    assert my_numbers_on_screen([page]) == []
+    qtbot.waitUntil(lambda: not jobs.active_jobs(), timeout=TIMEOUT)
