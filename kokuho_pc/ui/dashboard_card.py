@@ -28,6 +28,7 @@ class DashboardCard(QFrame):
         big.setPointSizeF(big.pointSizeF() * 1.9)
         big.setBold(True)
         self.value_label.setFont(big)
+        self.value_label.setWordWrap(True)  # a long date wraps instead of being cut off
         self.detail_label = QLabel("")
         self.detail_label.setWordWrap(True)
         self.detail_label.setSizePolicy(QSizePolicy.Policy.Preferred,

@@ -10,7 +10,7 @@ background job, on 「更新」, when the page is shown and every few minutes.
 
 from __future__ import annotations
 
-from kokuho_pc.domain.wareki import wareki_datetime
+from kokuho_pc.domain.wareki import wareki_datetime, wareki_long
 from kokuho_pc.services.dashboard import Dashboard, DashboardService
 from kokuho_pc.services.transfer_views import medium_kind_label
 from kokuho_pc.ui.context import AppContext
@@ -163,8 +163,8 @@ class HomePage(QWidget):
         if last is None:
             self.last_send.set_state("記録なし", "この端末から受け付けられた送信はまだありません。")
             return
-        when = _when(last.at) or "日時不明"
-        parts = []
+        when = wareki_long(last.at.date()) if last.at else "日時不明"
+        parts = [f"{last.at.hour:02d}時{last.at.minute:02d}分"] if last.at else []
         if last.submission_id is not None:
             parts.append(f"受付番号 {last.submission_id}")
         if isinstance(last.persons, int):

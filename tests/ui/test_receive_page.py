@@ -153,5 +153,7 @@ def test_workflow_in_the_main_window_shares_the_medium(qtbot: QtBot,
     assert home.last_send.value_label.text().startswith("令和")
     assert home.deliveries.value_label.text() == f"{pending}件"
     shot(window, "main_home")
+    window.resize(1024, 700)  # a small screen: long values wrap, nothing is cut off
+    shot(window, "main_home_small")
     assert my_numbers_on_screen([window]) == []
     qtbot.waitUntil(lambda: not env.context.jobs.active_jobs(), timeout=TIMEOUT)
