@@ -201,8 +201,10 @@ class MainWindow(QMainWindow):
             return
         if self.help_window is None:
             self.help_window = HelpWindow(path, demo=self.demo)
-        self.help_window.show()
-        self.help_window.raise_()
+        if self.help_window.isVisible():
+            self.help_window.raise_()  # already open behind the main window
+        else:
+            self.help_window.show()
 
     def _about(self) -> None:
         msgbox.information(
