@@ -157,3 +157,31 @@ def test_workflow_in_the_main_window_shares_the_medium(qtbot: QtBot,
     shot(window, "main_home_small")
     assert my_numbers_on_screen([window]) == []
     qtbot.waitUntil(lambda: not env.context.jobs.active_jobs(), timeout=TIMEOUT)
+
+
+def test_medium_removed_and_cancel_leave_deliveries_unexported(
+        qtbot: QtBot, page: ReceivePage, transfer_env: TransferEnv) -> None:
+    import shutil
+    import threading
+
+    env = transfer_env
+    assert page.picker.choose_path(env.usb_out)
+    waiting = page.waiting()
+    shutil.rmtree(env.usb_out)  # the stick is pulled out before 移出
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy and not page.loading, timeout=TIMEOUT)
+    assert page.banner.level == "error" and "媒体が見つかりません" in page.banner.text()
+    assert page.waiting() == waiting and page.last_result is None
+    # cancel: the store thread is held so the cancel lands before the first delivery
+    assert page.picker.choose_path(env.usb)
+    release = threading.Event()
+    env.context.jobs.run(lambda _p, _c: release.wait(10), lambda _r: None, store=True)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    release.set()
+    qtbot.waitUntil(lambda: not page.busy and not page.loading, timeout=TIMEOUT)
+    assert page.banner.text().startswith("移出を中止しました。")
+    assert page.waiting() == waiting
+    assert not [p for p in env.usb.iterdir() if p.suffix == ".csv"]
+    assert StagingArea(env.profile.staging_dir).leftover_files() == []
+    shot(page, "receive_cancelled")
