@@ -15,6 +15,7 @@ from kokuho_pc.domain.errors import Cancelled, KokuhoError
 from kokuho_pc.services.exporting import ExportingService, ExportResult
 from kokuho_pc.services.media_admin import MediumStatus
 from kokuho_pc.services.transfer_views import DeliveryView, TransferViewService
+from kokuho_pc.transfer.errors import MediaRefused
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.error_dialog import show_error, user_message
 from kokuho_pc.ui.jobs import Job
@@ -262,6 +263,8 @@ class ReceivePage(QWidget):
                 "warn", "中止する前に書き出したファイルは移出済と表示されます。")
         else:
             self._show_error(exc, STAGING_REMOVED)
+            if isinstance(exc, MediaRefused):
+                self.picker.reload()  # the medium may be gone: show its state now
         self.reload()
 
     def _show_error(self, exc: BaseException, suffix: str = "") -> None:

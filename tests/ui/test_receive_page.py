@@ -172,6 +172,11 @@ def test_medium_removed_and_cancel_leave_deliveries_unexported(
     qtbot.waitUntil(lambda: not page.busy and not page.loading, timeout=TIMEOUT)
     assert page.banner.level == "error" and "媒体が見つかりません" in page.banner.text()
     assert page.waiting() == waiting and page.last_result is None
+    qtbot.waitUntil(lambda: not page.picker.loading, timeout=TIMEOUT)
+    states = {page.picker.model.item(r).path.name: page.picker.model.item(r).message
+              for r in range(page.picker.model.rowCount())}
+    assert states["USB-02"] == "媒体が見つかりません。"
+    assert page.medium is None or page.medium.path != env.usb_out
     # cancel: the store thread is held so the cancel lands before the first delivery
     assert page.picker.choose_path(env.usb)
     release = threading.Event()
