@@ -44,6 +44,7 @@ DEBIAN_PACKAGES = [
     "libnss3",
     "poppler-utils",
     "xvfb",
+    "binutils",  # objdump: PyInstaller's analysis of shared libraries (the bundle test)
 ]
 
 
@@ -110,7 +111,7 @@ def setup() -> Path:
     return _python()
 
 
-LINTED = ["kokuho_pc", "shuyaku_sim", "tests", "benchmarks", "dev.py"]
+LINTED = ["kokuho_pc", "shuyaku_sim", "tests", "benchmarks", "tools", "dev.py", "build.spec"]
 
 
 def run_tests(py: Path, args: list[str]) -> int:

@@ -11,6 +11,7 @@ Ctrl+C or SIGTERM.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -123,7 +124,19 @@ def run(args: argparse.Namespace) -> int:
     return run_command(lambda: _run(args))
 
 
+def _no_display() -> bool:
+    """Linux without X11/Wayland and no Qt platform chosen: no window can open."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.tour is None and _no_display():
+        _out("kokuho-pc: 画面(ディスプレイ)がないため、ウィンドウを開けません。\n"
+             "  画面のある環境で実行するか、--tour DIR で全画面をPNGに保存してください"
+             "(例: python3 dev.py demo --tour /tmp/kokuho-tour)。")
+        return EXIT_USAGE
     env = new_demo_environment()
     try:
         with _exit_on_signals():

@@ -150,7 +150,7 @@ def drive_candidates(tour: Tour, controller: AppController, main: MainWindow, pa
     """Look at a candidate, decide (one refusal first), decide the rest, confirm, print."""
     p: Any = page
     if p.model.rowCount() == 0:
-        return
+        raise TourError(f"no candidates listed ({p.count_label.text()})")
     _select(tour, p, 0)
     tour.capture("candidates-detail", main)
     first = p.model.view(0)
