@@ -82,11 +82,22 @@ def _save_small(source: Path, target: Path) -> None:
         image.convert("RGB").quantize(256).save(target, optimize=True)
 
 
+def _display_width(image: Path) -> int:
+    """The image's own width, at most IMAGE_WIDTH (small dialogs are not blown up)."""
+    if not image.exists():
+        return IMAGE_WIDTH
+    header = image.read_bytes()[:24]  # PNG: width is the big-endian int at bytes 16..19
+    return min(int.from_bytes(header[16:20], "big"), IMAGE_WIDTH)
+
+
 def to_html(manual: str) -> str:
     """One manual as a standalone HTML page."""
     text = (HELP / f"{manual}.md").read_text(encoding="utf-8")
     body = MarkdownIt("commonmark").enable("table").render(text)
-    body = body.replace('.md"', '.html"').replace("<img ", f'<img width="{IMAGE_WIDTH}" ')
+    body = body.replace('.md"', '.html"')
+    body = re.sub(r'<img src="(images/[^"]+)"',
+                  lambda m: f'<img width="{_display_width(HELP / m.group(1))}" src="{m.group(1)}"',
+                  body)
     title = text.splitlines()[0].lstrip("# ").strip()
     return TEMPLATE.format(title=title, body=body)
 
