@@ -23,12 +23,14 @@ from kokuho_pc.ui.qt import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
@@ -43,25 +45,28 @@ def fiscal_year_end(day: dt.date) -> dt.date:
 class StaffChecklist(QScrollArea):
     """One check box per staff account (plain widgets: nothing for the lock to miss)."""
 
+    COLUMNS = 3
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.boxes: dict[str, QCheckBox] = {}
         self._inner = QWidget()
-        self._layout = QVBoxLayout(self._inner)
+        self._layout = QGridLayout(self._inner)
         self._layout.setContentsMargins(6, 4, 6, 4)
-        self._layout.addStretch(1)
+        self._layout.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._layout.setHorizontalSpacing(24)
         self.setWidget(self._inner)
 
     def set_accounts(self, accounts: list[AccountView]) -> None:
         """Show ``accounts``; keep the checks of those still listed."""
         keep = set(self.checked())
         self.clear()
-        for account in accounts:
+        for index, account in enumerate(accounts):
             box = QCheckBox(f"{account.user_id}({account.name}・{account.role.label})")
             box.setChecked(account.user_id in keep)
             self.boxes[account.user_id] = box
-            self._layout.insertWidget(self._layout.count() - 1, box)
+            self._layout.addWidget(box, index // self.COLUMNS, index % self.COLUMNS)
 
     def checked(self) -> list[str]:
         """The checked user IDs."""

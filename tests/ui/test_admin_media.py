@@ -7,6 +7,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from kokuho_pc.audit.actions import AuditAction
+from kokuho_pc.services.accounts import AccountService, Role
 from kokuho_pc.services.media_admin import MediaAdminService
 from kokuho_pc.services.policy import PolicyService
 from kokuho_pc.services.profile import Profile
@@ -63,6 +64,11 @@ def test_register_list_and_revoke(
     tmp_path: Path, qtmodeltester: object,
 ) -> None:
     assert profile.policy().emulated_media_allowed  # a demo profile allows them
+    accounts = AccountService(profile)
+    for user_id, name in (("tanaka.jiro", "田中 次郎"), ("ito.sakura", "伊藤 さくら"),
+                          ("kato.makoto", "加藤 誠"), ("kobayashi.mei", "小林 芽衣")):
+        accounts.add_user(admin_session, user_id, name, Role.STAFF,  # type: ignore[arg-type]
+                          "haru-no-ogawa-wa-sara-sara-iku")
     tab = admin_page.media
     assert tab is not None
     tab.reload()
