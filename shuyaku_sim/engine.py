@@ -127,7 +127,8 @@ class Engine:
     ) -> list[model.CandidateSummary]:
         """The 継続候補世帯リスト of the destination municipality, by candidate number."""
         with self.db.reading() as tx:
-            return [summary(c) for c in tx.list_candidate_rows(municipality_code, state, category)]
+            return [summary(c, f) for c, f in
+                    tx.list_candidate_summaries(municipality_code, state, category)]
 
     def get_candidate(self, municipality_code: str, candidate_no: str) -> model.CandidateDetail:
         """One candidate: before and after households side by side, suggestion, decision."""

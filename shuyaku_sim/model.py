@@ -101,6 +101,15 @@ class CandidateSummary(TypedDict):
     reason: str
     state: CandidateState
     decision: DecisionCode | None
+    before_head_name: str
+    before_head_name_kana: str
+    after_head_name: str
+    after_head_name_kana: str
+    before_member_count: int
+    after_member_count: int
+    decided_by: str | None
+    decided_at: str | None
+    has_remarks: bool
 
 
 class DecisionView(TypedDict):
@@ -155,6 +164,7 @@ class ResultRow(TypedDict):
     decided_at: str
     confirmed_by: str
     confirmed_at: str
+    remarks: str | None
 
 
 class OperationLogRecord(TypedDict):

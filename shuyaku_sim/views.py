@@ -9,6 +9,7 @@ from shuyaku_sim import model
 from shuyaku_sim.highcost import after_household_months, month_of, tasuu_figures
 from shuyaku_sim.judgement import current_location, leave_reason, pair_view
 from shuyaku_sim.storage import Tx
+from shuyaku_sim.storage.candidate_list import ListFigures
 from shuyaku_sim.storage.rows import CandidateRow, HouseholdPeriod, PersonPeriod
 
 MARKER_LABELS = {"unchanged": "変更なし", "added": "増加", "removed": "減少"}
@@ -19,8 +20,8 @@ DECISION_LABELS = {d.value: d.label for d in Decision}
 STAYED_LABEL = "転出前の市町村に残留"
 
 
-def summary(c: CandidateRow) -> model.CandidateSummary:
-    """One line of the candidate list."""
+def summary(c: CandidateRow, f: ListFigures) -> model.CandidateSummary:
+    """One line of the candidate list (``f``: its heads and member counts)."""
     return {
         "candidate_no": c.candidate_no,
         "before_municipality": c.before_municipality,
@@ -35,6 +36,15 @@ def summary(c: CandidateRow) -> model.CandidateSummary:
         "reason": c.reason,
         "state": c.state,  # type: ignore[typeddict-item]
         "decision": c.decision,  # type: ignore[typeddict-item]
+        "before_head_name": f.before_head_name,
+        "before_head_name_kana": f.before_head_kana,
+        "after_head_name": f.after_head_name,
+        "after_head_name_kana": f.after_head_kana,
+        "before_member_count": f.before_count,
+        "after_member_count": f.after_count,
+        "decided_by": c.decided_staff if c.decision else None,
+        "decided_at": c.decided_at if c.decision else None,
+        "has_remarks": bool(c.remarks),
     }
 
 
@@ -119,7 +129,8 @@ def _decision(c: CandidateRow) -> model.DecisionView | None:
 def detail(tx: Tx, c: CandidateRow) -> model.CandidateDetail:
     """A candidate with both households side by side and its decision."""
     sides = json.loads(c.snapshot_json) if c.snapshot_json else households_side_by_side(tx, c)
-    out: dict[str, object] = {**summary(c), **sides, "decision_detail": _decision(c)}
+    line = summary(c, ListFigures.from_sides(sides))
+    out: dict[str, object] = {**line, **sides, "decision_detail": _decision(c)}
     return out  # type: ignore[return-value]
 
 
@@ -144,4 +155,5 @@ def result_row(tx: Tx, c: CandidateRow) -> model.ResultRow:
         "decided_at": c.decided_at or "",
         "confirmed_by": c.confirmed_staff or "",
         "confirmed_at": c.confirmed_at or "",
+        "remarks": c.remarks,
     }

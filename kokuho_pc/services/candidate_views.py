@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kokuho_pc.domain.codes import Category, Decision, Relation, Sex, Suggestion
@@ -149,6 +149,7 @@ class CandidateView:
     remarks: str = ""
     confirmed_by: str = ""
     confirmed_at: dt.datetime | None = None
+    has_remarks: bool = False
 
     @property
     def before_municipality_name(self) -> str:
@@ -202,24 +203,51 @@ class CandidateDetailView:
     members: tuple[MemberView, ...]
 
 
+def _common(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a CandidateSummary (also part of every CandidateDetail)."""
+    category = int(data["category"])
+    return {
+        "candidate_no": str(data["candidate_no"]),
+        "move_date": _date(str(data["move_date"])) or dt.date(1900, 1, 1),
+        "before_municipality": str(data["before_municipality"]),
+        "after_municipality": str(data["after_municipality"]),
+        "before_household": str(data.get("before_household") or ""),
+        "after_household": str(data.get("after_household") or ""),
+        "category": category,
+        "category_label": str(data.get("category_label") or CATEGORY_LABELS.get(category, "")),
+        "suggestion": str(data["suggestion"]),
+        "suggestion_label": str(data.get("suggestion_label") or ""),
+        "reason": str(data.get("reason") or ""), "state": str(data["state"]),
+        "decision": data.get("decision"),
+        "before_head": HeadInfo(str(data.get("before_head_name") or ""),
+                                full_width_kana(str(data.get("before_head_name_kana") or "")),
+                                False),
+        "after_head": HeadInfo(str(data.get("after_head_name") or ""),
+                               full_width_kana(str(data.get("after_head_name_kana") or "")),
+                               False),
+        "before_count": int(data.get("before_member_count") or 0),
+        "after_count": int(data.get("after_member_count") or 0),
+        "decided_by": str(data.get("decided_by") or ""),
+        "decided_at": _moment(data.get("decided_at")),
+        "has_remarks": bool(data.get("has_remarks")),
+    }
+
+
+def candidate_from_summary(data: Mapping[str, Any]) -> CandidateView:
+    """Map one line of the API's candidate list (CandidateSummary) to the typed view.
+
+    The list carries no decision reason, remarks text or confirmation; those
+    (and the members) come with :func:`candidate_from_api` when a candidate is opened.
+    """
+    return CandidateView(**_common(data))
+
+
 def candidate_from_api(data: Mapping[str, Any]) -> CandidateDetailView:
     """Map the API's CandidateDetail to the typed view."""
     members = tuple(MemberView.from_api(m) for m in data.get("members") or ())
     decision = data.get("decision_detail") or {}
-    category = int(data["category"])
-    category_label = str(data.get("category_label") or CATEGORY_LABELS.get(category, ""))
-    view = CandidateView(
-        candidate_no=str(data["candidate_no"]),
-        move_date=_date(str(data["move_date"])) or dt.date(1900, 1, 1),
-        before_municipality=str(data["before_municipality"]),
-        after_municipality=str(data["after_municipality"]),
-        before_household=str(data.get("before_household") or ""),
-        after_household=str(data.get("after_household") or ""),
-        category=category, category_label=category_label,
-        suggestion=str(data["suggestion"]),
-        suggestion_label=str(data.get("suggestion_label") or ""),
-        reason=str(data.get("reason") or ""), state=str(data["state"]),
-        decision=data.get("decision"),
+    fields = _common(data)
+    fields.update(
         before_head=HeadInfo.from_api(data.get("before_head")),
         after_head=HeadInfo.from_api(data.get("after_head")),
         before_count=sum(1 for m in members if m.in_before),
@@ -228,9 +256,11 @@ def candidate_from_api(data: Mapping[str, Any]) -> CandidateDetailView:
         decided_at=_moment(decision.get("decided_at")),
         decision_reason=str(decision.get("reason") or ""),
         remarks=str(decision.get("remarks") or ""),
+        has_remarks=bool(decision.get("remarks")),
         confirmed_by=str(decision.get("confirmed_by") or ""),
         confirmed_at=_moment(decision.get("confirmed_at")),
     )
+    view = CandidateView(**fields)
     return CandidateDetailView(view, members)
 
 
@@ -300,6 +330,9 @@ class ResultView:
 def result_from_api(data: Mapping[str, Any], candidate: CandidateView) -> ResultView:
     """Map the API's ResultRow (and its candidate) to the typed view."""
     months = tuple(str(m).replace("-", "")[:6] for m in data.get("carried_months") or ())
+    if "remarks" in data:  # the confirmed list prints the decision's remarks
+        remarks = str(data.get("remarks") or "")
+        candidate = replace(candidate, remarks=remarks, has_remarks=bool(remarks))
     return ResultView(
         candidate=candidate, decision=str(data["decision"]), carried_months=months,
         tasuu_count=int(data.get("tasuu_count") or 0),

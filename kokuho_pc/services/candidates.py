@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import builtins
 import logging
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -29,6 +27,7 @@ from kokuho_pc.services.candidate_views import (
     ConfirmPlan,
     ResultView,
     candidate_from_api,
+    candidate_from_summary,
     candidate_sort_key,
     reason_required,
     result_from_api,
@@ -45,7 +44,6 @@ _log = logging.getLogger("kokuho_pc.candidates")
 
 ClientFactoryMaker = Callable[[Profile, str], Callable[[], ConsolidationClient]]
 
-FETCH_WORKERS = 4  # connections used at once to fetch candidate details
 MAX_REASON = 200
 MAX_REMARKS = 500
 DECISIONS = ("continue", "discontinue")
@@ -97,17 +95,13 @@ class CandidateService:
         self._profile = profile
         self._session = session
         self._make_factory = client_factory or default_client_factory
-        # Views by (candidate number, state, decision): a reload fetches details only for
-        # candidates whose state or decision changed since (``refresh=True`` fetches all).
-        self._cache: dict[tuple[str, str, str | None], CandidateView] = {}
-        self._cache_by_no: dict[str, CandidateView] = {}
-        self._lock = threading.Lock()
 
     def forget(self) -> None:
-        """Drop every remembered candidate (the screen locked)."""
-        with self._lock:
-            self._cache.clear()
-            self._cache_by_no.clear()
+        """The screen locked: nothing to drop, the service keeps no candidate between calls.
+
+        Every list is one request whose lines carry what the list shows, so
+        no detail is remembered (kept so the screens' lock hook stays uniform).
+        """
 
     @contextmanager
     def _client(self) -> Iterator[ConsolidationClient]:
@@ -121,44 +115,15 @@ class CandidateService:
                result: AuditResult = AuditResult.SUCCESS) -> None:
         self._profile.audit.record(action, self._session.user_id, targets, result)
 
-    def _remember(self, detail: CandidateDetailView) -> CandidateDetailView:
-        c = detail.candidate
-        with self._lock:
-            self._cache[(c.candidate_no, c.state, c.decision)] = c
-            self._cache_by_no[c.candidate_no] = c
-        return detail
-
-    def _fetch_missing(self, numbers: Sequence[str], progress: ProgressReporter,
-                       cancel: CancelToken | None) -> None:
-        """Fetch details on up to FETCH_WORKERS connections at once (own client each)."""
-        if not numbers:
-            return
-        workers = max(1, min(FETCH_WORKERS, len(numbers) // 10))
-        done = [0]
-
-        def fetch(part: Sequence[str]) -> None:
-            with self._client() as client:
-                for no in part:
-                    if cancel is not None:
-                        cancel.raise_if_cancelled()
-                    self._detail(client, no)
-                    with self._lock:
-                        done[0] += 1
-                        count = done[0]
-                    progress(count, len(numbers), "継続候補世帯を読み込んでいます")
-
-        parts = [numbers[i::workers] for i in range(workers)]
-        if workers == 1:
-            fetch(parts[0])
-            return
-        with ThreadPoolExecutor(max_workers=workers,
-                                thread_name_prefix="candidate-detail") as pool:
-            for future in [pool.submit(fetch, part) for part in parts]:
-                future.result()
-
-    def _detail(self, client: ConsolidationClient, candidate_no: str) -> CandidateDetailView:
+    @staticmethod
+    def _detail(client: ConsolidationClient, candidate_no: str) -> CandidateDetailView:
         path = f"{API}/candidates/{quote(candidate_no, safe='')}"
-        return self._remember(candidate_from_api(client.request("GET", path).json()))
+        return candidate_from_api(client.request("GET", path).json())
+
+    def _summaries(self, client: ConsolidationClient, params: dict[str, str]) -> builtins.list[
+            CandidateView]:
+        path = f"{API}/candidates" + (f"?{urlencode(params)}" if params else "")
+        return [candidate_from_summary(s) for s in client.request("GET", path).json()["candidates"]]
 
     # --- list and detail ------------------------------------------------------------
 
@@ -167,28 +132,27 @@ class CandidateService:
         municipality: str | None = None, sort_key: str | None = None, ascending: bool = True,
         refresh: bool = False, progress: ProgressReporter = NO_PROGRESS,
         cancel: CancelToken | None = None,
-    ) -> list[CandidateView]:
+    ) -> builtins.list[CandidateView]:
         """The candidates (filters: state, category, 転出元 municipality code), sorted.
 
-        Details (heads, who decided) of candidates whose state and decision did not
-        change since the last call are reused; ``refresh`` fetches every one again.
+        One request: each line of the list carries the heads, member counts and
+        who decided when, so no detail is fetched (``refresh`` is accepted for
+        the screens' 「再表示」 and changes nothing: every call reads afresh).
         """
+        del refresh  # every call is a fresh read
         self._session.require()
         params: dict[str, str] = {}
         if state:
             params["state"] = state
         if category is not None:
             params["category"] = str(int(category))
-        path = f"{API}/candidates" + (f"?{urlencode(params)}" if params else "")
-        if refresh:
-            self.forget()
         with self._client() as client:
-            summaries = client.request("GET", path).json()["candidates"]
+            views = self._summaries(client, params)
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         if municipality:
-            summaries = [s for s in summaries if s.get("before_municipality") == municipality]
-        keys = [(str(s["candidate_no"]), str(s["state"]), s.get("decision")) for s in summaries]
-        self._fetch_missing([k[0] for k in keys if k not in self._cache], progress, cancel)
-        views = [self._cache[k] if k in self._cache else self._cache_by_no[k[0]] for k in keys]
+            views = [v for v in views if v.before_municipality == municipality]
+        progress(len(views), len(views), "継続候補世帯を読み込みました")
         self._audit(AuditAction.CANDIDATE_LIST_VIEW, {"count": len(views)})
         return sort_candidates(views, sort_key, ascending)
 
@@ -244,7 +208,7 @@ class CandidateService:
                 self._audit(AuditAction.DECISION, targets, AuditResult.FAILURE)
                 raise
         self._audit(AuditAction.DECISION, targets)
-        return self._remember(candidate_from_api(data))
+        return candidate_from_api(data)
 
     # --- confirmation ---------------------------------------------------------------
 
@@ -294,16 +258,18 @@ class CandidateService:
     def results(
         self, *, progress: ProgressReporter = NO_PROGRESS, cancel: CancelToken | None = None
     ) -> builtins.list[ResultView]:
-        """The 継続世帯確定結果 (every confirmed candidate), in candidate order."""
+        """The 継続世帯確定結果 (every confirmed candidate), in candidate order.
+
+        Two requests: the results and the confirmed lines of the candidate list.
+        """
         self._session.require()
         with self._client() as client:
             rows = client.request("GET", f"{API}/results").json()["results"]
-        keys = [(str(r["candidate_no"]), "confirmed", r.get("decision")) for r in rows]
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        self._fetch_missing([k[0] for k in keys if k not in self._cache], progress, cancel)
-        out = [result_from_api(row, self._cache.get(key) or self._cache_by_no[key[0]])
-               for row, key in zip(rows, keys, strict=True)]
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            views = {v.candidate_no: v for v in self._summaries(client, {"state": "confirmed"})}
+        out = [result_from_api(row, views[str(row["candidate_no"])]) for row in rows]
         out.sort(key=lambda r: candidate_sort_key(r.candidate_no))
+        progress(len(out), len(out), "継続世帯確定結果を読み込みました")
         self._audit(AuditAction.CANDIDATE_LIST_VIEW, {"report": "results", "count": len(out)})
         return out

@@ -127,7 +127,7 @@ class CandidatesPage(QWidget):
     def reload(self, select: str | None = None, *, refresh: bool = False) -> None:
         """Load the candidates for the filters in a job; keep or restore the selection.
 
-        ``refresh`` (「再表示」) fetches every candidate's detail again.
+        One request whatever the count (``refresh``, 「再表示」, reads afresh as every load).
         """
         self.loading = True
         self._generation += 1

@@ -2,22 +2,53 @@
 
 from __future__ import annotations
 
+import dataclasses
+import sqlite3
+
 import pytest
 from pypdf import PdfReader
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.domain.errors import ServerRefused, ValidationError
 from kokuho_pc.domain.leakscan import find_my_numbers
-from kokuho_pc.services.candidate_views import candidate_sort_key
+from kokuho_pc.services.candidate_views import CandidateView, HeadInfo, candidate_sort_key
 from kokuho_pc.services.candidates import CandidateService
 from kokuho_pc.services.printing import PrintingService
 from tests.services.cand_env import CandidateEnv, sim_candidates
-from tests.transfer.harness import access_count, sim_query
+from tests.transfer.harness import sim_query
 
 
 def _log(env: CandidateEnv, action: AuditAction) -> list[tuple[str, dict[str, object]]]:
     return [(r.result, dict(r.targets)) for r in env.profile.audit.records(limit=10000)
             if r.action == action.value]
+
+
+def _requests(env: CandidateEnv, after: int = 0) -> list[tuple[str, str]]:
+    """(method, route template) of every request the simulator logged after row ``after``."""
+    path = env.sim.data_dir / "access-log.sqlite3"
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [(str(m), str(r)) for m, r in conn.execute(
+            "SELECT method, route FROM access_log WHERE id > ? ORDER BY id", (after,))]
+    finally:
+        conn.close()
+
+
+def _last_request(env: CandidateEnv) -> int:
+    path = env.sim.data_dir / "access-log.sqlite3"
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM access_log").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _as_listed(c: CandidateView) -> CandidateView:
+    """A detail's candidate reduced to what a list line carries."""
+    return dataclasses.replace(
+        c, before_head=HeadInfo(c.before_head.name, c.before_head.kana, False),
+        after_head=HeadInfo(c.after_head.name, c.after_head.kana, False),
+        decision_reason="", remarks="", confirmed_by="", confirmed_at=None)
 
 
 def _fields(obj: object) -> set[str]:
@@ -42,7 +73,12 @@ def test_list_filter_sort_and_detail(cand_env: CandidateEnv) -> None:
     by_date = service.list(sort_key="move_date", ascending=False)
     assert [v.move_date for v in by_date] == sorted((v.move_date for v in views), reverse=True)
     detail = service.detail(views[0].candidate_no)
-    assert detail.candidate == views[0]
+    assert _as_listed(detail.candidate) == views[0]
+    # Every line shows what its detail shows (heads, member counts).
+    for view in views[1:]:
+        assert _as_listed(service.detail(view.candidate_no).candidate) == view
+    assert all(v.before_count >= 1 and v.after_count >= 1 and v.before_head.kana
+               for v in views)
     assert detail.members and all(m.name and m.kana for m in detail.members)
     assert {m.marker_label for m in detail.members} <= {"転入", "出生", "残留"} | {
         m.marker_label for m in detail.members if m.marker_label.startswith(("離脱", "加入"))}
@@ -54,24 +90,32 @@ def test_list_filter_sort_and_detail(cand_env: CandidateEnv) -> None:
     assert ("success", {"candidate": views[0].candidate_no, "count": 1}) in logged
 
 
-def test_reload_reuses_unchanged_details(cand_env: CandidateEnv) -> None:
+def test_listing_n_candidates_is_one_request(cand_env: CandidateEnv) -> None:
     service = CandidateService(cand_env.profile, cand_env.session)
+    mark = _last_request(cand_env)
     views = service.list()
-    before = access_count(cand_env.sim)
-    assert service.list() == views
-    assert access_count(cand_env.sim) == before + 1  # the summary request only
-    service.record_decision(views[0].candidate_no, "continue")
-    before = access_count(cand_env.sim)
+    assert len(views) >= 20
+    assert _requests(cand_env, mark) == [("GET", "/api/v1/candidates")]
+    no = views[0].candidate_no
+    service.record_decision(no, "continue", remarks="電話で確認済み")
+    for kwargs in ({}, {"refresh": True}, {"category": 1}, {"municipality": "082015"}):
+        mark = _last_request(cand_env)
+        again = service.list(**kwargs)  # type: ignore[arg-type]
+        assert _requests(cand_env, mark) == [("GET", "/api/v1/candidates")], kwargs
     again = service.list()
-    assert access_count(cand_env.sim) == before + 1
-    assert again[0].decision == "continue" and again[0].decided_by == cand_env.session.user_id
-    before = access_count(cand_env.sim)
-    service.list(refresh=True)
-    assert access_count(cand_env.sim) == before + 1 + len(views)
-    service.forget()
-    before = access_count(cand_env.sim)
-    service.list()
-    assert access_count(cand_env.sim) == before + 1 + len(views)
+    first = next(v for v in again if v.candidate_no == no)
+    assert first.decision == "continue" and first.decided_by == cand_env.session.user_id
+    assert first.decided_at is not None and first.has_remarks and first.remarks == ""
+    assert not any(v.has_remarks for v in again if v.candidate_no != no)
+    # Printing the list needs no member rows: no request at all.
+    mark = _last_request(cand_env)
+    doc = PrintingService(cand_env.profile, cand_env.session).render_candidate_list(again)
+    assert doc.rows == len(again) and _requests(cand_env, mark) == []
+    # Opening one candidate is one detail request.
+    mark = _last_request(cand_env)
+    detail = service.detail(no)
+    assert _requests(cand_env, mark) == [("GET", "/api/v1/candidates/{candidate_no}")]
+    assert detail.candidate.remarks == "電話で確認済み" and detail.members
 
 
 def test_decide_overrule_needs_reason_and_change(cand_env: CandidateEnv) -> None:
@@ -120,8 +164,12 @@ def test_confirm_results_and_prints(cand_env: CandidateEnv) -> None:
     with pytest.raises(ServerRefused) as locked:
         service.record_decision(chosen[0].candidate_no, "continue", "再判断")
     assert "確定" in locked.value.user_message
+    mark = _last_request(cand_env)
     results = service.results()
     assert [r.candidate_no for r in results] == list(plan.candidate_nos)
+    assert _requests(cand_env, mark) == [("GET", "/api/v1/results"),
+                                         ("GET", "/api/v1/candidates")]
+    assert all(r.candidate.remarks == "" and r.candidate.after_head.name for r in results)
     api = cand_env.sim.session(CODE_082201, staff="check")
     try:
         expected = {r["candidate_no"]: r for r in api.get(

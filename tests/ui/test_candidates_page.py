@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,6 +113,33 @@ def test_list_columns_filters_and_sort(qtbot: QtBot, page: CandidatesPage) -> No
     logged = [r for r in page.context.profile.audit.records(limit=1000)
               if r.action == AuditAction.CANDIDATE_LIST_VIEW.value]
     assert len(logged) >= 5
+
+
+def candidate_requests(page: CandidatesPage) -> list[str]:
+    """The candidate routes the simulator logged so far (list and detail), in order."""
+    env = page.env  # type: ignore[attr-defined]
+    conn = sqlite3.connect(f"file:{env.sim.data_dir / 'access-log.sqlite3'}?mode=ro", uri=True)
+    try:
+        return [str(r) for (r,) in conn.execute(
+            "SELECT route FROM access_log WHERE method = 'GET' "
+            "AND route LIKE '/api/v1/candidates%' ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def test_list_loads_in_one_request(qtbot: QtBot, page: CandidatesPage) -> None:
+    """The page's lines come from the list request alone; a detail only when one is opened."""
+    total = page.model.total_count()
+    assert total >= 20
+    assert candidate_requests(page) == ["/api/v1/candidates"]
+    assert all(page.model.view(i).after_head.name and page.model.view(i).after_count >= 1
+               for i in range(total))
+    page.reload_button.click()
+    wait_idle(qtbot, page)
+    assert candidate_requests(page) == ["/api/v1/candidates"] * 2
+    select(qtbot, page, 3)
+    wait_idle(qtbot, page)
+    assert candidate_requests(page)[2:] == ["/api/v1/candidates/{candidate_no}"]
 
 
 def test_detail_side_by_side(qtbot: QtBot, page: CandidatesPage) -> None:
