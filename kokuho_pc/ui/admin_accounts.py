@@ -21,6 +21,7 @@ from kokuho_pc.ui.qt import (
     QHeaderView,
     QLabel,
     QPushButton,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
@@ -61,6 +62,7 @@ class AdminAccountsTab(QWidget):
     def _build(self) -> None:
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         this_year = fiscal_year_of(self.context.profile.clock().date())
         for year in (this_year, this_year + 1):
             self.year.addItem(fiscal_year_text(year), year)

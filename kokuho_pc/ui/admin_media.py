@@ -128,6 +128,7 @@ class AdminMediaTab(QWidget):
     def _build(self) -> None:
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)  # newest approval first
         self.staff.setMaximumHeight(120)
         self.expires.setEnabled(False)
         top = QHBoxLayout()

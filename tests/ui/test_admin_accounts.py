@@ -76,6 +76,16 @@ def test_list_shows_roles_validity_grant_and_state(
     assert not tab.revoke_button.isEnabled()  # never one's own account
     _select(admin_page, STAFF_ID)
     assert tab.revoke_button.isEnabled() and not tab.unlock_button.isEnabled()
+    accounts = AccountService(admin_page.context.profile)
+    session = admin_page.context.session
+    for user_id, name, end in (("tanaka.jiro", "田中 次郎", dt.date(2027, 3, 31)),
+                               ("ito.sakura", "伊藤 さくら", None),
+                               ("kato.makoto", "加藤 誠", dt.date(2026, 12, 28))):
+        accounts.add_user(session, user_id, name, Role.STAFF, NEW_PW, None, end)
+    tab.reload()
+    _wait(qtbot, admin_page)
+    assert _cell(admin_page, "kato.makoto", 4) == "R8.12.28"
+    _select(admin_page, STAFF_ID)
     shot(admin_page, "admin_accounts")
     assert my_numbers_on_screen([admin_page]) == []
 
