@@ -160,3 +160,26 @@ def test_tour_saves_every_screen_and_exits_0(tmp_path: Path) -> None:
     assert not missing, missing
     assert all(p.stat().st_size > 1500 for p in out.glob("*.png"))
     assert not list(tmp_path.glob("kokuho-demo-*")), "the demo's temporary directory remains"
+
+
+def test_a_failed_step_is_reported_in_japanese_and_leaves_nothing(tmp_path: Path) -> None:
+    from kokuho_pc.services.demo import DemoSetupFailed
+    from kokuho_pc.services.messages import describe_error
+
+    env = new_demo_environment(tmp_path)
+    env.python = sys.executable + "-missing"  # the simulator cannot start
+    with pytest.raises(DemoSetupFailed) as info:
+        env.prepare(_generate)
+    env.close()
+    assert not env.root.exists() and env.process is None
+    assert describe_error(info.value).message.startswith("証明書の作成に失敗しました。")
+
+
+def test_what_the_user_is_told(demo_env: DemoEnvironment) -> None:
+    from kokuho_pc.cli.demo_cmd import explain
+
+    text = explain(demo_env)
+    for account in demo_env.accounts:
+        assert account.user_id in text and account.password in text
+    assert demo_env.server_url in text and str(demo_env.medium_dir) in text
+    assert "KSK01_082201_" in text and "継続候補世帯" in text and "確定指示" in text

@@ -52,9 +52,9 @@ Report = Callable[[str], None]
 class DemoSetupFailed(KokuhoError):
     """A step of the demo set-up failed (the message says which, in Japanese)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    code = "demo_setup"
+    default_hint = ("もう一度 python3 dev.py demo を実行してください。繰り返す場合は、"
+                    "表示された内容を開発担当者に伝えてください。")
 
 
 @dataclass(frozen=True)
@@ -165,10 +165,13 @@ class DemoEnvironment:
         return self
 
     def _run_sim(self, *args: str, what: str) -> str:
-        done = subprocess.run(
-            [self.python, "-m", "shuyaku_sim", *args], capture_output=True, check=False,
-            timeout=600,
-        )
+        try:
+            done = subprocess.run(
+                [self.python, "-m", "shuyaku_sim", *args], capture_output=True, check=False,
+                timeout=600,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise DemoSetupFailed(f"{what}に失敗しました。({type(exc).__name__})") from exc
         if done.returncode != 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
             raise DemoSetupFailed(f"{what}に失敗しました。" + " / ".join(detail))
