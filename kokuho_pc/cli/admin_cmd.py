@@ -11,10 +11,11 @@ from kokuho_pc.cli.common import (
     EXIT_OK,
     StdinSecrets,
     UsageProblem,
-    login_as,
+    add_as_argument,
+    command,
     open_cli_profile,
-    run_command,
     say,
+    session_as,
 )
 from kokuho_pc.services.accounts import AccountService, Role
 from kokuho_pc.services.policy import PolicyService
@@ -29,7 +30,7 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("init", help="最初の管理者を作成する(パスワードは標準入力)")
     p.add_argument("--user", required=True, metavar="ID")
     p.add_argument("--name", required=True, metavar="NAME")
-    p.set_defaults(func=lambda a: run_command(lambda: _init(a)))
+    p.set_defaults(func=command(_init))
 
     p = sub.add_parser("add-user", help="アカウントを作成する")
     _as(p)
@@ -38,7 +39,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--role", required=True, choices=("staff", "admin"))
     p.add_argument("--valid-from", metavar="YYYY-MM-DD")
     p.add_argument("--valid-to", metavar="YYYY-MM-DD")
-    p.set_defaults(func=lambda a: run_command(lambda: _add_user(a)))
+    p.set_defaults(func=command(_add_user))
 
     for name, helptext, handler in (
         ("revoke", "アカウントを直ちに失効させる", _revoke),
@@ -47,33 +48,32 @@ def register(subparsers: Any) -> None:
         p = sub.add_parser(name, help=helptext)
         _as(p)
         p.add_argument("--user", required=True, metavar="ID")
-        p.set_defaults(func=lambda a, h=handler: run_command(lambda: h(a)))
+        p.set_defaults(func=command(handler))
 
     p = sub.add_parser("regrant", help="今年度(または翌年度)の利用権限を付与する")
     _as(p)
     p.add_argument("--user", required=True, metavar="ID")
     p.add_argument("--fiscal-year", type=int, metavar="YEAR", help="年度(西暦、省略時は今年度)")
-    p.set_defaults(func=lambda a: run_command(lambda: _regrant(a)))
+    p.set_defaults(func=command(_regrant))
 
     p = sub.add_parser("reset-password", help="初期パスワードを設定し直す(標準入力の2行目)")
     _as(p)
     p.add_argument("--user", required=True, metavar="ID")
-    p.set_defaults(func=lambda a: run_command(lambda: _reset_password(a)))
+    p.set_defaults(func=command(_reset_password))
 
     p = sub.add_parser("list-users", help="アカウントの一覧")
     _as(p)
-    p.set_defaults(func=lambda a: run_command(lambda: _list_users(a)))
+    p.set_defaults(func=command(_list_users))
 
     p = sub.add_parser("policy", help="端末ポリシーの表示と変更(--set 名前=値)")
     _as(p)
     p.add_argument("--set", dest="assignments", action="append", default=[],
                    metavar="NAME=VALUE", help="変更する設定(複数指定可)")
-    p.set_defaults(func=lambda a: run_command(lambda: _policy(a)))
+    p.set_defaults(func=command(_policy))
 
 
 def _as(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as", dest="as_user", required=True, metavar="ADMIN",
-                        help="管理者のユーザID(パスワードは標準入力の1行目)")
+    add_as_argument(parser, "ADMIN", "管理者のユーザID(パスワードは標準入力の1行目)")
 
 
 def _date(value: str | None, what: str) -> date | None:
@@ -97,27 +97,21 @@ def _init(args: argparse.Namespace) -> int:
 def _add_user(args: argparse.Namespace) -> int:
     valid_from = _date(args.valid_from, "--valid-from")
     valid_to = _date(args.valid_to, "--valid-to")
-    secrets = StdinSecrets()
     with open_cli_profile(args) as profile:
-        session, (initial,) = login_as(
-            profile, args.as_user, secrets, ["新しいアカウントの初期パスワード"]
-        )
-        try:
+        with session_as(
+            profile, args.as_user, ["新しいアカウントの初期パスワード"]
+        ) as (session, (initial,)):
             AccountService(profile).add_user(
                 session, args.user, args.name, Role(args.role), initial, valid_from, valid_to
             )
-        finally:
-            session.logout(reason="command_end")
     say("アカウントを作成しました。初回ログイン時にパスワードの変更が必要です。")
     return EXIT_OK
 
 
 def _admin_action(args: argparse.Namespace, action: str) -> None:
-    secrets = StdinSecrets()
     with open_cli_profile(args) as profile:
         extra = ["初期パスワード"] if action == "reset-password" else []
-        session, lines = login_as(profile, args.as_user, secrets, extra)
-        try:
+        with session_as(profile, args.as_user, extra) as (session, lines):
             service = AccountService(profile)
             if action == "revoke":
                 service.revoke(session, args.user)
@@ -127,8 +121,6 @@ def _admin_action(args: argparse.Namespace, action: str) -> None:
                 service.regrant(session, args.user, args.fiscal_year)
             elif action == "reset-password":
                 service.reset_password(session, args.user, lines[0])
-        finally:
-            session.logout(reason="command_end")
 
 
 def _revoke(args: argparse.Namespace) -> int:
@@ -156,13 +148,9 @@ def _reset_password(args: argparse.Namespace) -> int:
 
 
 def _list_users(args: argparse.Namespace) -> int:
-    secrets = StdinSecrets()
     with open_cli_profile(args) as profile:
-        session, _ = login_as(profile, args.as_user, secrets)
-        try:
+        with session_as(profile, args.as_user) as (session, _):
             views = AccountService(profile).list_users(session)
-        finally:
-            session.logout(reason="command_end")
     out = sys.stdout
     out.write("ユーザID\t氏名\t役割\t利用開始\t利用終了\t付与年度\t状態\t初期パスワード\n")
     for v in views:
@@ -195,10 +183,8 @@ def _parse_setting(assignment: str) -> tuple[str, object]:
 
 def _policy(args: argparse.Namespace) -> int:
     changes = [_parse_setting(a) for a in args.assignments]
-    secrets = StdinSecrets()
     with open_cli_profile(args) as profile:
-        session, _ = login_as(profile, args.as_user, secrets)
-        try:
+        with session_as(profile, args.as_user) as (session, _):
             service = PolicyService(profile)
             with profile.db.transaction():  # all or nothing
                 for name, value in changes:
@@ -206,8 +192,6 @@ def _policy(args: argparse.Namespace) -> int:
             if not changes:
                 session.require()  # everyone may read the policy
             current = service.current()
-        finally:
-            session.logout(reason="command_end")
     out = sys.stdout
     for spec in PolicyService.specs():
         value = getattr(current, spec.name)

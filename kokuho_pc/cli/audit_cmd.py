@@ -14,9 +14,10 @@ from kokuho_pc.cli.common import (
     EXIT_OK,
     EXIT_REFUSED,
     StdinSecrets,
+    add_as_argument,
+    command,
     login_as,
     open_cli_profile,
-    run_command,
     say,
 )
 from kokuho_pc.domain.errors import AuditError
@@ -29,9 +30,11 @@ def register(subparsers: Any) -> None:
     sub = parser.add_subparsers(dest="audit_command", parser_class=type(parser))
     sub.required = True
     p = sub.add_parser("verify", help="操作ログの改ざん・欠落を検査する")
-    p.add_argument("--as", dest="as_user", metavar="ADMIN",
-                   help="管理者として実行し、検査を操作ログに記録する(パスワードは標準入力)")
-    p.set_defaults(func=lambda a: run_command(lambda: _verify(a)))
+    add_as_argument(
+        p, "ADMIN", "管理者として実行し、検査を操作ログに記録する(パスワードは標準入力)",
+        required=False,
+    )
+    p.set_defaults(func=command(_verify))
 
 
 def _verify(args: argparse.Namespace) -> int:

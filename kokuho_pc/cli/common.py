@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Sequence
-from typing import TextIO
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 from kokuho_pc.domain.errors import ConnectionFailed, KokuhoError, StoreError
 from kokuho_pc.services.login import LoginService, Session
@@ -51,6 +52,13 @@ def open_cli_profile(args: argparse.Namespace) -> Profile:
     return open_profile(getattr(args, "profile", None))
 
 
+def add_as_argument(
+    parser: Any, metavar: str, help: str | None = None, required: bool = True
+) -> None:
+    """Add ``--as ID`` (stored as ``args.as_user``) to a command's parser."""
+    parser.add_argument("--as", dest="as_user", metavar=metavar, required=required, help=help)
+
+
 def login_as(
     profile: Profile, user_id: str, secrets: StdinSecrets, extra_lines: Sequence[str] = ()
 ) -> tuple[Session, list[str]]:
@@ -63,6 +71,24 @@ def login_as(
     if profile.policy().second_factor_required:
         otp = secrets.next_line("ワンタイムパスワード")
     return LoginService(profile).login(user_id, password, otp), extras
+
+
+@contextmanager
+def session_as(
+    profile: Profile, user_id: str, extra_lines: Sequence[str] = ()
+) -> Iterator[tuple[Session, list[str]]]:
+    """Log in as ``--as ID`` with the secrets on standard input (see ``login_as``) and log
+    out when the block ends, however it ends. Yields the session and the extra lines."""
+    session, extras = login_as(profile, user_id, StdinSecrets(), extra_lines)
+    try:
+        yield session, extras
+    finally:
+        session.logout(reason="command_end")
+
+
+def command(body: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A parser's ``func`` running ``body(args)`` under ``run_command``."""
+    return lambda args: run_command(lambda: body(args))
 
 
 def run_command(body: Callable[[], int]) -> int:

@@ -8,11 +8,11 @@ from typing import Any
 
 from kokuho_pc.cli.common import (
     EXIT_OK,
-    StdinSecrets,
-    login_as,
+    add_as_argument,
     open_cli_profile,
     run_command,
     say,
+    session_as,
 )
 from kokuho_pc.services.exporting import ExportingService
 from kokuho_pc.services.media_admin import sweep_staging
@@ -21,8 +21,7 @@ from kokuho_pc.services.media_admin import sweep_staging
 def register(subparsers: Any) -> None:
     """Add the ``export`` command."""
     parser = subparsers.add_parser("export", help="配信ファイルを媒体に書き出し、受領を通知する")
-    parser.add_argument("--as", dest="as_user", metavar="STAFF", required=True,
-                        help="職員のユーザID(パスワードは標準入力の1行目)")
+    add_as_argument(parser, "STAFF", "職員のユーザID(パスワードは標準入力の1行目)")
     parser.add_argument("--medium", metavar="DIR", required=True, help="使用許可された媒体")
     parser.set_defaults(func=run)
 
@@ -35,11 +34,8 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     with open_cli_profile(args) as profile:
         sweep_staging(profile)
-        session, _ = login_as(profile, args.as_user, StdinSecrets())
-        try:
+        with session_as(profile, args.as_user) as (session, _):
             result = ExportingService(profile).export(session, Path(args.medium))
-        finally:
-            session.logout(reason="command_end")
     for entry in result.exported:
         say(f"書き出しました: {entry.name}({entry.size} バイト)")
     if not result.exported:

@@ -8,6 +8,7 @@ from typing import Any
 from kokuho_pc.cli.common import (
     EXIT_OK,
     StdinSecrets,
+    add_as_argument,
     open_cli_profile,
     run_command,
     say,
@@ -19,8 +20,8 @@ from kokuho_pc.services.login import LoginService
 def register(subparsers: Any) -> None:
     """Add the ``passwd`` command."""
     parser = subparsers.add_parser("passwd", help="自分のパスワードを変更する")
-    parser.add_argument("--as", dest="as_user", metavar="ID", required=True,
-                        help="ユーザID(現在のパスワードを標準入力の1行目、新しいパスワードを2行目)")
+    add_as_argument(parser, "ID",
+                    "ユーザID(現在のパスワードを標準入力の1行目、新しいパスワードを2行目)")
     parser.set_defaults(func=run)
 
 

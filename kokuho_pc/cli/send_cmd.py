@@ -9,11 +9,11 @@ from typing import Any
 from kokuho_pc.cli.common import (
     EXIT_OK,
     EXIT_REFUSED,
-    StdinSecrets,
-    login_as,
+    add_as_argument,
     open_cli_profile,
     run_command,
     say,
+    session_as,
 )
 from kokuho_pc.services.media_admin import sweep_staging
 from kokuho_pc.services.sending import SendingService
@@ -22,8 +22,7 @@ from kokuho_pc.services.sending import SendingService
 def register(subparsers: Any) -> None:
     """Add the ``send`` command."""
     parser = subparsers.add_parser("send", help="媒体のインタフェースファイルを検査して送信する")
-    parser.add_argument("--as", dest="as_user", metavar="STAFF", required=True,
-                        help="職員のユーザID(パスワードは標準入力の1行目)")
+    add_as_argument(parser, "STAFF", "職員のユーザID(パスワードは標準入力の1行目)")
     parser.add_argument("--medium", metavar="DIR", required=True, help="使用許可された媒体")
     parser.add_argument("files", metavar="FILE", nargs="*",
                         help="送信するファイル名(省略時は媒体上のすべて)")
@@ -46,15 +45,12 @@ def _run(args: argparse.Namespace) -> int:
     names = [Path(f).name for f in args.files]
     with open_cli_profile(args) as profile:
         sweep_staging(profile)
-        session, _ = login_as(profile, args.as_user, StdinSecrets())
-        try:
+        with session_as(profile, args.as_user) as (session, _):
             try:
                 result = SendingService(profile).send(session, Path(args.medium), names or None)
             except Exception as exc:
                 _print_check_errors(exc)
                 raise
-        finally:
-            session.logout(reason="command_end")
     for outcome in result.outcomes:
         files = "、".join(outcome.files)
         if outcome.accepted:
