@@ -1,0 +1,141 @@
+"""Fuzz the running simulator with random paths, headers and JSON bodies (within bounds).
+
+Beside the schema-driven schemathesis run of tests/sim/test_api_openapi.py, this
+sends what the document does not describe: random paths under /api/v1 (encoded
+oddities, traversal), random methods, random header values, random JSON of any
+shape to every writing endpoint. Every answer is below 500, an error is the
+documented JSON with a Japanese message that echoes no value it was sent, no
+answer holds a 12-digit number, and the server still answers /status afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kokuho_pc.domain.leakscan import find_my_numbers
+from tests.fuzz.budget import share
+from tests.simhelpers import SimServer, make_pki
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+WRITES = [("POST", "/api/v1/submissions"), ("PUT", "/api/v1/candidates/082201-1/decision"),
+          ("POST", "/api/v1/confirmations"), ("POST", "/api/v1/operation-log"),
+          ("POST", "/api/v1/deliveries/KSK11_082201_20261106090000.csv/acknowledge")]
+SEGMENTS = st.sampled_from(["candidates", "deliveries", "results", "status", "submissions",
+                            "operation-log", "confirmations", "..", ".", "%2e%2e", "%00",
+                            "content", "decision", "acknowledge", "082201-1", "ｱ", "個人番号"])
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**63, 2**63) | st.floats(allow_nan=False)
+    | TEXT,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(TEXT, inner, max_size=5),
+    max_leaves=20)
+FIELDS = st.sampled_from(["files", "sha256", "decision", "reason", "remarks", "candidate_nos",
+                          "records", "name", "content_base64", "seq"])
+BODY = st.one_of(JSON, st.dictionaries(FIELDS, JSON, max_size=4))
+def fuzz(examples: int) -> settings:
+    """No deadline, no example database, fixtures shared across examples on purpose."""
+    return settings(max_examples=examples, deadline=None, database=None,
+                    suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimServer]:
+    base = tmp_path_factory.mktemp("fuzz-sim")
+    with SimServer(base / "data", make_pki(base / "pki")) as sim:
+        yield sim
+
+
+@pytest.fixture(scope="module")
+def http(server: SimServer) -> Iterator[requests.Session]:
+    with server.session("082201", "fuzz") as session:
+        yield session
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):  # values only: a message may name a field
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def check_answer(response: requests.Response, sent: list[str]) -> None:
+    """Below 500; errors as documented JSON in Japanese, echoing nothing that was sent."""
+    assert response.status_code < 500, (response.status_code, response.text[:300])
+    assert find_my_numbers(response.text) == []
+    if response.status_code >= 400:
+        error = response.json()["error"]
+        assert isinstance(error["code"], str) and JAPANESE.search(error["message"])
+        echoed = [s for s in sent if len(s) >= 4 and s.strip() and s in error["message"]]
+        assert echoed == [], (error["code"], error["message"])
+
+
+@fuzz(share(0.015))
+@given(endpoint=st.sampled_from(WRITES), body=BODY, raw=st.booleans())
+def test_random_json_bodies(http: requests.Session, server: SimServer,
+                            endpoint: tuple[str, str], body: Any, raw: bool) -> None:
+    method, path = endpoint
+    data = json.dumps(body).encode() if not raw else json.dumps(body)[:-1].encode() + b"\xff"
+    response = http.request(method, server.url(path), data=data, timeout=30, headers={
+        "Content-Type": "application/json", "Idempotency-Key": "fuzz-key-0001"})
+    check_answer(response, list(_strings(body)))
+
+
+@fuzz(share(0.01))
+@given(method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]),
+       segments=st.lists(SEGMENTS | TEXT.filter(bool), min_size=0, max_size=4),
+       query=st.dictionaries(st.sampled_from(["state", "category", "include_acknowledged",
+                                              "after_id", "limit"]), TEXT, max_size=3))
+def test_random_paths_and_queries(http: requests.Session, server: SimServer, method: str,
+                                  segments: list[str], query: dict[str, str]) -> None:
+    path = "/api/v1/" + "/".join(s if "%" in s else quote(s, safe="") for s in segments)
+    response = http.request(method, server.url(path), params=query, timeout=30)
+    if method != "HEAD":
+        check_answer(response, [*query.values()])
+    else:
+        assert response.status_code < 500
+
+
+@fuzz(share(0.005))
+@given(staff=TEXT, key=TEXT, content_type=st.sampled_from(
+    ["application/json", "text/plain", "", "application/json; charset=latin-1", "x/y"]))
+def test_random_headers(server: SimServer, staff: str, key: str, content_type: str) -> None:
+    headers = {"Content-Type": content_type}
+    for name, value in (("X-Staff-Id", staff), ("Idempotency-Key", key)):
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            continue
+        if "\n" not in value and "\r" not in value:
+            headers[name] = value
+    with server.session("082201", None) as session:
+        response = session.post(server.url("/api/v1/submissions"), data=b"{}",
+                                headers=headers, timeout=30)
+    check_answer(response, [staff, key])
+
+
+def test_server_alive_and_logged_no_5xx(server: SimServer, http: requests.Session,
+                                        tmp_path: Path) -> None:
+    assert http.get(server.url("/api/v1/status"), timeout=30).status_code == 200
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{server.data_dir / 'access-log.sqlite3'}?mode=ro", uri=True)
+    try:
+        worst = conn.execute("SELECT max(status) FROM access_log").fetchone()[0]
+    finally:
+        conn.close()
+    assert worst is None or worst < 500
+    assert "Traceback" not in server.log_text()
