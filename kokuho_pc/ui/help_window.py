@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kokuho_pc.ui.demo_banner import demo_title
+from kokuho_pc.ui.demo_banner import DemoBanner, demo_title
 from kokuho_pc.ui.lockdown import ALLOW_COPY_PROPERTY
 from kokuho_pc.ui.qt import (
     QHBoxLayout,
@@ -50,6 +50,8 @@ class HelpWindow(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.close_button)
         layout = QVBoxLayout(self)
+        if demo:
+            layout.addWidget(DemoBanner())
         layout.addLayout(bar)
         layout.addWidget(self.browser, 1)
         self._wire()

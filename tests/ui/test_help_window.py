@@ -7,6 +7,7 @@ import re
 from pytestqt.qtbot import QtBot
 
 from kokuho_pc.services.resources import resource_path
+from kokuho_pc.ui.demo_banner import DemoBanner
 from kokuho_pc.ui.help_window import HelpWindow
 from kokuho_pc.ui.main_window import MainWindow
 from kokuho_pc.ui.qt import QLabel, QUrl
@@ -24,6 +25,7 @@ def test_help_menu_opens_the_manuals_with_their_screenshots(qtbot: QtBot) -> Non
     help_window = window.help_window
     assert isinstance(help_window, HelpWindow) and help_window.isVisible()
     assert help_window.windowTitle() == "操作説明 【デモ】"
+    assert help_window.findChild(DemoBanner) is not None
     assert help_window.current_document() == "index.html"
     assert "職員向け操作説明" in help_window.browser.toPlainText()
     for button, name, heading in ((help_window.staff_button, "staff.html", "大切な約束"),
