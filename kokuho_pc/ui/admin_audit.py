@@ -58,6 +58,7 @@ class AdminAuditTab(QWidget):
         self.service = AuditReviewService(context.profile)
         self.loading = False
         self.verifying = False
+        self.sized = False
         today = context.profile.clock().date()
         self.use_dates = QCheckBox("期間")
         self.use_dates.setChecked(True)
@@ -155,10 +156,12 @@ class AdminAuditTab(QWidget):
         pending = sum(1 for r in records if r.forwarded_ack is None)
         more = f"(新しい順に{LIMIT}件まで)" if len(records) >= LIMIT else ""
         self.count.setText(f"{len(records)}件{more} 未送信 {pending}件")
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        if records and not self.sized:  # widths once, from the first rows shown
+            self.sized = True
+            self.table.resizeColumnsToContents()
+            header = self.table.horizontalHeader()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False

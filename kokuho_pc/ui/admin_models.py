@@ -58,17 +58,21 @@ class MemoryTableModel(LazyTableModel):
         key: Callable[[object], RowId],
         row_of: RowOf,
         parent: QObject | None = None,
+        sort_values: Mapping[str, Callable[[object], object]] | None = None,
     ) -> None:
         super().__init__(columns, self._search, self._fetch, parent)
         self._key = key
         self._row_of = row_of
+        self._sort_values = dict(sort_values or {})  # column key → cheap sort value of an object
         self._objects: dict[RowId, object] = {}
         self._order: list[RowId] = []
+        self._rows: dict[RowId, Mapping[str, object]] = {}  # display rows made so far
 
     def set_rows(self, objects: Sequence[object]) -> None:
         """Show ``objects`` (in the given order unless the user sorted)."""
         self._objects = {self._key(o): o for o in objects}
         self._order = list(self._objects)
+        self._rows = {}
         self.refresh()
 
     def object_at(self, row: int) -> object:
@@ -83,20 +87,32 @@ class MemoryTableModel(LazyTableModel):
         """Forget every row (the idle lock)."""
         self._objects = {}
         self._order = []
+        self._rows = {}
         super().clear()
 
     clear_for_lock = clear
 
+    def _row(self, row_id: RowId) -> Mapping[str, object]:
+        row = self._rows.get(row_id)
+        if row is None:
+            row = self._rows[row_id] = self._row_of(self._objects[row_id])
+        return row
+
     def _search(self, query: Query) -> list[RowId]:
         ids = list(self._order)
-        if query.sort_key is not None:
-            key = query.sort_key
-            ids.sort(key=lambda i: _sort_value(self._row_of(self._objects[i]).get(key)),
-                     reverse=not query.ascending)
+        key = query.sort_key
+        if key is not None:
+            cheap = self._sort_values.get(key)
+            if cheap is not None:
+                ids.sort(key=lambda i: _sort_value(cheap(self._objects[i])),
+                         reverse=not query.ascending)
+            else:
+                ids.sort(key=lambda i: _sort_value(self._row(i).get(key)),
+                         reverse=not query.ascending)
         return ids
 
     def _fetch(self, ids: Sequence[RowId]) -> Mapping[RowId, Mapping[str, object]]:
-        return {i: self._row_of(self._objects[i]) for i in ids if i in self._objects}
+        return {i: self._row(i) for i in ids if i in self._objects}
 
 
 ACCOUNT_COLUMNS = (
@@ -229,7 +245,14 @@ def audit_row(obj: object) -> Mapping[str, object]:
 
 def audit_model(parent: QObject | None = None) -> MemoryTableModel:
     """The operation-log table."""
-    return MemoryTableModel(AUDIT_COLUMNS, lambda r: getattr(r, "seq", 0), audit_row, parent)
+    def attribute(name: str) -> Callable[[object], object]:
+        return lambda record: getattr(record, name)
+
+    cheap = {"seq": attribute("seq"), "time": attribute("seq"),  # time order = sequence order
+             "staff_id": attribute("staff_id"), "result": attribute("result"),
+             "forwarded": attribute("forwarded_ack")}
+    return MemoryTableModel(AUDIT_COLUMNS, lambda r: getattr(r, "seq", 0), audit_row, parent,
+                            sort_values=cheap)
 
 
 __all__ = [
