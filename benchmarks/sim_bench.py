@@ -176,7 +176,7 @@ def measure(persons: int) -> dict[str, object]:
 
 def run(quick: bool) -> list[dict[str, object]]:
     """Benchmark rows: the large run against the small one scaled ×10."""
-    small_n, large_n = (2_000, 20_000) if quick else (100_000, 1_000_000)
+    small_n, large_n = (1_000, 10_000) if quick else (100_000, 1_000_000)
     small, large = measure(small_n), measure(large_n)
     note = (f"{large['persons']} persons, {large['moving']} moving, "
             f"{large['candidates']} candidates, pending after all files {large['pending']}")
