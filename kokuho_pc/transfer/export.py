@@ -11,9 +11,7 @@ right hash is acknowledged without being written again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
@@ -24,9 +22,10 @@ from kokuho_pc.transfer.errors import ExportFailed
 from kokuho_pc.transfer.faultpoints import checkpoint
 from kokuho_pc.transfer.media import ApprovedMedium
 from kokuho_pc.transfer.medium_io import MediumFiles
-from kokuho_pc.transfer.ports import CancelCheck, OperationLog, ProgressCallback, log_hash
-from kokuho_pc.transfer.records import FileEntry, TransferRecords
-from kokuho_pc.transfer.staging import StagingArea, StagingSession
+from kokuho_pc.transfer.pipeline import TransferPipeline, each_step, run_callbacks
+from kokuho_pc.transfer.ports import CancelCheck, ProgressCallback, log_hash
+from kokuho_pc.transfer.records import FileEntry
+from kokuho_pc.transfer.staging import StagingSession
 
 
 @dataclass
@@ -37,23 +36,8 @@ class ExportResult:
     stale_temporaries_removed: int = 0
 
 
-class ExportPipeline:
+class ExportPipeline(TransferPipeline):
     """Runs an export; Qt-free, with progress and cancel callbacks."""
-
-    def __init__(
-        self,
-        *,
-        records: TransferRecords,
-        oplog: OperationLog,
-        staging: StagingArea,
-        client_factory: Callable[[], ConsolidationClient],
-        today: Callable[[], date] = date.today,
-    ) -> None:
-        self._records = records
-        self._oplog = oplog
-        self._staging = staging
-        self._client_factory = client_factory
-        self._today = today
 
     def run(
         self,
@@ -63,20 +47,16 @@ class ExportPipeline:
         is_cancelled: CancelCheck | None = None,
     ) -> ExportResult:
         """Export every delivery not yet acknowledged to ``medium``."""
-        report = progress or (lambda done, total, label: None)
-        cancelled = is_cancelled or (lambda: False)
+        report, cancelled = run_callbacks(progress, is_cancelled)
         files = MediumFiles(medium, self._oplog)
         result = ExportResult(stale_temporaries_removed=files.remove_stale_temporaries())
         with self._staging.session() as session, self._client_factory() as client:
             deliveries = client.list_deliveries()
-            for index, delivery in enumerate(deliveries):
-                if cancelled():
-                    raise Cancelled()
-                report(index, len(deliveries), "配信ファイルを書き出しています")
+            for delivery in each_step(deliveries, report, cancelled,
+                                      "配信ファイルを書き出しています", "書き出しが完了しました"):
                 result.exported.append(
                     self._export_one(client, session, files, delivery, cancelled)
                 )
-            report(len(deliveries), len(deliveries), "書き出しが完了しました")
         return result
 
     def _export_one(

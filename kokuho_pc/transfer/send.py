@@ -11,9 +11,8 @@ key: each set reaches the consolidation system exactly once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
@@ -26,9 +25,9 @@ from kokuho_pc.transfer.faultpoints import checkpoint
 from kokuho_pc.transfer.filesets import file_set_digest, group_file_sets
 from kokuho_pc.transfer.media import ApprovedMedium
 from kokuho_pc.transfer.medium_io import MediumFiles
-from kokuho_pc.transfer.ports import CancelCheck, OperationLog, ProgressCallback, log_hash
-from kokuho_pc.transfer.records import FileEntry, TransferRecords
-from kokuho_pc.transfer.staging import StagingArea
+from kokuho_pc.transfer.pipeline import TransferPipeline, each_step, run_callbacks
+from kokuho_pc.transfer.ports import CancelCheck, ProgressCallback, log_hash
+from kokuho_pc.transfer.records import FileEntry
 
 _SUMMARY_KEYS = ("submission_id", "status", "received_at", "persons", "households",
                  "high_cost_months", "result_counts", "deliveries", "candidates_changed")
@@ -60,23 +59,8 @@ class SendResult:
         return all(o.accepted for o in self.outcomes)
 
 
-class SendPipeline:
+class SendPipeline(TransferPipeline):
     """Runs a send; Qt-free, with progress and cancel callbacks."""
-
-    def __init__(
-        self,
-        *,
-        records: TransferRecords,
-        oplog: OperationLog,
-        staging: StagingArea,
-        client_factory: Callable[[], ConsolidationClient],
-        today: Callable[[], date] = date.today,
-    ) -> None:
-        self._records = records
-        self._oplog = oplog
-        self._staging = staging
-        self._client_factory = client_factory
-        self._today = today
 
     def run(
         self,
@@ -87,8 +71,7 @@ class SendPipeline:
         is_cancelled: CancelCheck | None = None,
     ) -> SendResult:
         """Check and send the named files (default: every interface file on the medium)."""
-        report = progress or (lambda done, total, label: None)
-        cancelled = is_cancelled or (lambda: False)
+        report, cancelled = run_callbacks(progress, is_cancelled)
         files = MediumFiles(medium, self._oplog)
         available = files.interface_files()
         chosen = list(dict.fromkeys(names)) if names else available
@@ -114,10 +97,8 @@ class SendPipeline:
         result = SendResult(check=check)
         sets = group_file_sets(chosen)
         with self._staging.session() as session, self._client_factory() as client:
-            for index, names_in_set in enumerate(sets):
-                if cancelled():
-                    raise Cancelled()
-                report(index, len(sets), "送信しています")
+            for names_in_set in each_step(sets, report, cancelled,
+                                          "送信しています", "送信が完了しました"):
                 plain = {name: contents.pop(name) for name in names_in_set}
                 digest = file_set_digest(plain)
                 staged = {name: session.stage_bytes(data) for name, data in plain.items()}
@@ -128,7 +109,6 @@ class SendPipeline:
                     self._send_set(client, staff, medium.media_id, staged, entries, digest,
                                    cancelled)
                 )
-            report(len(sets), len(sets), "送信が完了しました")
         return result
 
     def _send_set(
