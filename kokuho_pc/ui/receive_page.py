@@ -14,8 +14,8 @@ from typing import Any
 from kokuho_pc.domain.errors import Cancelled, KokuhoError
 from kokuho_pc.services.exporting import ExportingService, ExportResult
 from kokuho_pc.services.media_admin import MediumStatus
+from kokuho_pc.services.sending import MediaRefused
 from kokuho_pc.services.transfer_views import DeliveryView, TransferViewService
-from kokuho_pc.transfer.errors import MediaRefused
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.error_dialog import show_error, user_message
 from kokuho_pc.ui.jobs import Job

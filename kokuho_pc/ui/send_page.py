@@ -15,9 +15,8 @@ from typing import Any
 
 from kokuho_pc.domain.errors import Cancelled, KokuhoError
 from kokuho_pc.services.media_admin import MediumStatus
-from kokuho_pc.services.sending import SendingService, SendResult
+from kokuho_pc.services.sending import FileSetInvalid, MediaRefused, SendingService, SendResult
 from kokuho_pc.services.transfer_views import CheckReport, MediumFileView, TransferViewService
-from kokuho_pc.transfer.errors import FileSetInvalid, MediaRefused
 from kokuho_pc.ui.check_result_view import CheckResultView
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.error_dialog import user_message
