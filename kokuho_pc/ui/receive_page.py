@@ -11,27 +11,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from kokuho_pc.domain.errors import Cancelled, KokuhoError
+from kokuho_pc.domain.errors import Cancelled
 from kokuho_pc.services.exporting import ExportingService, ExportResult
 from kokuho_pc.services.media_admin import MediumStatus
 from kokuho_pc.services.sending import MediaRefused
 from kokuho_pc.services.transfer_views import DeliveryView, TransferViewService
 from kokuho_pc.ui.context import AppContext
-from kokuho_pc.ui.error_dialog import show_error, user_message
-from kokuho_pc.ui.jobs import Job
+from kokuho_pc.ui.job_page import JobPage, bold_label
 from kokuho_pc.ui.media_choice import MediaChoice
 from kokuho_pc.ui.media_picker import MediaPicker
 from kokuho_pc.ui.qt import (
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QShowEvent,
     QSplitter,
     Qt,
     QVBoxLayout,
     QWidget,
-    Signal,
 )
 from kokuho_pc.ui.status_banner import StatusBanner
 from kokuho_pc.ui.transfer_models import DeliveriesModel, ExportResultModel, ExportRow
@@ -42,30 +39,18 @@ EXPORT_HINT = "媒体を選んで「移出」を押すと、未移出の配信�
 STAGING_REMOVED = "一時ファイルは削除しました。"
 
 
-def _bold(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-class ReceivePage(QWidget):
+class ReceivePage(JobPage):
     """Staff export the deliveries to an approved medium for the municipal system here."""
-
-    progressed = Signal(int, int, str)  # emitted from the worker; delivered on the GUI thread
 
     def __init__(self, context: AppContext, choice: MediaChoice | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(EXPORT_HINT, parent)
         self.context = context
         self.choice = choice or MediaChoice(self)
         self.views = TransferViewService(context.profile, context.session)
         self.exporting = ExportingService(context.profile)
         self.medium: MediumStatus | None = None
-        self.busy = False
         self.loading = False
-        self.job: Job[Any] | None = None
         self.last_result: ExportResult | None = None
         self._shown_once = False
         self.picker = MediaPicker(context, self.choice, self)
@@ -75,9 +60,6 @@ class ReceivePage(QWidget):
         self.count_label = QLabel()
         self.reload_button = QPushButton("再表示")
         self.export_button = QPushButton("移出")
-        self.cancel_button = QPushButton("中止")
-        self.progress = QProgressBar()
-        self.progress_label = QLabel(EXPORT_HINT)
         self.result_model = ExportResultModel(self)
         self.result_table = NoCopyTableView(self)
         self.result_table.setObjectName("export_result_table")
@@ -95,14 +77,11 @@ class ReceivePage(QWidget):
         self.table.setSelectionMode(NoCopyTableView.SelectionMode.NoSelection)
         self.result_table.setModel(self.result_model)
         self.result_table.setSelectionMode(NoCopyTableView.SelectionMode.NoSelection)
-        self.progress.setVisible(False)
-        self.progress.setMinimumWidth(240)
-        self.cancel_button.setVisible(False)
         deliveries = QWidget()
         d_layout = QVBoxLayout(deliveries)
         d_layout.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
-        head.addWidget(_bold("国保情報集約システムからの配信"))
+        head.addWidget(bold_label("国保情報集約システムからの配信"))
         head.addWidget(self.count_label)
         head.addStretch(1)
         head.addWidget(self.reload_button)
@@ -111,22 +90,16 @@ class ReceivePage(QWidget):
         results = QWidget()
         r_layout = QVBoxLayout(results)
         r_layout.setContentsMargins(0, 0, 0, 0)
-        r_layout.addWidget(_bold("移出結果"))
+        r_layout.addWidget(bold_label("移出結果"))
         r_layout.addWidget(self.result_table, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.picker)
         splitter.addWidget(deliveries)
         splitter.addWidget(results)
         splitter.setSizes([170, 300, 190])
-        actions = QHBoxLayout()
-        actions.addWidget(self.export_button)
-        actions.addSpacing(16)
-        actions.addWidget(self.progress)
-        actions.addWidget(self.progress_label, 1)
-        actions.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        layout.addLayout(actions)
+        layout.addLayout(self._action_row(self.export_button))
         layout.addWidget(self.banner)
 
     def _wire(self) -> None:
@@ -134,7 +107,6 @@ class ReceivePage(QWidget):
         self.reload_button.clicked.connect(self.reload)
         self.export_button.clicked.connect(self.export)
         self.cancel_button.clicked.connect(self.cancel)
-        self.progressed.connect(self._show_progress)
 
     def _medium_chosen(self, medium: MediumStatus | None) -> None:
         self.medium = medium
@@ -185,50 +157,16 @@ class ReceivePage(QWidget):
             return
         path = self.medium.path
         session = self.context.session
-        self.busy = True
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
-        self.progress_label.setText("移出の準備をしています…")
-        self.cancel_button.setVisible(True)
-        self.cancel_button.setEnabled(True)
         self.banner.set_message(EXPORTING_NOTE, "info")
-        self._update_buttons()
+        self._start("移出の準備をしています…")
 
         def work(progress: Any, cancel: Any) -> tuple[ExportResult, list[DeliveryView]]:
-            def report(done: int, total: int, label: str) -> None:
-                progress(done, total, label)
-                self.progressed.emit(done, total or 0, label or "")
-
-            result = self.exporting.export(session, path, progress=report,
+            result = self.exporting.export(session, path, progress=self._report(progress),
                                            is_cancelled=lambda: cancel.cancelled)
             return result, self.views.deliveries()
 
         self.job = self.context.jobs.run(work, self._exported, self._export_failed,
                                          parent=self, store=True)
-
-    def cancel(self) -> None:
-        """「中止」: stop the export at its next safe point."""
-        if self.job is not None:
-            self.job.cancel()
-            self.cancel_button.setEnabled(False)
-            self.progress_label.setText("中止しています…")
-
-    def _show_progress(self, done: int, total: int, label: str) -> None:
-        if not self.busy:
-            return
-        if total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-        if label:
-            self.progress_label.setText(label)
-
-    def _finish(self) -> None:
-        self.busy = False
-        self.job = None
-        self.progress.setVisible(False)
-        self.progress_label.setText(EXPORT_HINT)
-        self.cancel_button.setVisible(False)
-        self._update_buttons()
 
     def _exported(self, outcome: tuple[ExportResult, list[DeliveryView]]) -> None:
         result, deliveries = outcome
@@ -266,12 +204,6 @@ class ReceivePage(QWidget):
             if isinstance(exc, MediaRefused):
                 self.picker.reload()  # the medium may be gone: show its state now
         self.reload()
-
-    def _show_error(self, exc: BaseException, suffix: str = "") -> None:
-        message, hint = user_message(exc)
-        if not isinstance(exc, KokuhoError):
-            show_error(self, exc)
-        self.banner.set_message(f"{message}{suffix}", "error", hint)
 
     # --- lock and visibility ----------------------------------------------------------------
 

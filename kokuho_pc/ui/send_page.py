@@ -11,22 +11,19 @@ page says.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from kokuho_pc.domain.errors import Cancelled, KokuhoError
+from kokuho_pc.domain.errors import Cancelled
 from kokuho_pc.services.media_admin import MediumStatus
 from kokuho_pc.services.sending import FileSetInvalid, MediaRefused, SendingService, SendResult
 from kokuho_pc.services.transfer_views import CheckReport, MediumFileView, TransferViewService
 from kokuho_pc.ui.check_result_view import CheckResultView
 from kokuho_pc.ui.context import AppContext
-from kokuho_pc.ui.error_dialog import user_message
-from kokuho_pc.ui.jobs import Job
+from kokuho_pc.ui.job_page import JobPage, bold_label
 from kokuho_pc.ui.media_choice import MediaChoice
 from kokuho_pc.ui.media_picker import MediaPicker
 from kokuho_pc.ui.qt import (
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QShowEvent,
     QSplitter,
@@ -34,7 +31,6 @@ from kokuho_pc.ui.qt import (
     Qt,
     QVBoxLayout,
     QWidget,
-    Signal,
 )
 from kokuho_pc.ui.status_banner import StatusBanner
 from kokuho_pc.ui.transfer_models import MediumFilesModel, SendResultModel
@@ -47,31 +43,19 @@ SELECTION_NOTE = ("行を選ぶと選んだファイルだけを、選ばない�
                   "すべて検査・送信します。")
 
 
-def _bold(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-class SendPage(QWidget):
+class SendPage(JobPage):
     """Staff send the interface files of an approved medium from here."""
-
-    progressed = Signal(int, int, str)  # emitted from the worker; delivered on the GUI thread
 
     def __init__(self, context: AppContext, choice: MediaChoice | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(SEND_HINT, parent)
         self.context = context
         self.choice = choice or MediaChoice(self)
         self.views = TransferViewService(context.profile, context.session)
         self.sending = SendingService(context.profile)
         self.medium: MediumStatus | None = None
         self.checked: tuple[str, ...] | None = None  # the files of the last passing check
-        self.busy = False
         self.loading = False
-        self.job: Job[Any] | None = None
         self.last_result: SendResult | None = None
         self._shown_once = False
         self.picker = MediaPicker(context, self.choice, self)
@@ -81,9 +65,6 @@ class SendPage(QWidget):
         self.files_label = QLabel()
         self.check_button = QPushButton("検査")
         self.send_button = QPushButton("送信")
-        self.cancel_button = QPushButton("中止")
-        self.progress = QProgressBar()
-        self.progress_label = QLabel(SEND_HINT)
         self.banner = StatusBanner(self)
         self.check_view = CheckResultView(self)
         self.result_model = SendResultModel(self)
@@ -101,16 +82,13 @@ class SendPage(QWidget):
         self.files_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.result_table.setModel(self.result_model)
         self.send_button.setDefault(True)
-        self.progress.setVisible(False)
-        self.progress.setMinimumWidth(240)
-        self.cancel_button.setVisible(False)
         note = QLabel(SELECTION_NOTE)
         note.setWordWrap(True)
         files_box = QWidget()
         files_layout = QVBoxLayout(files_box)
         files_layout.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
-        head.addWidget(_bold("媒体のファイル"))
+        head.addWidget(bold_label("媒体のファイル"))
         head.addWidget(self.files_label)
         head.addStretch(1)
         files_layout.addLayout(head)
@@ -119,17 +97,11 @@ class SendPage(QWidget):
         result_box = QWidget()
         result_layout = QVBoxLayout(result_box)
         result_layout.setContentsMargins(0, 0, 0, 0)
-        result_layout.addWidget(_bold("送信結果"))
+        result_layout.addWidget(bold_label("送信結果"))
         result_layout.addWidget(self.result_table, 1)
         self.lower_stack.addWidget(self.check_view)
         self.lower_stack.addWidget(result_box)
-        actions = QHBoxLayout()
-        actions.addWidget(self.check_button)
-        actions.addWidget(self.send_button)
-        actions.addSpacing(16)
-        actions.addWidget(self.progress)
-        actions.addWidget(self.progress_label, 1)
-        actions.addWidget(self.cancel_button)
+        actions = self._action_row(self.check_button, self.send_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.picker)
         splitter.addWidget(files_box)
@@ -147,7 +119,6 @@ class SendPage(QWidget):
         self.check_button.clicked.connect(self.check)
         self.send_button.clicked.connect(self.send)
         self.cancel_button.clicked.connect(self.cancel)
-        self.progressed.connect(self._show_progress)
 
     # --- medium and files -----------------------------------------------------------------
 
@@ -218,38 +189,6 @@ class SendPage(QWidget):
 
     # --- check and send -------------------------------------------------------------------
 
-    def _start(self, label: str) -> None:
-        self.busy = True
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
-        self.progress_label.setText(label)
-        self.cancel_button.setVisible(True)
-        self.cancel_button.setEnabled(True)
-        self._update_buttons()
-
-    def _finish(self) -> None:
-        self.busy = False
-        self.job = None
-        self.progress.setVisible(False)
-        self.progress_label.setText(SEND_HINT)
-        self.cancel_button.setVisible(False)
-        self._update_buttons()
-
-    def _show_progress(self, done: int, total: int, label: str) -> None:
-        if not self.busy:
-            return
-        if total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-        if label:
-            self.progress_label.setText(label)
-
-    def _report(self, progress: Any) -> Any:
-        def report(done: int, total: int, label: str) -> None:
-            progress(done, total, label)
-            self.progressed.emit(done, total or 0, label or "")
-        return report
-
     def check(self) -> None:
         """「検査」: check the chosen files (a job); the send button follows the result."""
         if self.medium is None or self.busy:
@@ -295,13 +234,6 @@ class SendPage(QWidget):
                 is_cancelled=lambda: cancel.cancelled),
             self._sent, self._send_failed, parent=self, store=True)
 
-    def cancel(self) -> None:
-        """「中止」: ask the running check or send to stop at its next safe point."""
-        if self.job is not None:
-            self.job.cancel()
-            self.cancel_button.setEnabled(False)
-            self.progress_label.setText("中止しています…")
-
     def _sent(self, result: SendResult) -> None:
         self.checked = None  # sent: another send needs a new check
         self._finish()
@@ -345,14 +277,6 @@ class SendPage(QWidget):
         if isinstance(exc, MediaRefused):
             self.picker.reload()
         self._update_buttons()
-
-    def _show_error(self, exc: BaseException, suffix: str = "") -> None:
-        message, hint = user_message(exc)
-        if not isinstance(exc, KokuhoError):
-            from kokuho_pc.ui.error_dialog import show_error
-
-            show_error(self, exc)
-        self.banner.set_message(f"{message}{suffix}", "error", hint)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Look for media again when the page comes back into view (a medium may be new)."""
