@@ -13,8 +13,10 @@ if os.environ["QT_QPA_PLATFORM"] != "offscreen":
     raise RuntimeError("tests must run with QT_QPA_PLATFORM=offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
+# The spec's example file set, committed as a fixture so a fresh clone tests on its
+# own; tests/test_spec_examples.py checks the copy against ../shared when it is there.
 SPEC_DIR = ROOT.parent / "shared" / "spec"
-EXAMPLES_DIR = SPEC_DIR / "examples"
+EXAMPLES_DIR = ROOT / "tests" / "fixtures" / "spec_examples"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

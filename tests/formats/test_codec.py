@@ -13,7 +13,7 @@ from kokuho_pc.formats.layouts import IF_IDS, LayoutError, get_layout, parse_lay
 from kokuho_pc.formats.reader import FormatError, parse_csv, parse_fixed
 from kokuho_pc.formats.writer import EncodeError, write_csv, write_fixed
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "examples")
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "spec_examples")
                   .glob("*.dat"))
 
 

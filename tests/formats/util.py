@@ -8,7 +8,7 @@ from pathlib import Path
 from kokuho_pc.formats.checker import CheckReport, check_file_set
 from kokuho_pc.formats.layouts import get_layout
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "spec_examples"
 K1 = "KSK01_082015_20261110081500.dat"
 K2 = "KSK02_082015_20261110081500.dat"
 KG = "KKG01_082015_20261110081500.dat"
