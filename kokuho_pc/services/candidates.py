@@ -34,15 +34,13 @@ from kokuho_pc.services.candidate_views import (
 )
 from kokuho_pc.services.jobs_protocol import NO_PROGRESS, CancelToken, ProgressReporter
 from kokuho_pc.services.profile import Profile
+from kokuho_pc.services.transfer_runs import ClientFactoryMaker, default_client_factory
 from kokuho_pc.transfer.client import API, ConsolidationClient
 from kokuho_pc.transfer.faultpoints import checkpoint
-from kokuho_pc.transfer.wiring import client_factory_for
 
 __all__ = ["SORT_KEYS", "CandidateService"]
 
 _log = logging.getLogger("kokuho_pc.candidates")
-
-ClientFactoryMaker = Callable[[Profile, str], Callable[[], ConsolidationClient]]
 
 MAX_REASON = 200
 MAX_REMARKS = 500
@@ -69,11 +67,6 @@ def sort_candidates(
     """Sort views by one of :data:`SORT_KEYS` (unknown key: candidate number)."""
     func = SORT_KEYS.get(key or "candidate_no", SORT_KEYS["candidate_no"])
     return sorted(views, key=func, reverse=not ascending)
-
-
-def default_client_factory(profile: Profile, staff_id: str) -> Callable[[], ConsolidationClient]:
-    """A client factory from the profile's machine policy."""
-    return client_factory_for(profile.policy(), staff_id)
 
 
 def _clean(text: str | None, limit: int, what: str) -> str | None:
