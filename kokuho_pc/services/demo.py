@@ -9,7 +9,8 @@ accounts and an approved emulated medium holding つくば市's change round.
 
 The simulator always runs as a child process (kokuho_pc never imports
 shuyaku_sim). On Linux it receives SIGTERM when the process that started it
-dies (``PR_SET_PDEATHSIG``), so even a crashed or killed client leaves no
+dies (``PR_SET_PDEATHSIG``), on Windows it runs in a job object killed when
+the client's process ends, so even a crashed or killed client leaves no
 orphan; an ordinary exit stops it in :meth:`DemoEnvironment.close`.
 """
 
@@ -94,6 +95,44 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
 
 
+def _kill_with_this_process(proc: subprocess.Popen[bytes]) -> object | None:
+    """Windows: put the child in a job object that is killed when this process ends.
+
+    Returns the job handle (keep it open for the lifetime of the demo); None elsewhere
+    or when the system refuses (the normal stop still runs at exit).
+    """
+    if sys.platform != "win32":
+        return None
+    import ctypes
+    from ctypes import wintypes
+
+    class _Limits(ctypes.Structure):
+        _fields_ = [("PerProcessUserTimeLimit", ctypes.c_int64),
+                    ("PerJobUserTimeLimit", ctypes.c_int64),
+                    ("LimitFlags", wintypes.DWORD), ("MinimumWorkingSetSize", ctypes.c_size_t),
+                    ("MaximumWorkingSetSize", ctypes.c_size_t),
+                    ("ActiveProcessLimit", wintypes.DWORD), ("Affinity", ctypes.c_size_t),
+                    ("PriorityClass", wintypes.DWORD), ("SchedulingClass", wintypes.DWORD)]
+
+    class _Extended(ctypes.Structure):
+        _fields_ = [("BasicLimitInformation", _Limits), ("IoInfo", ctypes.c_uint64 * 6),
+                    ("ProcessMemoryLimit", ctypes.c_size_t),
+                    ("JobMemoryLimit", ctypes.c_size_t),
+                    ("PeakProcessMemoryUsed", ctypes.c_size_t),
+                    ("PeakJobMemoryUsed", ctypes.c_size_t)]
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    job = kernel32.CreateJobObjectW(None, None)
+    info = _Extended()
+    info.BasicLimitInformation.LimitFlags = 0x2000  # JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+    extended_limit_information = 9
+    if not job or not kernel32.SetInformationJobObject(
+            job, extended_limit_information, ctypes.byref(info), ctypes.sizeof(info)):
+        return None
+    handle = int(getattr(proc, "_handle"))  # noqa: B009 - the Windows process handle
+    return job if kernel32.AssignProcessToJobObject(job, handle) else None
+
+
 @dataclass
 class DemoEnvironment:
     """The demo's temporary directory, running simulator, profile, accounts and medium."""
@@ -104,6 +143,7 @@ class DemoEnvironment:
     medium_files: tuple[str, ...] = ()
     process: subprocess.Popen[bytes] | None = None
     python: str = sys.executable
+    _job: object | None = None
 
     @property
     def profile_dir(self) -> Path:
@@ -200,6 +240,7 @@ class DemoEnvironment:
                 args, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 preexec_fn=_die_with_parent if linux else None,
             )
+        self._job = _kill_with_this_process(self.process)
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while not port_file.exists():
             if self.process.poll() is not None:
