@@ -83,12 +83,31 @@ def test_environment_is_ready_and_removed_at_close(demo_env: DemoEnvironment) ->
     assert not root.exists()
 
 
-def _start_demo(tmp_path: Path) -> tuple[subprocess.Popen[str], Path, int]:
+@pytest.fixture
+def demo_processes() -> Iterator[list[subprocess.Popen[str]]]:
+    """Every demo started by a test is killed at the end, even when the test failed."""
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def _start_demo(tmp_path: Path,
+                started: list[subprocess.Popen[str]]) -> tuple[subprocess.Popen[str], Path, int]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp_path))
     proc = subprocess.Popen(
         [sys.executable, "-m", "kokuho_pc", "demo", "--persons", PERSONS],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
+    started.append(proc)
     assert proc.stdout is not None
     root = None
     deadline = time.monotonic() + 120
@@ -109,13 +128,12 @@ def _start_demo(tmp_path: Path) -> tuple[subprocess.Popen[str], Path, int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_sigterm_stops_the_simulator_and_removes_everything(tmp_path: Path) -> None:
-    proc, root, sim = _start_demo(tmp_path)
+def test_sigterm_stops_the_simulator_and_removes_everything(
+        tmp_path: Path, demo_processes: list[subprocess.Popen[str]]) -> None:
+    proc, root, sim = _start_demo(tmp_path, demo_processes)
     time.sleep(1.0)  # the login window opens
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(60) == 0
-    assert proc.stdout is not None
-    proc.stdout.close()
     deadline = time.monotonic() + 30
     while _alive(sim) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -124,12 +142,11 @@ def test_sigterm_stops_the_simulator_and_removes_everything(tmp_path: Path) -> N
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG")
-def test_a_killed_client_leaves_no_orphan_simulator(tmp_path: Path) -> None:
-    proc, _root, sim = _start_demo(tmp_path)
+def test_a_killed_client_leaves_no_orphan_simulator(
+        tmp_path: Path, demo_processes: list[subprocess.Popen[str]]) -> None:
+    proc, _root, sim = _start_demo(tmp_path, demo_processes)
     proc.kill()
     proc.wait(30)
-    assert proc.stdout is not None
-    proc.stdout.close()
     deadline = time.monotonic() + 30
     while _alive(sim) and time.monotonic() < deadline:
         time.sleep(0.1)
