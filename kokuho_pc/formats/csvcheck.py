@@ -7,11 +7,10 @@ checked for encoding, type, length and its code table.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import BinaryIO
 
 from kokuho_pc.formats import fieldrules as fr
+from kokuho_pc.formats.csvfast import FastFile, FastRow
 from kokuho_pc.formats.filenames import FileName
 from kokuho_pc.formats.issues import IssueSink
 from kokuho_pc.formats.layouts import Field, Layout
@@ -95,65 +94,6 @@ def cell_problem(c: Field, raw: bytes) -> str | None:
     return None
 
 
-# Bytes a clean unquoted X cell may hold: printable ASCII except the quote and
-# the comma, and half-width katakana (single bytes in CP932).
-_X_CELL = rb"[\x20\x21\x23-\x2b\x2d-\x7e\xa1-\xdf]"
-
-
-def _cell_regex(c: Field) -> bytes:
-    optional = c.presence != "required"
-    if c.type == "X":
-        return _X_CELL + b"{%d,%d}" % (0 if optional else 1, c.max_length or 4096)
-    if c.type == "C" and c.table:
-        body = b"(?:" + b"|".join(sorted(fr.table_codes(c))) + b")"
-    elif c.type == "D":
-        body = rb"[0-9]{8}"
-    elif c.length is not None:
-        body = rb"[0-9]{%d}" % c.length
-    else:
-        body = rb"[0-9]+"
-    return b"(" + body + b")" + (b"?" if optional else b"")
-
-
-def _semantic_check(c: Field) -> Callable[[bytes], bool] | None:
-    if c.type == "D":
-        return fr.valid_date
-    if c.check == "municipality_code":
-        return fr.valid_municipality
-    if c.check == "yyyymm_from_201804":
-        return lambda raw: fr.valid_month(raw) and raw >= b"201804"
-    return None
-
-
-class _FastRow:
-    """Confirms a clean row with one regex match plus cached semantic checks.
-
-    Only ever says "clean"; anything else goes to the per-cell path, which
-    finds and names each problem, so both paths report the same issues.
-    """
-
-    def __init__(self, columns: tuple[Field, ...]) -> None:
-        parts = [
-            (b"(" + _cell_regex(c) + b")") if c.type == "X" else _cell_regex(c) for c in columns
-        ]
-        self.regex = re.compile(b",".join(parts))
-        self.checks = [
-            (i, check) for i, c in enumerate(columns) if (check := _semantic_check(c)) is not None
-        ]
-
-    def cells(self, content: bytes) -> tuple[bytes, ...] | None:
-        """The row's cells when it is certainly clean, else ``None``."""
-        m = self.regex.fullmatch(content)
-        if m is None or fr.TWELVE_DIGITS.search(content):
-            return None
-        cells = tuple(g or b"" for g in m.groups())
-        for i, check in self.checks:
-            raw = cells[i]
-            if raw and not check(raw):
-                return None
-        return cells
-
-
 def check_csv(
     stream: BinaryIO, layout: Layout, file_name: FileName | None, sink: IssueSink
 ) -> int:
@@ -168,7 +108,13 @@ def check_csv(
         name_muni = file_name.municipality_code.encode("ascii")
         name_date = file_name.created.strftime("%Y%m%d").encode("ascii")
     add = sink.add
-    fast = _FastRow(columns)
+    start = stream.tell() if stream.seekable() else None
+    if start is not None:
+        clean_rows = FastFile(columns, muni_i, name_muni, date_i, name_date).count_rows(stream)
+        if clean_rows is not None:
+            return clean_rows
+        stream.seek(start)  # not certainly clean: the per-row path names every problem
+    fast = FastRow(columns)
     rows = 0
     for line in iter_lines(stream, CSV_LINE_CAP):
         n = rows = line.number

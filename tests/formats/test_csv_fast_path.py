@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
+from typing import BinaryIO
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kokuho_pc.formats.csvcheck import _FastRow, cell_problem, split_row
+from kokuho_pc.formats.csvcheck import cell_problem, check_csv, split_row
+from kokuho_pc.formats.csvfast import FastFile, FastRow
+from kokuho_pc.formats.filenames import parse_file_name
+from kokuho_pc.formats.issues import IssueSink
 from kokuho_pc.formats.layouts import get_layout
 
 CLEAN = {
@@ -27,7 +33,7 @@ def _slow_clean(if_id: str, row: bytes) -> bool:
 
 def test_clean_rows_take_the_fast_path() -> None:
     for if_id, row in CLEAN.items():
-        assert _FastRow(get_layout(if_id).columns).cells(row) is not None
+        assert FastRow(get_layout(if_id).columns).cells(row) is not None
         assert _slow_clean(if_id, row)
 
 
@@ -44,6 +50,59 @@ def test_fast_path_never_accepts_what_the_cell_checks_reject(
     row = CLEAN[if_id]
     position = min(position, len(row))
     mutated = row[:position] + bytes(replacement) + row[position + cut :]
-    fast = _FastRow(get_layout(if_id).columns).cells(mutated)
+    fast = FastRow(get_layout(if_id).columns).cells(mutated)
     if fast is not None:
         assert _slow_clean(if_id, mutated)
+
+
+class _NotSeekable(io.RawIOBase):
+    """A stream the whole-file fast path cannot use: the per-row path runs alone."""
+
+    def __init__(self, data: bytes) -> None:
+        self._inner = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        return self._inner.readinto(buffer)
+
+
+def _issues(name: str, data: bytes, seekable: bool) -> list[tuple[object, ...]]:
+    layout = get_layout(name[:5])
+    file_name = parse_file_name(name)
+    sink = IssueSink(name)
+    stream: BinaryIO = io.BytesIO(data) if seekable else io.BufferedReader(_NotSeekable(data))
+    check_csv(stream, layout, file_name, sink)
+    return [(i.record, i.item, i.code) for i in sink.issues()]
+
+
+KSK11_NAME = "KSK11_082201_20261110081500.csv"
+KSK11_FILE = b"".join(
+    b"082201,P%09d,08%08d,20200401,,20261001,,082015,00,20261110\r\n" % (i, i)
+    for i in range(40)
+)
+
+
+def test_whole_file_fast_path_counts_a_clean_file() -> None:
+    columns = get_layout("KSK11").columns
+    fast = FastFile(columns, 0, b"082201", 9, b"20261110")
+    assert fast.count_rows(io.BytesIO(KSK11_FILE)) == 40
+    assert _issues(KSK11_NAME, KSK11_FILE, seekable=True) == []
+    assert fast.count_rows(io.BytesIO(KSK11_FILE[:-2])) is None  # no CR LF at the end
+    assert fast.count_rows(io.BytesIO(b"\xef\xbb\xbf" + KSK11_FILE)) is None
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    position=st.integers(min_value=0, max_value=len(KSK11_FILE)),
+    replacement=st.lists(st.sampled_from([*ALPHABET, 0x0A]), min_size=0, max_size=4),
+    cut=st.integers(min_value=0, max_value=3),
+)
+def test_whole_file_path_reports_what_the_row_path_reports(
+    position: int, replacement: list[int], cut: int
+) -> None:
+    mutated = KSK11_FILE[:position] + bytes(replacement) + KSK11_FILE[position + cut :]
+    assert _issues(KSK11_NAME, mutated, seekable=True) == _issues(
+        KSK11_NAME, mutated, seekable=False
+    )
