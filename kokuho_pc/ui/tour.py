@@ -128,23 +128,7 @@ def run_tour(
         tour.capture(f"page-{key}", main)
     for step in extra_steps:
         step(tour, main)
-    main.about_action.trigger()
-    box = next(w for w in tour.top_level(QMessageBox) if "バージョン情報" in w.windowTitle())
-    tour.capture("about", box)
-    box.close()
-    dialog = show_error(main, ConnectionFailed())
-    tour.capture("error-dialog", dialog)
-    dialog.close()
-    _progress_example(tour, controller, main)
-    lock = controller.idle_lock
-    if lock is not None:
-        lock.lock()
-        screen = main.centralWidget()
-        tour.capture("lock-screen", main)
-        if isinstance(screen, LockScreen):
-            screen.password.setText(password)
-            screen.unlock_button.click()
-            tour.wait_until(lambda: not lock.is_locked, "unlocking")
+    _foundation_dialogs(tour, controller, main, password)
     main.logout_action.trigger()
     tour.capture("logged-out", controller.login_window)
     log.app.info("tour saved %d screens", len(tour.saved))
