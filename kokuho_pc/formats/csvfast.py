@@ -31,6 +31,17 @@ _TWELVE = b"0" * 12
 # the comma, and half-width katakana (single bytes in CP932).
 _X_CELL = rb"[\x20\x21\x23-\x2b\x2d-\x7e\xa1-\xdf]"
 
+# Exactly the YYYYMMDD values :func:`fieldrules.valid_date` accepts (a real Gregorian
+# date, year 1800 or later), so dates need no per-value check after the match: any
+# month with days 01-28, days 29/30 outside February, day 31 in the long months, and
+# 29 February of a leap year (divisible by 4, centuries only when divisible by 400).
+_YEAR = rb"(?:1[89][0-9]{2}|[2-9][0-9]{3})"
+_MONTH_DAY = (rb"(?:(?:0[1-9]|1[0-2])(?:0[1-9]|1[0-9]|2[0-8])"
+              rb"|(?:0[13-9]|1[0-2])(?:29|30)|(?:0[13578]|1[02])31)")
+_LEAP_DAY = (rb"(?:(?:1[89]|[2-9][0-9])(?:0[48]|[2468][048]|[13579][26])"
+             rb"|(?:[2468][048]|[3579][26])00)0229")
+DATE = rb"(?:" + _YEAR + _MONTH_DAY + rb"|" + _LEAP_DAY + rb")"
+
 
 def _cell_body(c: Field) -> bytes:
     """A regex (no group) for a clean, non-empty, unquoted cell of column ``c``."""
@@ -39,7 +50,7 @@ def _cell_body(c: Field) -> bytes:
     if c.type == "C" and c.table:
         return b"(?:" + b"|".join(sorted(fr.table_codes(c))) + b")"
     if c.type == "D":
-        return rb"[0-9]{8}"
+        return DATE
     if c.length is not None:
         return rb"[0-9]{%d}" % c.length
     return rb"[0-9]+"
@@ -52,8 +63,6 @@ def _cell_regex(c: Field, capture: bool = True) -> bytes:
 
 
 def _semantic_check(c: Field) -> Callable[[bytes], bool] | None:
-    if c.type == "D":
-        return fr.valid_date
     if c.check == "municipality_code":
         return fr.valid_municipality
     if c.check == "yyyymm_from_201804":
@@ -109,7 +118,10 @@ class FastFile:
             return _cell_regex(c, capture=i in captured)
 
         row = b",".join(part(i, c) for i, c in enumerate(columns))
-        self._block = re.compile(b"(?:" + row + b"\r\n)+")
+        # Atomic and possessive (Python 3.11+): a row ends at its first CR LF (no cell
+        # holds one), so there is only one way to match it and nothing to backtrack
+        # into; not keeping backtrack points per row makes the match about 3x faster.
+        self._block = re.compile(b"(?>" + row + b"\r\n)++")
         self._values = re.compile(row + b"\r\n")
         self._checks = [check for _, check in semantic]
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import BinaryIO
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kokuho_pc.formats.csvcheck import cell_problem, check_csv, split_row
-from kokuho_pc.formats.csvfast import FastFile, FastRow
+from kokuho_pc.formats.csvfast import DATE, FastFile, FastRow
+from kokuho_pc.formats.fieldrules import valid_date
 from kokuho_pc.formats.filenames import parse_file_name
 from kokuho_pc.formats.issues import IssueSink
 from kokuho_pc.formats.layouts import get_layout
@@ -106,3 +108,35 @@ def test_whole_file_path_reports_what_the_row_path_reports(
     assert _issues(KSK11_NAME, mutated, seekable=True) == _issues(
         KSK11_NAME, mutated, seekable=False
     )
+
+
+def _date_years() -> list[int]:
+    """Years around every boundary of the date regex, plus a spread over 0000-9999."""
+    years = set(range(1790, 1810)) | set(range(1896, 1904)) | set(range(1996, 2105))
+    years |= {y + d for y in range(2000, 10000, 100) for d in (-4, -1, 0, 1, 4)}
+    years |= set(range(0, 10000, 37))
+    return sorted(y for y in years if 0 <= y <= 9999)
+
+
+def test_the_date_regex_accepts_exactly_the_real_dates() -> None:
+    """The fast paths check dates with a regex alone: it must agree with ``valid_date``
+    (a real Gregorian date in 1800 or later) for every month/day combination."""
+    date = re.compile(DATE)
+    month_days = [b"%02d%02d" % (m, d) for m in range(0, 14) for d in range(0, 33)]
+    for year in _date_years():
+        for md in month_days:
+            raw = b"%04d" % year + md
+            assert (date.fullmatch(raw) is not None) == valid_date(raw), raw
+    for raw in (b"2024022", b"202402290", b"2024-2-9", "２０２４0229".encode()[:8]):
+        assert date.fullmatch(raw) is None
+
+
+def test_impossible_dates_leave_the_fast_path() -> None:
+    """A real-looking but impossible date (30 February, 29 February of 2100) is not clean."""
+    ff_columns = get_layout("KSK11").columns
+    for bad in (b"20260230", b"21000229", b"17991231", b"20261131"):
+        row = CLEAN["KSK11"].replace(b"20200401", bad)
+        assert FastRow(ff_columns).cells(row) is None
+        assert not _slow_clean("KSK11", row)
+    leap = CLEAN["KSK11"].replace(b"20200401", b"20000229")
+    assert FastRow(ff_columns).cells(leap) is not None
