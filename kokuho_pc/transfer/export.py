@@ -11,6 +11,7 @@ right hash is acknowledged without being written again.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from kokuho_pc.transfer.medium_io import MediumFiles
 from kokuho_pc.transfer.pipeline import TransferPipeline, each_step, run_callbacks
 from kokuho_pc.transfer.ports import CancelCheck, ProgressCallback, log_hash
 from kokuho_pc.transfer.records import FileEntry
-from kokuho_pc.transfer.staging import StagingSession
+from kokuho_pc.transfer.staging import CHUNK_SIZE, StagingSession
 
 
 @dataclass
@@ -34,6 +35,13 @@ class ExportResult:
 
     exported: list[FileEntry] = field(default_factory=list)
     stale_temporaries_removed: int = 0
+
+
+def _pieces(data: bytes) -> Iterator[memoryview]:
+    """``data`` in staging-sized pieces (progress and cancel points of the write)."""
+    view = memoryview(data)
+    for start in range(0, len(view), CHUNK_SIZE):
+        yield view[start : start + CHUNK_SIZE]
 
 
 class ExportPipeline(TransferPipeline):
@@ -73,27 +81,7 @@ class ExportPipeline(TransferPipeline):
             raise ExportFailed("媒体に同じ名前の別のファイルがあるため、書き出せませんでした。",
                                "媒体から該当するファイルを移動してから再度実行してください。")
         if present is None:
-            staged = session.new_file()
-            chunks, server_hash, close = client.download_delivery(name)
-            try:
-                for chunk in chunks:
-                    staged.write(chunk)
-            finally:
-                close()
-            digest = staged.finish()
-            if digest != expected or (server_hash and server_hash != expected):
-                self._fail(staff, name, delivery_id, "hash_mismatch")
-                raise ExportFailed("受信したファイルのハッシュ値が一致しません。",
-                                   "配信は未処理のまま残っています。再度実行してください。")
-            check = check_file_set({name: staged.read_all()}, today=self._today())
-            self._oplog.record(AuditAction.RECEIVE, staff,
-                               {"file": name, "size": staged.size, "sha256": log_hash(digest),
-                                "delivery": delivery_id, "errors": len(check.errors)},
-                               AuditResult.SUCCESS if check.valid else AuditResult.REFUSED)
-            if not check.valid:
-                raise ExportFailed("受信したファイルが定められた形式に従っていないため、"
-                                   "書き出しませんでした。",
-                                   "国保連合会に連絡してください。配信は未処理のまま残っています。")
+            plain = self._download_checked(client, session, name, expected, delivery_id, staff)
             checkpoint("export.downloaded")
 
             def on_chunk(written: int) -> None:
@@ -101,24 +89,61 @@ class ExportPipeline(TransferPipeline):
                 if cancelled():
                     raise Cancelled()
 
-            files.write_atomic(name, staged.chunks(), expected, on_chunk)
-            staged.discard()
-        self._records.set_export_state(delivery_id, entry, files.medium.media_id, "written")
+            files.write_atomic(name, _pieces(plain), expected, on_chunk)
+            del plain
+        media_id = files.medium.media_id
+        with self._records.batch():  # the "written" state and the ack job's key, together
+            self._records.set_export_state(delivery_id, entry, media_id, "written")
+            job = self._records.open_job("ack", f"delivery:{delivery_id}:{expected}", [entry],
+                                         staff, media_id)
         checkpoint("export.written")
-        job = self._records.open_job("ack", f"delivery:{delivery_id}:{expected}", [entry], staff,
-                                     files.medium.media_id)
         try:
             client.acknowledge(name, job.idempotency_key)
         except KokuhoError as exc:
             self._fail(staff, name, delivery_id, exc.code)
             raise
         checkpoint("export.acknowledged")
-        self._records.set_job_state(job.job_id, "done")
-        self._records.set_export_state(delivery_id, entry, files.medium.media_id, "acknowledged")
-        self._oplog.record(AuditAction.EXPORT, staff,
-                           {"file": name, "size": entry.size, "sha256": log_hash(expected),
-                            "delivery": delivery_id, "medium": files.medium.media_id})
+        with self._records.batch():
+            self._records.set_job_state(job.job_id, "done")
+            self._records.set_export_state(delivery_id, entry, media_id, "acknowledged")
+            self._oplog.record(AuditAction.EXPORT, staff,
+                               {"file": name, "size": entry.size, "sha256": log_hash(expected),
+                                "delivery": delivery_id, "medium": media_id})
         return entry
+
+    def _download_checked(
+        self, client: ConsolidationClient, session: StagingSession, name: str, expected: str,
+        delivery_id: str, staff: str,
+    ) -> bytes:
+        """Download one delivery into staging, verify its hash and its format; return it.
+
+        The plaintext stays in memory only for the write that follows (the
+        check needs it whole anyway); the staged copy is removed at once.
+        """
+        staged = session.new_file()
+        chunks, server_hash, close = client.download_delivery(name)
+        try:
+            for chunk in chunks:
+                staged.write(chunk)
+        finally:
+            close()
+        digest = staged.finish()
+        if digest != expected or (server_hash and server_hash != expected):
+            self._fail(staff, name, delivery_id, "hash_mismatch")
+            raise ExportFailed("受信したファイルのハッシュ値が一致しません。",
+                               "配信は未処理のまま残っています。再度実行してください。")
+        plain = staged.read_all()
+        staged.discard()
+        check = check_file_set({name: plain}, today=self._today())
+        self._oplog.record(AuditAction.RECEIVE, staff,
+                           {"file": name, "size": len(plain), "sha256": log_hash(digest),
+                            "delivery": delivery_id, "errors": len(check.errors)},
+                           AuditResult.SUCCESS if check.valid else AuditResult.REFUSED)
+        if not check.valid:
+            raise ExportFailed("受信したファイルが定められた形式に従っていないため、"
+                               "書き出しませんでした。",
+                               "国保連合会に連絡してください。配信は未処理のまま残っています。")
+        return plain
 
     def _fail(self, staff: str, name: str, delivery_id: str, reason: str) -> None:
         self._oplog.record(AuditAction.EXPORT, staff,

@@ -100,7 +100,7 @@ class MediumFiles:
         return FileEntry(name, size, digest)
 
     def write_atomic(
-        self, name: str, chunks: Iterable[bytes], expected_sha256: str,
+        self, name: str, chunks: Iterable[bytes | memoryview], expected_sha256: str,
         on_chunk: Callable[[int], None] | None = None,
     ) -> FileEntry:
         """Write ``chunks`` as ``name`` atomically and verify by reading back.

@@ -75,6 +75,15 @@ class TransferRecords:
     def __init__(self, db: StoreDatabase) -> None:
         self._db = db
 
+    def batch(self) -> AbstractContextManager[None]:
+        """One transaction for several writes (re-entrant: joins an outer one).
+
+        Writes of the operation log made inside join it too when the log lives
+        in the same store, so a step's bookkeeping and its log record commit
+        together or not at all.
+        """
+        return self._db.transaction()
+
     # --- the PC's media-signing key -------------------------------------------------
     def load_signing_key(self) -> bytes | None:
         """The raw Ed25519 private key, or None before the first registration."""

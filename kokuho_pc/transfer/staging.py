@@ -144,15 +144,18 @@ class StagedFile:
             del self._buffer[:CHUNK_SIZE]
 
     def finish(self) -> str:
-        """Write the final chunk, flush to disk and return the plaintext SHA-256 (hex)."""
+        """Write the final chunk, close the file and return the plaintext SHA-256 (hex).
+
+        No fsync: a staged file is only ever read back by this process (through
+        the page cache), and after a crash it is undecryptable noise the sweep
+        removes, so making it durable would buy nothing.
+        """
         if self._out is None:
             assert self.sha256 is not None
             return self.sha256
         self._seal(bytes(self._buffer), final=True)
         self._buffer.clear()
         out = self._out
-        out.flush()
-        os.fsync(out.fileno())
         out.close()
         self._out = None
         self.sha256 = self._hash.hexdigest()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from shuyaku_sim.storage.rows import HighCostMonth
 
 DELIVERY_COLUMNS = (
-    "id, name, municipality_code, if_id, created_at, row_count, LENGTH(content), sha256, "
+    "id, name, municipality_code, if_id, created_at, row_count, size, sha256, "
     "acknowledged_at"
 )
 DeliveryRow = tuple[int, str, str, str, str, int, int, str, str | None]
@@ -69,12 +69,15 @@ class RecordQueries:
         self, name: str, municipality: str, if_id: str, created_at: str, rows: int,
         sha256: str, content: bytes,
     ) -> None:
-        """Store one delivered CSV file."""
-        self.conn.execute(
+        """Store one delivered CSV file (its bytes in a table of their own, so that
+        acknowledging it updates a small row instead of rewriting the file)."""
+        cur = self.conn.execute(
             "INSERT INTO deliveries (name, municipality_code, if_id, created_at, row_count, "
-            "sha256, content) VALUES (?,?,?,?,?,?,?)",
-            (name, municipality, if_id, created_at, rows, sha256, content),
+            "sha256, size) VALUES (?,?,?,?,?,?,?)",
+            (name, municipality, if_id, created_at, rows, sha256, len(content)),
         )
+        self.conn.execute("INSERT INTO delivery_contents (delivery_id, content) VALUES (?, ?)",
+                          (cur.lastrowid, content))
 
     def delivery_rows(self, municipality: str, include_acknowledged: bool) -> list[DeliveryRow]:
         """Deliveries of a municipality, oldest first."""
@@ -97,7 +100,8 @@ class RecordQueries:
     def delivery_content(self, municipality: str, name: str) -> bytes | None:
         """The bytes of one delivery, or None."""
         row = self.conn.execute(
-            "SELECT content FROM deliveries WHERE municipality_code = ? AND name = ?",
+            "SELECT c.content FROM deliveries d JOIN delivery_contents c ON c.delivery_id = d.id"
+            " WHERE d.municipality_code = ? AND d.name = ?",
             (municipality, name),
         ).fetchone()
         return None if row is None else bytes(row[0])

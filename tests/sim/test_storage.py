@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -156,3 +157,50 @@ def test_settings_file_in_data_dir(tmp_path: Path) -> None:
         Settings().with_pairs(["head_change_within_household=maybe"])
     with pytest.raises(InvalidRequest):
         Settings().with_pairs(["unknown=1"])
+
+
+def test_delivery_bytes_survive_the_move_to_their_own_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 2 moves delivered bytes out of the deliveries row; acknowledging a
+    delivery then no longer rewrites its bytes into the WAL."""
+    scripts = tmp_path / "migrations"
+    scripts.mkdir()
+    first = migrations()[0][1]
+    (scripts / first.name).write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(dbmodule, "MIGRATIONS_DIR", scripts)
+    data = tmp_path / "data"
+    content = os.urandom(3_000_000)
+    old = Database.open(data)
+    try:
+        assert old.schema_version() == 1
+        with old.transaction() as tx:
+            tx.conn.execute(
+                "INSERT INTO deliveries (name, municipality_code, if_id, created_at, row_count, "
+                "sha256, content) VALUES ('KSK12_082201_20261120093000.csv', '082201', 'KSK12', "
+                "'2026-11-20T09:30:00', 7, 'abc', ?)", (content,))
+    finally:
+        old.close()
+    monkeypatch.undo()
+    db = Database.open(data)
+    try:
+        assert db.schema_version() == migrations()[-1][0] >= 2
+        name = "KSK12_082201_20261120093000.csv"
+        with db.reading() as tx:
+            assert tx.delivery_content("082201", name) == content
+            row = tx.delivery_row("082201", name)
+            columns = {r[1] for r in tx.conn.execute("PRAGMA table_info(deliveries)")}
+        assert row is not None and row[6] == len(content) and row[8] is None
+        assert "content" not in columns
+        wal = Path(db.path + "-wal")
+        with sqlite3.connect(db.path) as other:
+            other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert wal.stat().st_size == 0
+        with db.transaction() as tx:
+            tx.acknowledge_delivery("082201", name, "T1", "staff", "2026-11-20T10:00:00")
+        with db.reading() as tx:
+            acked = tx.delivery_row("082201", name)
+        assert acked is not None and acked[8] == "2026-11-20T10:00:00"
+        assert wal.stat().st_size < 100_000  # a few pages, not the 3 MB file again
+    finally:
+        db.close()
