@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from kokuho_pc.formats import fieldrules as fr
 from kokuho_pc.formats.layouts import Field
+from kokuho_pc.formats.rowblocks import RE2_MAX_REPEAT, block_matcher
 
 _BLOCK = 4 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
@@ -43,10 +44,14 @@ _LEAP_DAY = (rb"(?:(?:1[89]|[2-9][0-9])(?:0[48]|[2468][048]|[13579][26])"
 DATE = rb"(?:" + _YEAR + _MONTH_DAY + rb"|" + _LEAP_DAY + rb")"
 
 
-def _cell_body(c: Field) -> bytes:
-    """A regex (no group) for a clean, non-empty, unquoted cell of column ``c``."""
+def _cell_body(c: Field, max_repeat: int = 4096) -> bytes:
+    """A regex (no group) for a clean, non-empty, unquoted cell of column ``c``.
+
+    A text cell longer than ``max_repeat`` is not matched (the per-cell path
+    then checks it): RE2 takes repetition bounds up to 1000 only.
+    """
     if c.type == "X":
-        return _X_CELL + b"{1,%d}" % (c.max_length or 4096)
+        return _X_CELL + b"{1,%d}" % min(c.max_length or 4096, max_repeat)
     if c.type == "C" and c.table:
         return b"(?:" + b"|".join(sorted(fr.table_codes(c))) + b")"
     if c.type == "D":
@@ -56,9 +61,9 @@ def _cell_body(c: Field) -> bytes:
     return rb"[0-9]+"
 
 
-def _cell_regex(c: Field, capture: bool = True) -> bytes:
+def _cell_regex(c: Field, capture: bool = True, max_repeat: int = 4096) -> bytes:
     """The cell's regex, one group when ``capture``; an optional cell may be empty."""
-    body = (b"(" if capture else b"(?:") + _cell_body(c) + b")"
+    body = (b"(" if capture else b"(?:") + _cell_body(c, max_repeat) + b")"
     return body + (b"?" if c.presence != "required" else b"")
 
 
@@ -111,24 +116,26 @@ class FastFile:
                     if (check := _semantic_check(c)) is not None and literals.get(i) is None]
         captured = {i for i, _ in semantic}
 
-        def part(i: int, c: Field) -> bytes:
+        def part(i: int, c: Field, capture: bool, max_repeat: int) -> bytes:
             literal = literals.get(i)
             if literal is not None:
                 return re.escape(literal)
-            return _cell_regex(c, capture=i in captured)
+            return _cell_regex(c, capture=capture, max_repeat=max_repeat)
 
-        row = b",".join(part(i, c) for i, c in enumerate(columns))
-        # Atomic and possessive (Python 3.11+): a row ends at its first CR LF (no cell
-        # holds one), so there is only one way to match it and nothing to backtrack
-        # into; not keeping backtrack points per row makes the match about 3x faster.
-        self._block = re.compile(b"(?>" + row + b"\r\n)++")
-        self._values = re.compile(row + b"\r\n")
+        self._block = block_matcher(
+            b",".join(part(i, c, False, RE2_MAX_REPEAT) for i, c in enumerate(columns)) + b"\r\n"
+        )
         self._checks = [check for _, check in semantic]
+        self._values = (
+            re.compile(b",".join(part(i, c, i in captured, 4096) for i, c in enumerate(columns))
+                       + b"\r\n")
+            if semantic else None
+        )
 
     def _block_is_clean(self, block: bytes) -> bool:
-        if self._block.fullmatch(block) is None or _has_digit_run(block):
+        if not self._block(block) or _has_digit_run(block):
             return False
-        if not self._checks:
+        if self._values is None:
             return True
         found = self._values.findall(block)
         columns = [found] if len(self._checks) == 1 else list(zip(*found, strict=True))

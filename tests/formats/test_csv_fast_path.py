@@ -10,11 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kokuho_pc.formats.csvcheck import cell_problem, check_csv, split_row
-from kokuho_pc.formats.csvfast import DATE, FastFile, FastRow
+from kokuho_pc.formats.csvfast import DATE, FastFile, FastRow, _cell_regex
 from kokuho_pc.formats.fieldrules import valid_date
 from kokuho_pc.formats.filenames import parse_file_name
 from kokuho_pc.formats.issues import IssueSink
 from kokuho_pc.formats.layouts import get_layout
+from kokuho_pc.formats.rowblocks import RE2_MAX_REPEAT, block_matcher, re2_available
 
 CLEAN = {
     "KSK11": b"082201,P000000001,0800000001,20200401,,20261001,,082015,00,20261110",
@@ -140,3 +141,41 @@ def test_impossible_dates_leave_the_fast_path() -> None:
         assert not _slow_clean("KSK11", row)
     leap = CLEAN["KSK11"].replace(b"20200401", b"20000229")
     assert FastRow(ff_columns).cells(leap) is not None
+
+
+def _ksk11_row_pattern() -> bytes:
+    columns = get_layout("KSK11").columns
+    return b",".join(
+        re.escape(b"082201") if i == 0 else re.escape(b"20261110") if i == 9
+        else _cell_regex(c, capture=False, max_repeat=RE2_MAX_REPEAT)
+        for i, c in enumerate(columns)
+    ) + b"\r\n"
+
+
+def test_re2_is_the_engine_in_use() -> None:
+    """google-re2 is a declared dependency: the fast path runs on it."""
+    assert re2_available()
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    position=st.integers(min_value=0, max_value=len(KSK11_FILE)),
+    replacement=st.lists(st.sampled_from([*ALPHABET, 0x0A, 0xA1, 0xE0]), min_size=0, max_size=4),
+    cut=st.integers(min_value=0, max_value=3),
+)
+def test_both_block_engines_agree(position: int, replacement: list[int], cut: int) -> None:
+    """RE2 (Latin-1, plain repetition) and ``re`` (atomic, possessive) accept the same blocks."""
+    row = _ksk11_row_pattern()
+    mutated = KSK11_FILE[:position] + bytes(replacement) + KSK11_FILE[position + cut :]
+    with_re2 = block_matcher(row, use_re2=True)(mutated)
+    assert with_re2 == block_matcher(row, use_re2=False)(mutated)
+    assert with_re2 == (re.fullmatch(b"(?:" + row + b")+", mutated) is not None)
+
+
+def test_a_text_cell_beyond_the_re2_bound_goes_to_the_row_path() -> None:
+    """RE2 caps repetition at 1000: a longer (valid) text cell is confirmed by the row path."""
+    (x_column,) = [c for c in get_layout("KSK11").columns if c.type == "X"]
+    body = _cell_regex(x_column, capture=False, max_repeat=3)
+    assert b"{1,3}" in body
+    assert block_matcher(b"(?:" + body + b")\r\n", use_re2=True)(b"ABC\r\n")
+    assert not block_matcher(b"(?:" + body + b")\r\n", use_re2=True)(b"ABCD\r\n")
