@@ -17,7 +17,7 @@ from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.services.media_admin import media_gate
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.transfer.client import ConsolidationClient
-from kokuho_pc.transfer.logforward import forward_operation_log
+from kokuho_pc.transfer.logforward import forward_operation_log, forward_over
 from kokuho_pc.transfer.media import ApprovedMedium
 from kokuho_pc.transfer.pipeline import TransferPipeline
 from kokuho_pc.transfer.records import TransferRecords
@@ -42,12 +42,16 @@ def default_client_factory(profile: Profile, staff_id: str) -> Callable[[], Cons
 
 
 def forward_log_quietly(
-    profile: Profile, staff_id: str, factory: Callable[[], ConsolidationClient]
+    profile: Profile, staff_id: str,
+    client: Callable[[], ConsolidationClient] | ConsolidationClient,
 ) -> int:
-    """Forward the operation log after a transfer; a failure leaves it for the next time."""
+    """Forward the operation log after a transfer, over ``client`` (or a new one from a
+    factory); a failure leaves it for the next time."""
+    records = TransferRecords(profile.db)
     try:
-        return forward_operation_log(profile.audit, factory, TransferRecords(profile.db),
-                                     staff_id)
+        if isinstance(client, ConsolidationClient):
+            return forward_over(client, profile.audit, records, staff_id)
+        return forward_operation_log(profile.audit, client, records, staff_id)
     except KokuhoError as exc:
         _log.info("operation log not forwarded (%s); kept for the next transfer", exc.code)
         return 0
@@ -65,7 +69,8 @@ class TransferService:
         self, session: Session, medium_dir: Path, pipeline_type: type[P],
         run: Callable[[P, ApprovedMedium], R],
     ) -> R:
-        """Check the session and the medium, run ``run(pipeline, medium)``, forward the log."""
+        """Check the session and the medium, run ``run(pipeline, medium)``; the pipeline
+        forwards the operation log over its own client when the work succeeded."""
         session.require()
         profile = self._profile
         medium = media_gate(profile).connect(medium_dir, session.user_id)
@@ -74,7 +79,6 @@ class TransferService:
             records=TransferRecords(profile.db), oplog=profile.audit,
             staging=StagingArea(profile.staging_dir), client_factory=factory,
             today=today_of(profile.clock),
+            after_run=lambda client: forward_log_quietly(profile, session.user_id, client),
         )
-        result = run(pipeline, medium)
-        forward_log_quietly(profile, session.user_id, factory)
-        return result
+        return run(pipeline, medium)

@@ -38,29 +38,40 @@ def forward_operation_log(
     log: ForwardableLog, client_factory: Callable[[], ConsolidationClient],
     records: TransferRecords, staff_id: str, batch: int = 500,
 ) -> int:
-    """Send every unacknowledged record; return how many were acknowledged."""
-    pending = log.records(unacknowledged_only=True, limit=1)
-    if not pending:
+    """Send every unacknowledged record over a new client; return how many were acknowledged."""
+    if not log.records(unacknowledged_only=True, limit=1):
+        return 0
+    with client_factory() as client:
+        return forward_over(client, log, records, staff_id, batch)
+
+
+def forward_over(
+    client: ConsolidationClient, log: ForwardableLog, records: TransferRecords, staff_id: str,
+    batch: int = 500,
+) -> int:
+    """Send every unacknowledged record over ``client`` (e.g. the one a transfer just
+    used); return how many were acknowledged."""
+    if not log.records(unacknowledged_only=True, limit=1):
         return 0
     total = 0
     after = 0
-    with client_factory() as client:
-        while True:
-            rows = log.records(after_seq=after, limit=batch, unacknowledged_only=True)
-            if not rows:
-                break
-            first, last = rows[0].seq, rows[-1].seq
-            job = records.open_job("log_forward", f"log:{log.terminal}:{first}-{last}", [])
-            acked = set(client.forward_operation_log([_payload(r) for r in rows],
-                                                     job.idempotency_key))
-            contiguous = [r.seq for r in rows if r.seq in acked]
-            if len(contiguous) != len(rows):
-                break  # acknowledge only what the server confirmed, in order
+    while True:
+        rows = log.records(after_seq=after, limit=batch, unacknowledged_only=True)
+        if not rows:
+            break
+        first, last = rows[0].seq, rows[-1].seq
+        job = records.open_job("log_forward", f"log:{log.terminal}:{first}-{last}", [])
+        acked = set(client.forward_operation_log([_payload(r) for r in rows],
+                                                 job.idempotency_key))
+        contiguous = [r.seq for r in rows if r.seq in acked]
+        if len(contiguous) != len(rows):
+            break  # acknowledge only what the server confirmed, in order
+        with records.batch():
             log.acknowledge(last)
             records.set_job_state(job.job_id, "done")
-            total += len(rows)
-            after = last
-            if len(rows) < batch:
-                break
+        total += len(rows)
+        after = last
+        if len(rows) < batch:
+            break
     log.record(AuditAction.AUDIT_FORWARD, staff_id, {"count": total, "up_to_seq": after})
     return total

@@ -28,7 +28,11 @@ T = TypeVar("T")
 
 
 class TransferPipeline:
-    """Base of the send and export pipelines: the parts one run works with (Qt-free)."""
+    """Base of the send and export pipelines: the parts one run works with (Qt-free).
+
+    ``after_run(client)`` runs once the work succeeded, over the same client
+    (and connection): the services forward the operation log there.
+    """
 
     def __init__(
         self,
@@ -38,12 +42,19 @@ class TransferPipeline:
         staging: StagingArea,
         client_factory: Callable[[], ConsolidationClient],
         today: Callable[[], date] = date.today,
+        after_run: Callable[[ConsolidationClient], object] | None = None,
     ) -> None:
         self._records = records
         self._oplog = oplog
         self._staging = staging
         self._client_factory = client_factory
         self._today = today
+        self._after_run = after_run
+
+    def _finish(self, client: ConsolidationClient) -> None:
+        """Run the ``after_run`` step (forwarding the operation log) over the run's client."""
+        if self._after_run is not None:
+            self._after_run(client)
 
 
 def run_callbacks(

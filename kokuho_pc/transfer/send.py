@@ -109,6 +109,7 @@ class SendPipeline(TransferPipeline):
                     self._send_set(client, staff, medium.media_id, staged, entries, digest,
                                    cancelled)
                 )
+            self._finish(client)
         return result
 
     def _send_set(

@@ -39,6 +39,31 @@ def test_database_file_is_encrypted(tmp_path: Path) -> None:
     assert stat.S_IMODE(os.stat(tmp_path / "s.db").st_mode) == 0o600
 
 
+def test_write_ahead_log_is_encrypted_private_and_durable(tmp_path: Path) -> None:
+    """The store runs in WAL mode with full sync; the log files hold no plaintext and are
+    private like the store; a committed write survives without a checkpoint."""
+    path = tmp_path / "s.db"
+    db = Database.create(path, new_key())
+    assert db.query("PRAGMA journal_mode") == [("wal",)]
+    assert db.query("PRAGMA synchronous") == [(2,)]
+    db.execute("INSERT INTO settings VALUES ('terminal_name', '\"wal-marker\"', 'x', NULL)")
+    side_files = [tmp_path / "s.db-wal", tmp_path / "s.db-shm"]
+    assert all(f.exists() for f in side_files)
+    for f in [path, *side_files]:
+        assert b"wal-marker" not in f.read_bytes()
+        assert stat.S_IMODE(os.stat(f).st_mode) == 0o600
+    key = db.key
+    db.close()
+    assert not (tmp_path / "s.db-wal").exists()  # checkpointed and removed on close
+    again = Database.open(path, key)
+    try:
+        assert again.query("SELECT value FROM settings WHERE name = 'terminal_name'") == [
+            ('"wal-marker"',)
+        ]
+    finally:
+        again.close()
+
+
 def test_wrong_key_is_refused(tmp_path: Path) -> None:
     Database.create(tmp_path / "s.db", new_key()).close()
     with pytest.raises(StoreKeyMismatch):
