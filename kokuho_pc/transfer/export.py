@@ -1,12 +1,14 @@
 """RECEIVE/EXPORT: deliveries → staging → verify → approved medium → acknowledge.
 
 Each delivery not yet acknowledged is downloaded into an encrypted staging
-file, its SHA-256 verified against the server's listing, its content checked
-(a delivered file that does not follow the layout is not exported), written
-to the medium atomically and read back, and only then acknowledged. A removed
-medium or a full disk leaves no file under the final name, and the delivery
-stays unacknowledged. After a crash, a file already on the medium with the
-right hash is acknowledged without being written again.
+file (the next one downloads on a worker thread while the current one is
+checked, written and acknowledged), its SHA-256 verified against the
+server's listing, its content checked (a delivered file that does not follow
+the layout is not exported), written to the medium atomically and read back,
+and only then acknowledged. A removed medium or a full disk leaves no file
+under the final name, and the delivery stays unacknowledged. After a crash, a
+file already on the medium with the right hash is acknowledged without being
+written again.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from kokuho_pc.transfer.media import ApprovedMedium
 from kokuho_pc.transfer.medium_io import MediumFiles
 from kokuho_pc.transfer.pipeline import TransferPipeline, each_step, run_callbacks
 from kokuho_pc.transfer.ports import CancelCheck, ProgressCallback, log_hash
+from kokuho_pc.transfer.prefetch import Downloads
 from kokuho_pc.transfer.records import FileEntry
-from kokuho_pc.transfer.staging import CHUNK_SIZE, StagingSession
+from kokuho_pc.transfer.staging import CHUNK_SIZE
 
 
 @dataclass
@@ -60,15 +63,21 @@ class ExportPipeline(TransferPipeline):
         result = ExportResult(stale_temporaries_removed=files.remove_stale_temporaries())
         with self._staging.session() as session, self._client_factory() as client:
             deliveries = client.list_deliveries()
-            for delivery in each_step(deliveries, report, cancelled,
-                                      "配信ファイルを書き出しています", "書き出しが完了しました"):
-                result.exported.append(
-                    self._export_one(client, session, files, delivery, cancelled)
-                )
+            names = [str(d["name"]) for d in deliveries]
+            with Downloads(self._client_factory, session) as downloads:
+                steps = each_step(deliveries, report, cancelled,
+                                  "配信ファイルを書き出しています", "書き出しが完了しました")
+                for index, delivery in enumerate(steps):
+                    for ahead in names[index : index + 2]:  # this one and the next
+                        downloads.start(ahead)
+                    result.exported.append(
+                        self._export_one(client, downloads, files, delivery, cancelled)
+                    )
+            self._finish(client)
         return result
 
     def _export_one(
-        self, client: ConsolidationClient, session: StagingSession, files: MediumFiles,
+        self, client: ConsolidationClient, downloads: Downloads, files: MediumFiles,
         delivery: dict[str, Any], cancelled: CancelCheck,
     ) -> FileEntry:
         staff = files.medium.staff_id
@@ -81,7 +90,7 @@ class ExportPipeline(TransferPipeline):
             raise ExportFailed("媒体に同じ名前の別のファイルがあるため、書き出せませんでした。",
                                "媒体から該当するファイルを移動してから再度実行してください。")
         if present is None:
-            plain = self._download_checked(client, session, name, expected, delivery_id, staff)
+            plain = self._download_checked(downloads, name, expected, delivery_id, staff)
             checkpoint("export.downloaded")
 
             def on_chunk(written: int) -> None:
@@ -112,22 +121,15 @@ class ExportPipeline(TransferPipeline):
         return entry
 
     def _download_checked(
-        self, client: ConsolidationClient, session: StagingSession, name: str, expected: str,
-        delivery_id: str, staff: str,
+        self, downloads: Downloads, name: str, expected: str, delivery_id: str, staff: str,
     ) -> bytes:
-        """Download one delivery into staging, verify its hash and its format; return it.
+        """Take one delivery from staging, verify its hash and its format; return it.
 
         The plaintext stays in memory only for the write that follows (the
         check needs it whole anyway); the staged copy is removed at once.
         """
-        staged = session.new_file()
-        chunks, server_hash, close = client.download_delivery(name)
-        try:
-            for chunk in chunks:
-                staged.write(chunk)
-        finally:
-            close()
-        digest = staged.finish()
+        staged, server_hash = downloads.result(name)
+        digest = staged.sha256
         if digest != expected or (server_hash and server_hash != expected):
             self._fail(staff, name, delivery_id, "hash_mismatch")
             raise ExportFailed("受信したファイルのハッシュ値が一致しません。",

@@ -1,0 +1,87 @@
+"""Deliveries downloaded into staging one step ahead, on a worker thread.
+
+While the export checks, writes and acknowledges one delivery, the next one
+is already downloading: the worker only streams bytes from the network into
+an encrypted staged file (socket reads, hashing and the medium's fsyncs let
+both threads run). It has its own client (connection) and touches neither the
+store nor the medium; every decision (hash verification, the format check,
+logging, the write) stays with the caller, in order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import TracebackType
+
+from kokuho_pc.domain.errors import Cancelled
+from kokuho_pc.transfer.client import ConsolidationClient
+from kokuho_pc.transfer.staging import StagedFile, StagingSession
+
+Downloaded = tuple[StagedFile, str | None]
+"""A finished staged file (plaintext SHA-256 known) and the server's hash header."""
+
+
+class Downloads:
+    """Downloads into ``session`` on one worker thread; a context manager.
+
+    :meth:`start` queues a delivery (once); :meth:`result` waits for it and
+    returns it or raises what the download raised. Leaving the context stops
+    a download in progress at its next chunk and waits for the worker, so
+    every staged file it made exists before the session removes them.
+    """
+
+    def __init__(
+        self, client_factory: Callable[[], ConsolidationClient], session: StagingSession
+    ) -> None:
+        self._client_factory = client_factory
+        self._session = session
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-download")
+        self._stop = threading.Event()
+        self._client: ConsolidationClient | None = None
+        self._futures: dict[str, Future[Downloaded]] = {}
+
+    def start(self, name: str) -> None:
+        """Queue the download of ``name`` unless it is queued already."""
+        if name not in self._futures:
+            self._futures[name] = self._pool.submit(self._fetch, name)
+
+    def result(self, name: str) -> Downloaded:
+        """Wait for ``name`` (queuing it if needed); raise what its download raised."""
+        self.start(name)
+        return self._futures.pop(name).result()
+
+    def _fetch(self, name: str) -> Downloaded:
+        if self._client is None:
+            self._client = self._client_factory()
+        staged = self._session.new_file()
+        chunks, server_hash, close = self._client.download_delivery(name)
+        try:
+            for chunk in chunks:
+                if self._stop.is_set():
+                    raise Cancelled()
+                staged.write(chunk)
+        finally:
+            close()
+        staged.finish()
+        return staged, server_hash
+
+    def close(self) -> None:
+        """Stop, wait for the worker, close its client."""
+        self._stop.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._client is not None:
+            self._client.close()
+        self._futures.clear()
+
+    def __enter__(self) -> Downloads:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
