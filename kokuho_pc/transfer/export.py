@@ -19,7 +19,7 @@ from typing import Any
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.domain.errors import Cancelled, KokuhoError
-from kokuho_pc.formats.checker import check_file_set
+from kokuho_pc.formats.checker import CheckReport, check_file_set
 from kokuho_pc.transfer.client import ConsolidationClient
 from kokuho_pc.transfer.errors import ExportFailed
 from kokuho_pc.transfer.faultpoints import checkpoint
@@ -29,7 +29,7 @@ from kokuho_pc.transfer.pipeline import TransferPipeline, each_step, run_callbac
 from kokuho_pc.transfer.ports import CancelCheck, ProgressCallback, log_hash
 from kokuho_pc.transfer.prefetch import Downloads
 from kokuho_pc.transfer.records import FileEntry
-from kokuho_pc.transfer.staging import CHUNK_SIZE
+from kokuho_pc.transfer.staging import CHUNK_SIZE, StagedFile
 
 
 @dataclass
@@ -38,6 +38,16 @@ class ExportResult:
 
     exported: list[FileEntry] = field(default_factory=list)
     stale_temporaries_removed: int = 0
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A delivery as the download worker left it: hashes, plaintext, check result."""
+
+    sha256: str
+    server_hash: str | None
+    plain: bytes
+    check: CheckReport
 
 
 def _pieces(data: bytes) -> Iterator[memoryview]:
@@ -64,7 +74,7 @@ class ExportPipeline(TransferPipeline):
         with self._staging.session() as session, self._client_factory() as client:
             deliveries = client.list_deliveries()
             names = [str(d["name"]) for d in deliveries]
-            with Downloads(self._client_factory, session) as downloads:
+            with Downloads(self._client_factory, session, self._prepare) as downloads:
                 steps = each_step(deliveries, report, cancelled,
                                   "配信ファイルを書き出しています", "書き出しが完了しました")
                 for index, delivery in enumerate(steps):
@@ -77,7 +87,7 @@ class ExportPipeline(TransferPipeline):
         return result
 
     def _export_one(
-        self, client: ConsolidationClient, downloads: Downloads, files: MediumFiles,
+        self, client: ConsolidationClient, downloads: Downloads[_Prepared], files: MediumFiles,
         delivery: dict[str, Any], cancelled: CancelCheck,
     ) -> FileEntry:
         staff = files.medium.staff_id
@@ -120,32 +130,40 @@ class ExportPipeline(TransferPipeline):
                                 "delivery": delivery_id, "medium": media_id})
         return entry
 
+    def _prepare(self, name: str, staged: StagedFile, server_hash: str | None) -> _Prepared:
+        """On the download worker: read the staged file back and check it (no side effects)."""
+        digest = staged.finish()  # already finished: returns the plaintext SHA-256
+        plain = staged.read_all()
+        staged.discard()
+        return _Prepared(digest, server_hash, plain,
+                         check_file_set({name: plain}, today=self._today()))
+
     def _download_checked(
-        self, downloads: Downloads, name: str, expected: str, delivery_id: str, staff: str,
+        self, downloads: Downloads[_Prepared], name: str, expected: str, delivery_id: str,
+        staff: str,
     ) -> bytes:
-        """Take one delivery from staging, verify its hash and its format; return it.
+        """Take one prepared delivery; refuse a wrong hash or a bad format; return it.
 
         The plaintext stays in memory only for the write that follows (the
-        check needs it whole anyway); the staged copy is removed at once.
+        check needs it whole anyway); the staged copy is already removed.
         """
-        staged, server_hash = downloads.result(name)
-        digest = staged.sha256
+        prepared = downloads.result(name)
+        digest, server_hash = prepared.sha256, prepared.server_hash
         if digest != expected or (server_hash and server_hash != expected):
             self._fail(staff, name, delivery_id, "hash_mismatch")
             raise ExportFailed("受信したファイルのハッシュ値が一致しません。",
                                "配信は未処理のまま残っています。再度実行してください。")
-        plain = staged.read_all()
-        staged.discard()
-        check = check_file_set({name: plain}, today=self._today())
+        check = prepared.check
         self._oplog.record(AuditAction.RECEIVE, staff,
-                           {"file": name, "size": len(plain), "sha256": log_hash(digest),
-                            "delivery": delivery_id, "errors": len(check.errors)},
+                           {"file": name, "size": len(prepared.plain),
+                            "sha256": log_hash(digest), "delivery": delivery_id,
+                            "errors": len(check.errors)},
                            AuditResult.SUCCESS if check.valid else AuditResult.REFUSED)
         if not check.valid:
             raise ExportFailed("受信したファイルが定められた形式に従っていないため、"
                                "書き出しませんでした。",
                                "国保連合会に連絡してください。配信は未処理のまま残っています。")
-        return plain
+        return prepared.plain
 
     def _fail(self, staff: str, name: str, delivery_id: str, reason: str) -> None:
         self._oplog.record(AuditAction.EXPORT, staff,

@@ -1,11 +1,12 @@
-"""Deliveries downloaded into staging one step ahead, on a worker thread.
+"""Deliveries downloaded into staging and prepared one step ahead, on a worker thread.
 
-While the export checks, writes and acknowledges one delivery, the next one
-is already downloading: the worker only streams bytes from the network into
-an encrypted staged file (socket reads, hashing and the medium's fsyncs let
-both threads run). It has its own client (connection) and touches neither the
-store nor the medium; every decision (hash verification, the format check,
-logging, the write) stays with the caller, in order.
+While the export writes and acknowledges one delivery, the next one is
+already downloading into an encrypted staged file and being prepared (read
+back and checked): socket reads, RE2 matching, hashing and the medium's
+fsyncs all let both threads run. The worker has its own client (connection)
+and touches neither the store nor the medium; its ``prepare`` step is pure
+computation, and every decision (refusing a bad hash or a bad file, logging,
+writing, acknowledging) stays with the caller, in order.
 """
 
 from __future__ import annotations
@@ -14,45 +15,52 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
+from typing import Generic, TypeVar
 
 from kokuho_pc.domain.errors import Cancelled
 from kokuho_pc.transfer.client import ConsolidationClient
 from kokuho_pc.transfer.staging import StagedFile, StagingSession
 
-Downloaded = tuple[StagedFile, str | None]
-"""A finished staged file (plaintext SHA-256 known) and the server's hash header."""
+T = TypeVar("T")
+
+Prepare = Callable[[str, StagedFile, "str | None"], T]
+"""``prepare(name, staged, server_hash)``: run on the worker once ``staged`` is finished
+(its plaintext SHA-256 known); pure computation, no store or medium access."""
 
 
-class Downloads:
-    """Downloads into ``session`` on one worker thread; a context manager.
+class Downloads(Generic[T]):
+    """Downloads into ``session`` and prepares on one worker thread; a context manager.
 
     :meth:`start` queues a delivery (once); :meth:`result` waits for it and
-    returns it or raises what the download raised. Leaving the context stops
-    a download in progress at its next chunk and waits for the worker, so
-    every staged file it made exists before the session removes them.
+    returns what ``prepare`` returned, or raises what the download or the
+    preparation raised. Leaving the context stops a download in progress at
+    its next chunk and waits for the worker, so every staged file it made
+    exists before the session removes them.
     """
 
     def __init__(
-        self, client_factory: Callable[[], ConsolidationClient], session: StagingSession
+        self, client_factory: Callable[[], ConsolidationClient], session: StagingSession,
+        prepare: Prepare[T],
     ) -> None:
         self._client_factory = client_factory
         self._session = session
+        self._prepare = prepare
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-download")
         self._stop = threading.Event()
         self._client: ConsolidationClient | None = None
-        self._futures: dict[str, Future[Downloaded]] = {}
+        self._futures: dict[str, Future[T]] = {}
 
     def start(self, name: str) -> None:
         """Queue the download of ``name`` unless it is queued already."""
         if name not in self._futures:
             self._futures[name] = self._pool.submit(self._fetch, name)
 
-    def result(self, name: str) -> Downloaded:
+    def result(self, name: str) -> T:
         """Wait for ``name`` (queuing it if needed); raise what its download raised."""
         self.start(name)
         return self._futures.pop(name).result()
 
-    def _fetch(self, name: str) -> Downloaded:
+    def _fetch(self, name: str) -> T:
         if self._client is None:
             self._client = self._client_factory()
         staged = self._session.new_file()
@@ -65,7 +73,9 @@ class Downloads:
         finally:
             close()
         staged.finish()
-        return staged, server_hash
+        if self._stop.is_set():
+            raise Cancelled()
+        return self._prepare(name, staged, server_hash)
 
     def close(self) -> None:
         """Stop, wait for the worker, close its client."""
@@ -75,7 +85,7 @@ class Downloads:
             self._client.close()
         self._futures.clear()
 
-    def __enter__(self) -> Downloads:
+    def __enter__(self) -> Downloads[T]:
         return self
 
     def __exit__(
