@@ -7,7 +7,7 @@ the file is committed so later migrations are tested against a real old file.
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from kokuho_pc.audit.actions import AuditAction
@@ -16,6 +16,7 @@ from kokuho_pc.auth.accounts import Account, AccountRepository, Role
 from kokuho_pc.auth.passwords import Argon2Params, PasswordHasher
 from kokuho_pc.store.database import Database
 from kokuho_pc.store.policy import PolicyStore
+from kokuho_pc.transfer.records import FileEntry, MediaRecord, TransferRecords
 
 FIXTURE_KEY = bytes.fromhex("7f" * 16 + "a5" * 16)  # test fixture only
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -47,7 +48,28 @@ def build(version: int, path: Path) -> None:
     log.record(AuditAction.LOGIN_SUCCESS, "fixture.admin")
     log.record(AuditAction.SEND, "fixture.admin", {"file": "KSK01_082015_20260601090000.dat",
                                                     "sha256": "ab" * 32, "records": 3})
+    if version >= 2:
+        _transfer_rows(db, now)
     db.close()
+
+
+FIXTURE_MEDIUM = "M-FIXTURE-0001"
+
+
+def _transfer_rows(db: Database, now: datetime) -> None:
+    """Version 2: an approved medium, a finished send job, an acknowledged export."""
+    records = TransferRecords(db)
+    records.add_medium(MediaRecord(
+        FIXTURE_MEDIUM, "uuid", "ABCD-EF01", date(2027, 3, 31), ("fixture.admin",),
+        "fixture.admin", now.isoformat(), "cd" * 32, None,
+    ))
+    job = records.open_job("send", "ef" * 32,
+                           [FileEntry("KSK01_082015_20260601090000.dat", 1300, "ab" * 32)],
+                           "fixture.admin", FIXTURE_MEDIUM)
+    records.set_job_state(job.job_id, "done", {"status": "accepted"})
+    records.set_export_state("delivery-fixture",
+                             FileEntry("KSK11_082015_20260601090000.csv", 99, "fe" * 32),
+                             FIXTURE_MEDIUM, "acknowledged")
 
 
 if __name__ == "__main__":

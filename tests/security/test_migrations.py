@@ -21,7 +21,14 @@ from kokuho_pc.domain.errors import StoreError
 from kokuho_pc.store.database import Database
 from kokuho_pc.store.migrate import available_migrations, latest_version
 from kokuho_pc.store.policy import PolicyStore
-from tests.security.make_fixture_store import FIXTURE_KEY, FIXTURES, build, fixture_path
+from kokuho_pc.transfer.records import TransferRecords
+from tests.security.make_fixture_store import (
+    FIXTURE_KEY,
+    FIXTURE_MEDIUM,
+    FIXTURES,
+    build,
+    fixture_path,
+)
 
 
 def _check_v1(db: Database) -> None:
@@ -33,8 +40,39 @@ def _check_v1(db: Database) -> None:
     assert [r.action for r in log.records()] == ["store.init", "login.success", "send"]
 
 
+def _check_v2(db: Database) -> None:
+    records = TransferRecords(db)
+    medium = records.get_medium(FIXTURE_MEDIUM)
+    assert medium is not None and medium.allowed_staff == ("fixture.admin",)
+    (job,) = records.jobs("send")
+    assert job.state == "done" and job.result == {"status": "accepted"}
+    assert records.job_files(job.job_id)[0].size == 1300
+    assert records.export_state("delivery-fixture") == "acknowledged"
+
+
 # After upgrading a store that was at version N, CHECKS[n] (n <= N) still hold.
-CHECKS: dict[int, Callable[[Database], None]] = {1: _check_v1}
+CHECKS: dict[int, Callable[[Database], None]] = {1: _check_v1, 2: _check_v2}
+
+
+def test_operation_log_queries_use_their_indexes(tmp_path: Path) -> None:
+    """Forwarding and the viewer's filters read through indexes, not the whole log."""
+    db = Database(tmp_path / "s.db", FIXTURE_KEY)
+    try:
+        def plan(sql: str) -> str:
+            return " ".join(str(r[3]) for r in db.query("EXPLAIN QUERY PLAN " + sql))
+
+        base = "SELECT seq FROM audit_log WHERE seq > 0 AND "
+        assert "audit_log_unforwarded" in plan(
+            base + "forwarded_ack IS NULL ORDER BY seq LIMIT 1")
+        assert "audit_log_staff_time" in plan(
+            base + "staff_id = 'a' AND time >= '2026-11-01' AND time < '2026-11-08' "
+            "ORDER BY seq DESC LIMIT 2000")
+        assert "audit_log_result_seq" in plan(
+            base + "result = 'failure' ORDER BY seq DESC LIMIT 2000")
+        assert "audit_log_action_time" in plan(
+            base + "action = 'send' ORDER BY seq DESC LIMIT 2000")
+    finally:
+        db.close()
 
 
 def test_migration_files_are_numbered_without_gaps() -> None:
