@@ -40,23 +40,42 @@ class JapaneseArgumentParser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the full parser with every registered sub-command."""
-    parser = JapaneseArgumentParser(prog="kokuho-pc", description="国保総合PC")
+def _global_parser(add_help: bool = True) -> argparse.ArgumentParser:
+    parser = JapaneseArgumentParser(prog="kokuho-pc", description="国保総合PC",
+                                    add_help=add_help)
     parser.add_argument("--profile", metavar="DIR", help="プロファイルのディレクトリ")
     parser.add_argument(
         "--smoke-test", action="store_true", help="ログイン画面を開いて閉じ、終了する"
     )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full parser with every registered sub-command."""
+    parser = _global_parser()
     subparsers = parser.add_subparsers(dest="command", parser_class=JapaneseArgumentParser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
 
 
+def _gui_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The parsed global options when ``argv`` names no sub-command (desktop start or
+    smoke test), else None. Starting the desktop then skips importing every
+    sub-command module and what they import (checker, generator, transfer)."""
+    args, rest = _global_parser(add_help=False).parse_known_args(argv)
+    if rest:
+        return None  # a sub-command, --help, or a mistake: the full parser decides
+    args.command = None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; without a command, start the desktop application."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = _gui_arguments(arguments)
+    if args is None:
+        args = build_parser().parse_args(arguments)
     if args.smoke_test:
         from kokuho_pc.cli.gui_cmd import smoke_test
 

@@ -13,11 +13,10 @@ import logging
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.backend
-from keyring.backends import chainer, fail, null
-from keyring.errors import KeyringError
+if TYPE_CHECKING:
+    import keyring.backend
 
 from kokuho_pc.domain.errors import InsecureKeyring, StoreKeyMissing
 
@@ -39,6 +38,8 @@ def _keyring_user(profile_id: str) -> str:
 
 def insecure_reason(backend: keyring.backend.KeyringBackend) -> str | None:
     """Why ``backend`` may not hold a production key, or None when it may."""
+    from keyring.backends import chainer, fail, null
+
     module = type(backend).__module__
     if module.startswith("keyrings.alt") or module.startswith("keyrings_alt"):
         return "plaintext"
@@ -58,7 +59,13 @@ def insecure_reason(backend: keyring.backend.KeyringBackend) -> str | None:
 
 
 def require_secure_keyring() -> keyring.backend.KeyringBackend:
-    """The current keyring backend, or :class:`InsecureKeyring` when it is unacceptable."""
+    """The current keyring backend, or :class:`InsecureKeyring` when it is unacceptable.
+
+    ``keyring`` is imported here, not with the module: demo profiles never need it,
+    and a production start imports it while opening the profile off the GUI thread.
+    """
+    import keyring
+
     backend = keyring.get_keyring()
     reason = insecure_reason(backend)
     if reason is not None:
@@ -69,6 +76,8 @@ def require_secure_keyring() -> keyring.backend.KeyringBackend:
 
 def store_key_in_keyring(profile_id: str, key: bytes) -> None:
     """Save a production key in the OS keyring (refusing insecure backends)."""
+    from keyring.errors import KeyringError
+
     backend = require_secure_keyring()
     try:
         backend.set_password(KEYRING_SERVICE, _keyring_user(profile_id), key.hex())
@@ -78,6 +87,8 @@ def store_key_in_keyring(profile_id: str, key: bytes) -> None:
 
 def load_key_from_keyring(profile_id: str) -> bytes:
     """Read a production key from the OS keyring; a missing key is an administrator error."""
+    from keyring.errors import KeyringError
+
     backend = require_secure_keyring()
     try:
         value = backend.get_password(KEYRING_SERVICE, _keyring_user(profile_id))
@@ -88,6 +99,8 @@ def load_key_from_keyring(profile_id: str) -> bytes:
 
 def delete_key_from_keyring(profile_id: str) -> None:
     """Remove a production key (used only by an explicit administrator reset)."""
+    from keyring.errors import KeyringError
+
     backend = require_secure_keyring()
     try:
         backend.delete_password(KEYRING_SERVICE, _keyring_user(profile_id))

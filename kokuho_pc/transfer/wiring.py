@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kokuho_pc.store.policy import Policy
-from kokuho_pc.transfer.client import ClientConfig, ConsolidationClient
 from kokuho_pc.transfer.errors import ConnectionFailed
+
+if TYPE_CHECKING:  # imported when a client is made: requests and TLS stay off start-up
+    from kokuho_pc.transfer.client import ClientConfig, ConsolidationClient
 
 
 def client_config_from_policy(policy: Policy, staff_id: str) -> ClientConfig:
     """The client configuration of the policy; a missing setting is a clear error."""
+    from kokuho_pc.transfer.client import ClientConfig
+
     missing = [
         label for label, value in (
             ("接続先URL", policy.server_url), ("認証局証明書", policy.server_ca_file),
@@ -34,6 +39,8 @@ def client_config_from_policy(policy: Policy, staff_id: str) -> ClientConfig:
 
 def client_factory_for(policy: Policy, staff_id: str) -> Callable[[], ConsolidationClient]:
     """A factory making a new client per run (checked now, connected on first request)."""
+    from kokuho_pc.transfer.client import ConsolidationClient
+
     config = client_config_from_policy(policy, staff_id)
     return lambda: ConsolidationClient(config)
 

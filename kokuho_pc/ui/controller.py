@@ -26,7 +26,6 @@ from kokuho_pc.ui.idle_lock import IdleLock
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.login_window import LoginWindow
 from kokuho_pc.ui.main_window import MainWindow, PageFactory
-from kokuho_pc.ui.pages import build_pages
 from kokuho_pc.ui.password_change_dialog import PasswordChangeDialog
 from kokuho_pc.ui.qt import QApplication, QObject, QTimer, Signal
 from kokuho_pc.ui.totp_enrol_dialog import TotpEnrolDialog
@@ -48,7 +47,7 @@ class AppController(QObject):
         jobs: JobRunner,
         open_profile: OpenProfile,
         *,
-        page_builder: PageBuilder = build_pages,
+        page_builder: PageBuilder | None = None,
         help_path: Path | None = None,
         idle_timeout_ms: int | None = None,
         login_sleep: Callable[[float], None] | None = None,
@@ -165,7 +164,7 @@ class AppController(QObject):
         )
         window = MainWindow(
             user_id=session.user_id, role_label=session.role.label, is_admin=session.is_admin,
-            demo=profile.is_demo, pages=self._page_builder(context), help_path=self._help_path,
+            demo=profile.is_demo, pages=self._pages(context), help_path=self._help_path,
         )
         window.logout_requested.connect(self.logout)
         window.closed.connect(self._main_closed)
@@ -182,6 +181,15 @@ class AppController(QObject):
         window.show()
         lock.start(window)
         self._session_timer.start()
+
+    def _pages(self, context: AppContext) -> dict[str, PageFactory]:
+        if self._page_builder is not None:
+            return self._page_builder(context)
+        # Imported here, after login: the login window does not wait for every screen
+        # (and what they import: printing, transfer, reportlab, requests).
+        from kokuho_pc.ui.pages import build_pages
+
+        return build_pages(context)
 
     def apply_policy(self) -> None:
         """Read the policy again (after an administrator changed it) and apply the idle time."""

@@ -1,0 +1,50 @@
+"""The login window does not wait for modules only the screens after login need."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Imported only by sub-commands or by the screens after login (or, for keyring, by a
+# production profile while it opens off the GUI thread).
+LATER = ("reportlab", "requests", "keyring", "kokuho_pc.synth", "kokuho_pc.formats.checker",
+         "kokuho_pc.cli.common", "kokuho_pc.ui.pages", "kokuho_pc.transfer.client")
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), HOME=str(home),
+               XDG_DATA_HOME=str(home / "share"), XDG_CONFIG_HOME=str(home / "config"))
+    env.pop("KOKUHO_PC_TEST_PAUSE_AT", None)
+    return env
+
+
+def test_the_smoke_test_start_imports_only_what_the_login_window_needs(tmp_path: Path) -> None:
+    env = _env(tmp_path / "home")
+    profile = tmp_path / "profile"
+    subprocess.run([sys.executable, "-m", "kokuho_pc", "--profile", str(profile), "init",
+                    "--kind", "demo", "--municipality", "082201"],
+                   cwd=ROOT, env=env, capture_output=True, check=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "kokuho_pc", "--profile", str(profile),
+         "--smoke-test"],
+        cwd=ROOT, env=env, capture_output=True, check=True, timeout=120,
+    )
+    imported = {line.split("|")[-1].strip() for line in done.stderr.decode().splitlines()
+                if line.startswith("import time:")}
+    assert "kokuho_pc.ui.login_window" in imported
+    assert sorted(m for m in LATER if m in imported) == []
+
+
+def test_sub_commands_and_help_still_use_the_full_parser(tmp_path: Path) -> None:
+    env = _env(tmp_path / "home")
+    shown = subprocess.run([sys.executable, "-m", "kokuho_pc", "--help"], cwd=ROOT, env=env,
+                           capture_output=True, check=True, timeout=120).stdout.decode()
+    for command in ("check", "synth", "send", "export", "media"):
+        assert command in shown
+    wrong = subprocess.run([sys.executable, "-m", "kokuho_pc", "no-such-command"], cwd=ROOT,
+                           env=env, capture_output=True, check=False, timeout=120)
+    assert wrong.returncode == 2 and "引数が正しくありません" in wrong.stderr.decode()
