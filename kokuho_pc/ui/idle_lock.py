@@ -35,6 +35,7 @@ from kokuho_pc.ui.lock_screen import LockScreen
 from kokuho_pc.ui.qt import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QEvent,
     QMainWindow,
     QObject,
@@ -44,6 +45,8 @@ from kokuho_pc.ui.qt import (
     Signal,
     qt_object_alive,
 )
+
+FIXED_LABELS = "kokuhoFixedLabels"  # view property: see mark_fixed_labels
 
 LOCKED_TITLE = "国保総合PC — ロック中"
 DEFAULT_TIMEOUT_SECONDS = 60
@@ -248,10 +251,35 @@ class IdleLock(QObject):
         self._hidden_windows.clear()
 
 
+def mark_fixed_labels(view: QAbstractItemView) -> None:
+    """Declare that ``view`` shows fixed labels only (e.g. the navigation list): the
+    lock leaves its model alone instead of warning that it cannot empty it."""
+    view.setProperty(FIXED_LABELS, True)
+
+
+def _in_combo_box(view: QWidget) -> bool:
+    """True for a combo box's pop-up list (a top-level window of its own, parented
+    to the combo box through its container)."""
+    parent = view.parent()
+    while parent is not None:
+        if isinstance(parent, QComboBox):
+            return True
+        parent = parent.parent()
+    return False
+
+
 def _clear_data(root: QWidget) -> None:
-    """Empty every model under ``root`` and call ``clear_for_lock`` where present."""
+    """Empty every model under ``root`` and call ``clear_for_lock`` where present.
+
+    Skipped: views marked with :func:`mark_fixed_labels` and the pop-up lists of
+    combo boxes (their choices are fixed; a widget whose combo is filled with
+    data empties it in its own ``clear_for_lock``). Any other model without
+    ``clear_for_lock`` is reported: it may hold data the lock should remove.
+    """
     for view in [root, *root.findChildren(QAbstractItemView)]:
         if not isinstance(view, QAbstractItemView):
+            continue
+        if _in_combo_box(view) or view.property(FIXED_LABELS):
             continue
         model = view.model()
         while isinstance(model, QSortFilterProxyModel):

@@ -16,6 +16,7 @@ from kokuho_pc import __version__
 from kokuho_pc.ui import msgbox
 from kokuho_pc.ui.demo_banner import DemoBanner, demo_title
 from kokuho_pc.ui.help_window import HelpWindow
+from kokuho_pc.ui.idle_lock import mark_fixed_labels
 from kokuho_pc.ui.qt import (
     QAction,
     QCloseEvent,
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
+        mark_fixed_labels(self.navigation)  # page names only: nothing for the idle lock to empty
         self.navigation.setFixedWidth(190)
         self.navigation.setStyleSheet(
             "QListWidget#navigation { background: #eef2f7; border: none;"

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from kokuho_pc.domain.errors import AuthError
-from kokuho_pc.ui.idle_lock import LOCKED_TITLE, IdleLock
+from kokuho_pc.ui.idle_lock import LOCKED_TITLE, IdleLock, mark_fixed_labels
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.lock_screen import LockScreen
 from kokuho_pc.ui.models import Column, LazyTableModel
-from kokuho_pc.ui.qt import QDialog, QLabel, QMainWindow, Qt
+from kokuho_pc.ui.qt import (
+    QComboBox,
+    QDialog,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
 from kokuho_pc.ui.views import NoCopyTableView
 
 PASSWORD = "correct horse 2026"
@@ -179,3 +189,36 @@ def test_window_closed_while_locked_stays_closed(
     with qtbot.waitSignal(idle.unlocked, timeout=3000):
         screen.unlock_button.click()
     assert kept.isVisible()
+
+
+def test_fixed_labels_are_kept_quietly_and_unknown_models_reported(
+    qtbot: QtBot, jobs: JobRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Combo-box choices and views marked as fixed labels are left alone without a
+    warning; any other model the lock cannot empty is reported."""
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    central = QWidget()
+    layout = QVBoxLayout(central)
+    combo = QComboBox()
+    combo.addItems(["すべて", "未判断", "判断済"])
+    navigation = QListWidget()
+    navigation.addItems(["ホーム", "移入・送信"])
+    mark_fixed_labels(navigation)
+    unknown = QListWidget()  # not marked: the lock cannot know what it holds
+    unknown.addItems(["?"])
+    for widget in (combo, navigation, unknown):
+        layout.addWidget(widget)
+    window.setCentralWidget(central)
+    window.show()
+    lock = IdleLock(jobs, _verify, "staff01", timeout_ms=100)
+    lock.start(window)
+    try:
+        with caplog.at_level(logging.WARNING, logger="kokuho_pc.ui.lock"), \
+                qtbot.waitSignal(lock.locked, timeout=2000):
+            pass
+        warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        assert warnings == ["model QAbstractListModel has no clear_for_lock()"]
+        assert combo.count() == 3 and navigation.count() == 2
+    finally:
+        lock.discard()
