@@ -78,23 +78,26 @@ class ExportPipeline(TransferPipeline):
                 steps = each_step(deliveries, report, cancelled,
                                   "配信ファイルを書き出しています", "書き出しが完了しました")
                 for index, delivery in enumerate(steps):
-                    for ahead in names[index : index + 2]:  # this one and the next
+                    present = files.existing(names[index])
+                    if present is None:  # waited for at once: our connection may serve it
+                        downloads.start(names[index], via=client)
+                    for ahead in names[index + 1 : index + 2]:  # the next, on its own client
                         downloads.start(ahead)
                     result.exported.append(
-                        self._export_one(client, downloads, files, delivery, cancelled)
+                        self._export_one(client, downloads, files, delivery, present, cancelled)
                     )
             self._finish(client)
         return result
 
     def _export_one(
         self, client: ConsolidationClient, downloads: Downloads[_Prepared], files: MediumFiles,
-        delivery: dict[str, Any], cancelled: CancelCheck,
+        delivery: dict[str, Any], present: FileEntry | None, cancelled: CancelCheck,
     ) -> FileEntry:
+        """Export one delivery; ``present`` is what the medium already holds under its name."""
         staff = files.medium.staff_id
         name, expected = str(delivery["name"]), str(delivery["sha256"])
         delivery_id = str(delivery["delivery_id"])
         entry = FileEntry(name, int(delivery["size"]), expected)
-        present = files.existing(name)
         if present is not None and present.sha256 != expected:
             self._fail(staff, name, delivery_id, "name_taken")
             raise ExportFailed("媒体に同じ名前の別のファイルがあるため、書き出せませんでした。",

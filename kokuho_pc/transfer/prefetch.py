@@ -50,21 +50,29 @@ class Downloads(Generic[T]):
         self._client: ConsolidationClient | None = None
         self._futures: dict[str, Future[T]] = {}
 
-    def start(self, name: str) -> None:
-        """Queue the download of ``name`` unless it is queued already."""
+    def start(self, name: str, *, via: ConsolidationClient | None = None) -> None:
+        """Queue the download of ``name`` unless it is queued already.
+
+        ``via``: a client of the caller to download with (already connected, so
+        no second handshake before the first delivery). The caller must not use
+        it again until :meth:`result` for ``name`` has returned.
+        """
         if name not in self._futures:
-            self._futures[name] = self._pool.submit(self._fetch, name)
+            self._futures[name] = self._pool.submit(self._fetch, name, via)
 
     def result(self, name: str) -> T:
         """Wait for ``name`` (queuing it if needed); raise what its download raised."""
         self.start(name)
         return self._futures.pop(name).result()
 
-    def _fetch(self, name: str) -> T:
-        if self._client is None:
-            self._client = self._client_factory()
+    def _fetch(self, name: str, via: ConsolidationClient | None) -> T:
+        client = via
+        if client is None:
+            if self._client is None:
+                self._client = self._client_factory()
+            client = self._client
         staged = self._session.new_file()
-        chunks, server_hash, close = self._client.download_delivery(name)
+        chunks, server_hash, close = client.download_delivery(name)
         try:
             for chunk in chunks:
                 if self._stop.is_set():

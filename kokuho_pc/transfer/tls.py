@@ -16,6 +16,7 @@ import base64
 import hashlib
 import ssl
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +42,43 @@ def spki_pin_of_der(cert_der: bytes) -> str:
     return base64.b64encode(hashlib.sha256(spki).digest()).decode("ascii")
 
 
+def _file_stamp(path: Path | None) -> tuple[str, int, int] | None:
+    if path is None:
+        return None
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), -1, -1)  # let loading report the missing file
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
 def make_client_context(
     ca_file: Path, client_cert: Path | None = None, client_key: Path | None = None
 ) -> ssl.SSLContext:
-    """An SSL context trusting only ``ca_file``, TLS 1.2+, host names checked, client cert."""
+    """An SSL context trusting only ``ca_file``, TLS 1.2+, host names checked, client cert.
+
+    Contexts are shared (they are thread-safe) while the three files are unchanged:
+    every transfer makes one or two clients, and loading the CA and the terminal
+    certificate each time cost ~3 ms. A replaced certificate or key (new mtime or
+    size) gets a new context.
+    """
+    return _cached_context(_file_stamp(ca_file), _file_stamp(client_cert),
+                           _file_stamp(client_key))
+
+
+@lru_cache(maxsize=8)
+def _cached_context(
+    ca: tuple[str, int, int] | None, cert: tuple[str, int, int] | None,
+    key: tuple[str, int, int] | None,
+) -> ssl.SSLContext:
+    assert ca is not None
+    return _new_client_context(Path(ca[0]), Path(cert[0]) if cert else None,
+                               Path(key[0]) if key else None)
+
+
+def _new_client_context(
+    ca_file: Path, client_cert: Path | None, client_key: Path | None
+) -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.verify_mode = ssl.CERT_REQUIRED

@@ -146,3 +146,22 @@ def test_context_requires_tls12(pki: TlsPki) -> None:
     ctx = make_client_context(pki.ca, *pki.terminal)
     assert ctx.minimum_version >= ssl.TLSVersion.TLSv1_2
     assert ctx.verify_mode == ssl.CERT_REQUIRED and ctx.check_hostname
+
+
+def test_context_is_shared_until_a_file_changes(pki: TlsPki, tmp_path: Path) -> None:
+    """One context per unchanged CA/certificate/key; a replaced certificate gets a new one."""
+    import os
+    import shutil
+
+    from kokuho_pc.transfer.tls import make_client_context
+
+    cert, key = (tmp_path / "terminal.pem", tmp_path / "terminal.key")
+    shutil.copyfile(pki.terminal[0], cert)
+    shutil.copyfile(pki.terminal[1], key)
+    first = make_client_context(pki.ca, cert, key)
+    assert make_client_context(pki.ca, cert, key) is first
+    stat = cert.stat()
+    os.utime(cert, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    renewed = make_client_context(pki.ca, cert, key)
+    assert renewed is not first
+    assert make_client_context(pki.ca, cert, key) is renewed
