@@ -74,7 +74,8 @@ class ExportPipeline(TransferPipeline):
         with self._staging.session() as session, self._client_factory() as client:
             deliveries = client.list_deliveries()
             names = [str(d["name"]) for d in deliveries]
-            with Downloads(self._client_factory, session, self._prepare) as downloads:
+            with Downloads(self._client_factory, session, self._prepare,
+                           cancelled=cancelled) as downloads:
                 steps = each_step(deliveries, report, cancelled,
                                   "配信ファイルを書き出しています", "書き出しが完了しました")
                 for index, delivery in enumerate(steps):

@@ -40,11 +40,12 @@ class Downloads(Generic[T]):
 
     def __init__(
         self, client_factory: Callable[[], ConsolidationClient], session: StagingSession,
-        prepare: Prepare[T],
+        prepare: Prepare[T], *, cancelled: Callable[[], bool] | None = None,
     ) -> None:
         self._client_factory = client_factory
         self._session = session
         self._prepare = prepare
+        self._cancelled = cancelled  # the user's cancel (thread-safe), checked per chunk
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-download")
         self._stop = threading.Event()
         self._client: ConsolidationClient | None = None
@@ -75,7 +76,7 @@ class Downloads(Generic[T]):
         chunks, server_hash, close = client.download_delivery(name)
         try:
             for chunk in chunks:
-                if self._stop.is_set():
+                if self._stop.is_set() or (self._cancelled is not None and self._cancelled()):
                     raise Cancelled()
                 staged.write(chunk)
         finally:

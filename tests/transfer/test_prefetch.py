@@ -150,3 +150,48 @@ def test_cancel_while_the_next_download_runs_leaves_nothing_behind(
     assert StagingArea(profile.staging_dir).leftover_files() == []
     assert _download_threads() == []
     staff.logout()
+
+
+def test_cancel_during_a_download_stops_it_at_the_next_chunk(
+    profile: Profile, tmp_path: Path
+) -> None:
+    """The user's cancel reaches a download in progress (not only the steps between
+    deliveries): nothing is written, staged or acknowledged, and no thread is left."""
+    names = _deliveries_waiting(profile, tmp_path, first=7400)
+    flag = threading.Event()
+
+    def maker(profile: Profile, staff_id: str) -> Callable[[], ConsolidationClient]:
+        real = default_client_factory(profile, staff_id)
+
+        def make() -> ConsolidationClient:
+            client = real()
+            download = client.download_delivery
+
+            def cancelled_mid_way(name: str) -> Any:
+                chunks, server_hash, close = download(name)
+
+                def first_then_cancel() -> Iterator[bytes]:
+                    for chunk in chunks:
+                        flag.set()  # the user presses 中止 while the bytes arrive
+                        yield chunk
+
+                return first_then_cancel(), server_hash, close
+
+            client.download_delivery = cancelled_mid_way  # type: ignore[method-assign]
+            return client
+
+        return make
+
+    staff = login(profile, STAFF)
+    out = approved_medium(profile, tmp_path / "out")
+    with pytest.raises(Cancelled):
+        ExportingService(profile, client_factory=maker).export(
+            staff, out, is_cancelled=flag.is_set)
+    assert not [p for p in out.iterdir() if not p.name.startswith(".kokuho-medium")]
+    received = [r for r in profile.audit.records(limit=100_000)
+                if r.action == "receive" and r.targets.get("file") in names]
+    assert received == []  # stopped during the download, before the check and the write
+    assert [d["name"] for d in ExportingService(profile).list_deliveries(staff)] == names
+    assert StagingArea(profile.staging_dir).leftover_files() == []
+    assert _download_threads() == []
+    staff.logout()
