@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from kokuho_pc.audit.log import AuditLog
+from kokuho_pc.services.profile import Profile
 from kokuho_pc.store.database import Database
 from kokuho_pc.transfer.records import TransferRecords
 
@@ -48,3 +49,14 @@ def sim_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any
         yield server, pki
     finally:
         server.stop()
+
+
+@pytest.fixture
+def profile(tmp_path: Path, sim_env: tuple[Any, Any]) -> Iterator[Profile]:
+    """A profile connected to the module's simulator (admin and staff accounts)."""
+    from tests.transfer.harness import make_profile
+
+    sim, pki = sim_env
+    p = make_profile(tmp_path / "profile", sim, pki)
+    yield p
+    p.close()

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,6 @@ from tests.transfer.harness import (
     STAFF_PW,
     approved_medium,
     login,
-    make_profile,
     sim_query,
     tree_hash,
     write_files,
@@ -44,14 +42,6 @@ from tests.transfer.harness import (
 
 ROOT = Path(__file__).resolve().parents[2]
 KANA = "ｼﾐｭ".encode("cp932")
-
-
-@pytest.fixture
-def profile(tmp_path: Path, sim_env: tuple[Any, Any]) -> Iterator[Profile]:
-    sim, pki = sim_env
-    p = make_profile(tmp_path / "profile", sim, pki)
-    yield p
-    p.close()
 
 
 def _files(first: int) -> dict[str, bytes]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,20 +28,11 @@ from tests.transfer.harness import (
     access_count,
     approved_medium,
     login,
-    make_profile,
     sim_query,
     write_files,
 )
 from tests.transfer.relay import DroppingRelay
 from tests.transfer.tlsutil import issue, make_ca, write_pair
-
-
-@pytest.fixture
-def profile(tmp_path: Path, sim_env: tuple[Any, Any]) -> Iterator[Profile]:
-    sim, pki = sim_env
-    p = make_profile(tmp_path / "profile", sim, pki)
-    yield p
-    p.close()
 
 
 def _files(first: int) -> dict[str, bytes]:

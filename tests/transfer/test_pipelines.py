@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,20 +21,11 @@ from tests.transfer.harness import (
     STAFF,
     approved_medium,
     login,
-    make_profile,
     sim_query,
     submissions,
     tree_hash,
     write_files,
 )
-
-
-@pytest.fixture
-def profile(tmp_path: Path, sim_env: tuple[Any, Any]) -> Iterator[Profile]:
-    sim, pki = sim_env
-    p = make_profile(tmp_path / "profile", sim, pki)
-    yield p
-    p.close()
 
 
 def _move_in_set(first: int, n: int = 4, minute: int = 0) -> dict[str, bytes]:

@@ -19,17 +19,9 @@ from kokuho_pc.transfer.client import ConsolidationClient
 from kokuho_pc.transfer.errors import ConnectionFailed
 from kokuho_pc.transfer.staging import StagingArea
 from tests.simfiles import household_pair
-from tests.transfer.harness import STAFF, approved_medium, login, make_profile, write_files
+from tests.transfer.harness import STAFF, approved_medium, login, write_files
 
 Events = list[tuple[str, str, str]]  # (event, delivery name, thread name)
-
-
-@pytest.fixture
-def profile(tmp_path: Path, sim_env: tuple[Any, Any]) -> Iterator[Profile]:
-    sim, pki = sim_env
-    p = make_profile(tmp_path / "profile", sim, pki)
-    yield p
-    p.close()
 
 
 def _recording(events: Events, fail_download_of: int | None = None
