@@ -13,6 +13,7 @@ import pytest
 
 from kokuho_pc.domain.errors import Cancelled
 from kokuho_pc.services.exporting import ExportingService
+from kokuho_pc.services.login import Session
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.services.sending import SendingService, default_client_factory
 from kokuho_pc.transfer.client import ConsolidationClient
@@ -80,6 +81,16 @@ def _download_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("export-download")]
 
 
+def _nothing_left_behind(profile: Profile) -> None:
+    """No staged file and no download thread outlive an export, however it ended."""
+    assert StagingArea(profile.staging_dir).leftover_files() == []
+    assert _download_threads() == []
+
+
+def _still_waiting(profile: Profile, staff: Session) -> list[str]:
+    return [d["name"] for d in ExportingService(profile).list_deliveries(staff)]
+
+
 def test_the_next_delivery_downloads_before_the_current_one_is_acknowledged(
     profile: Profile, tmp_path: Path
 ) -> None:
@@ -97,8 +108,7 @@ def test_the_next_delivery_downloads_before_the_current_one_is_acknowledged(
     assert second_download < first_ack  # already on its way while the first was finished
     for name in names:
         assert (out / name).is_file()
-    assert StagingArea(profile.staging_dir).leftover_files() == []
-    assert _download_threads() == []
+    _nothing_left_behind(profile)
     staff.logout()
 
 
@@ -116,9 +126,8 @@ def test_a_failed_download_ahead_stops_at_its_delivery_and_keeps_the_rest(
     assert ("ack", names[0], threading.current_thread().name) in events
     assert not (out / names[1]).exists()
     assert not [p for p in out.iterdir() if p.name.endswith(".kokuho-tmp")]
-    assert [d["name"] for d in ExportingService(profile).list_deliveries(staff)] == names[1:]
-    assert StagingArea(profile.staging_dir).leftover_files() == []
-    assert _download_threads() == []
+    assert _still_waiting(profile, staff) == names[1:]
+    _nothing_left_behind(profile)
     staff.logout()
 
 
@@ -138,9 +147,8 @@ def test_cancel_while_the_next_download_runs_leaves_nothing_behind(
             staff, out, is_cancelled=cancelled)
     assert (out / names[0]).is_file() and not (out / names[1]).exists()
     assert ("download", names[1]) in [(e, n) for e, n, _ in events]  # it had been started
-    assert [d["name"] for d in ExportingService(profile).list_deliveries(staff)] == names[1:]
-    assert StagingArea(profile.staging_dir).leftover_files() == []
-    assert _download_threads() == []
+    assert _still_waiting(profile, staff) == names[1:]
+    _nothing_left_behind(profile)
     staff.logout()
 
 
@@ -183,7 +191,6 @@ def test_cancel_during_a_download_stops_it_at_the_next_chunk(
     received = [r for r in profile.audit.records(limit=100_000)
                 if r.action == "receive" and r.targets.get("file") in names]
     assert received == []  # stopped during the download, before the check and the write
-    assert [d["name"] for d in ExportingService(profile).list_deliveries(staff)] == names
-    assert StagingArea(profile.staging_dir).leftover_files() == []
-    assert _download_threads() == []
+    assert _still_waiting(profile, staff) == names
+    _nothing_left_behind(profile)
     staff.logout()
