@@ -17,7 +17,7 @@ from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.services.media_admin import media_gate
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.transfer.client import ConsolidationClient
-from kokuho_pc.transfer.logforward import forward_operation_log, forward_over
+from kokuho_pc.transfer.logforward import forward_over
 from kokuho_pc.transfer.media import ApprovedMedium
 from kokuho_pc.transfer.pipeline import TransferPipeline
 from kokuho_pc.transfer.records import TransferRecords
@@ -41,17 +41,11 @@ def default_client_factory(profile: Profile, staff_id: str) -> Callable[[], Cons
     return client_factory_for(profile.policy(), staff_id)
 
 
-def forward_log_quietly(
-    profile: Profile, staff_id: str,
-    client: Callable[[], ConsolidationClient] | ConsolidationClient,
-) -> int:
-    """Forward the operation log after a transfer, over ``client`` (or a new one from a
-    factory); a failure leaves it for the next time."""
-    records = TransferRecords(profile.db)
+def forward_log_quietly(profile: Profile, staff_id: str, client: ConsolidationClient) -> int:
+    """Forward the operation log after a transfer, over its ``client``; a failure
+    leaves it for the next time."""
     try:
-        if isinstance(client, ConsolidationClient):
-            return forward_over(client, profile.audit, records, staff_id)
-        return forward_operation_log(profile.audit, client, records, staff_id)
+        return forward_over(client, profile.audit, TransferRecords(profile.db), staff_id)
     except KokuhoError as exc:
         _log.info("operation log not forwarded (%s); kept for the next transfer", exc.code)
         return 0

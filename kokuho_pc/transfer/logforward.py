@@ -42,7 +42,7 @@ def forward_operation_log(
     if not log.records(unacknowledged_only=True, limit=1):
         return 0
     with client_factory() as client:
-        return forward_over(client, log, records, staff_id, batch)
+        return _send_pending(client, log, records, staff_id, batch)
 
 
 def forward_over(
@@ -53,6 +53,14 @@ def forward_over(
     used); return how many were acknowledged."""
     if not log.records(unacknowledged_only=True, limit=1):
         return 0
+    return _send_pending(client, log, records, staff_id, batch)
+
+
+def _send_pending(
+    client: ConsolidationClient, log: ForwardableLog, records: TransferRecords, staff_id: str,
+    batch: int,
+) -> int:
+    """Send the unacknowledged records in batches (the caller found at least one)."""
     total = 0
     after = 0
     while True:
