@@ -16,13 +16,12 @@ Run: ``.venv/bin/python -m benchmarks.admin_bench [--quick]``.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from benchmarks.common import median_seconds, qt_application, row
+from benchmarks.common import command_line, median_seconds, qt_application, row
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.auth.passwords import Argon2Params, PasswordHasher
 from kokuho_pc.services.accounts import AccountService
@@ -130,11 +129,7 @@ def _ui_rows(profile: Profile, session: object, service_s: float,
 
 def main() -> None:
     """Print the rows."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    for r in run(args.quick):
-        print(r)
+    command_line(run, __doc__)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,11 @@ Run: ``.venv/bin/python -m benchmarks.candidates_bench [--quick]``.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.common import command_line, row
 from kokuho_pc.print import CANDIDATE_TITLE, ReportHeader, render_candidate_list
 from kokuho_pc.services.candidates import CandidateService
 from kokuho_pc.services.printing import PrintingService, candidate_row
@@ -29,12 +29,6 @@ from tests.simhelpers import SimServer, make_pki
 from tests.transfer.harness import STAFF, login, make_profile
 
 CODE = "082201"
-
-
-def _row(name: str, value: float, baseline: float, unit: str, note: str) -> dict[str, object]:
-    return {"name": name, "value": round(value, 4), "baseline": round(baseline, 4),
-            "ratio": round(value / baseline, 2) if baseline else None, "unit": unit,
-            "note": note}
 
 
 def _seed(server: SimServer, n: int) -> None:
@@ -77,9 +71,9 @@ def run(quick: bool) -> list[dict[str, object]]:
                 views = service.list(refresh=True)
                 ours = time.perf_counter() - t0
                 assert len(views) == n, len(views)
-                rows.append(_row(f"candidate list {n} (service vs plain list request)", ours,
+                rows.append(row(f"candidate list {n} (service vs plain list request)", ours,
                                  summary, "s", "one request; typed views, pinned mTLS, log"))
-                rows.append(_row(f"candidate list {n} (service vs former N+1 requests)", ours,
+                rows.append(row(f"candidate list {n} (service vs former N+1 requests)", ours,
                                  plain, "s", "list + one detail per candidate, plain session"))
                 printing = PrintingService(profile, session)
                 printing.render_candidate_list(views[:5])  # warm up (fonts)
@@ -90,7 +84,7 @@ def run(quick: bool) -> list[dict[str, object]]:
                 t0 = time.perf_counter()
                 document = printing.render_candidate_list(views)
                 mapped = time.perf_counter() - t0
-                rows.append(_row(f"candidate list PDF {n} rows, {document.pages} pages", mapped,
+                rows.append(row(f"candidate list PDF {n} rows, {document.pages} pages", mapped,
                                  direct, "s", "service mapping + render vs render alone"))
                 session.logout()
             finally:
@@ -100,10 +94,7 @@ def run(quick: bool) -> list[dict[str, object]]:
 
 def main() -> None:
     """Print the rows."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    for row in run(parser.parse_args().quick):
-        print(row)
+    command_line(run, None)
 
 
 if __name__ == "__main__":

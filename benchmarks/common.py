@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import time
@@ -37,3 +38,12 @@ def qt_application() -> Any:
 
     existing = QApplication.instance()
     return existing if isinstance(existing, QApplication) else QApplication([])
+
+
+def command_line(run: Callable[[bool], list[dict[str, object]]], description: str | None = None,
+                 quick_help: str | None = None) -> None:
+    """The ``main`` of a benchmark module: parse ``--quick``, print one row per line."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    for result in run(parser.parse_args().quick):
+        print(result, flush=True)

@@ -16,14 +16,13 @@ Run: ``.venv/bin/python -m benchmarks.filter_bench [--quick]``.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QStandardItem, QStandardItemModel  # the baseline only
 
-from benchmarks.common import qt_application, row
+from benchmarks.common import command_line, qt_application, row
 from kokuho_pc.services.candidate_views import CandidateView, HeadInfo
 from kokuho_pc.ui.candidate_models import CANDIDATE_COLUMNS, CandidatesTableModel
 from kokuho_pc.ui.qt import QSortFilterProxyModel
@@ -134,11 +133,7 @@ def run(quick: bool) -> list[dict[str, object]]:
 
 def main() -> None:
     """Print the rows."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="one repetition instead of three")
-    args = parser.parse_args()
-    for r in run(args.quick):
-        print(r)
+    command_line(run, __doc__, "one repetition instead of three")
 
 
 if __name__ == "__main__":

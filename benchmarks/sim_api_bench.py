@@ -11,22 +11,16 @@ Run: ``.venv/bin/python -m benchmarks.sim_api_bench [--quick]``.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
+from benchmarks.common import command_line, row
 from shuyaku_sim.engine import Engine, file_set_digest
 from tests.simfiles import OLD, household_pair, submission_body
 from tests.simhelpers import SimServer, make_pki, make_session
-
-
-def _row(name: str, value: float, baseline: float, unit: str, note: str) -> dict[str, object]:
-    return {"name": name, "value": round(value, 4), "baseline": round(baseline, 4),
-            "ratio": round(value / baseline, 2) if baseline else None, "unit": unit,
-            "note": note}
 
 
 def run(quick: bool) -> list[dict[str, object]]:
@@ -51,7 +45,7 @@ def run(quick: bool) -> list[dict[str, object]]:
             direct.submit_file_set(OLD, files_direct, str(uuid.uuid4()),
                                    file_set_digest(files_direct), "bench", "bench")
             direct_s = time.perf_counter() - t0
-            rows.append(_row(f"submit {households * 3} persons", http_s, direct_s, "s",
+            rows.append(row(f"submit {households * 3} persons", http_s, direct_s, "s",
                              "HTTPS+JSON+base64 vs Engine.submit_file_set in process"))
 
             t0 = time.perf_counter()
@@ -62,7 +56,7 @@ def run(quick: bool) -> list[dict[str, object]]:
             for _ in range(requests_n):
                 direct.status(OLD)
             engine_ms = (time.perf_counter() - t0) / requests_n * 1000
-            rows.append(_row("GET /api/v1/status (kept-alive)", keep_ms, engine_ms, "ms",
+            rows.append(row("GET /api/v1/status (kept-alive)", keep_ms, engine_ms, "ms",
                              "per request vs Engine.status in process"))
 
             n_new = max(20, requests_n // 10)
@@ -71,7 +65,7 @@ def run(quick: bool) -> list[dict[str, object]]:
                 with make_session(pki, OLD) as fresh:
                     assert fresh.get(server.url("/api/v1/status"), timeout=30).ok
             new_ms = (time.perf_counter() - t0) / n_new * 1000
-            rows.append(_row("GET /api/v1/status (new mTLS connection)", new_ms, keep_ms, "ms",
+            rows.append(row("GET /api/v1/status (new mTLS connection)", new_ms, keep_ms, "ms",
                              "per request incl. handshake vs kept-alive connection"))
         direct.close()
     return rows
@@ -79,10 +73,7 @@ def run(quick: bool) -> list[dict[str, object]]:
 
 def main() -> None:
     """Print the rows."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    for row in run(parser.parse_args().quick):
-        print(row)
+    command_line(run, None)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,12 @@ Run: ``.venv/bin/python -m benchmarks.stall_bench [--quick]``.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import time
 from collections.abc import Callable
 
 from benchmarks.check_bench import TODAY, make_pair
-from benchmarks.common import qt_application, row
+from benchmarks.common import command_line, qt_application, row
 from kokuho_pc.formats.checker import check_file_set
 from kokuho_pc.services.jobs_protocol import CancelToken, ProgressReporter
 from kokuho_pc.ui.jobs import JobRunner
@@ -76,11 +75,7 @@ def run(quick: bool) -> list[dict[str, object]]:
 
 def main() -> None:
     """Print the rows."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="10,000 persons instead of 100,000")
-    args = parser.parse_args()
-    for r in run(args.quick):
-        print(r)
+    command_line(run, __doc__, "10,000 persons instead of 100,000")
 
 
 if __name__ == "__main__":

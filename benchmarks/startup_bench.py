@@ -11,7 +11,6 @@ Run: ``.venv/bin/python -m benchmarks.startup_bench [--quick]``.
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import row
+from benchmarks.common import command_line, row
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE = ("from PySide6.QtWidgets import QApplication, QWidget; app = QApplication([]); "
@@ -79,11 +78,7 @@ def run(quick: bool) -> list[dict[str, object]]:
 
 def main() -> None:
     """Print the rows."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="2 runs instead of 9")
-    args = parser.parse_args()
-    for r in run(args.quick):
-        print(r)
+    command_line(run, __doc__, "2 runs instead of 9")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ Run: ``.venv/bin/python -m benchmarks.transfer_bench [--quick]``.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import sqlite3
@@ -28,6 +27,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import command_line, row
 from kokuho_pc.formats.checker import check_file_set
 from kokuho_pc.services.exporting import ExportingService
 from kokuho_pc.services.sending import SendingService
@@ -39,12 +39,6 @@ from tests.transfer.harness import STAFF, approved_medium, login, make_profile, 
 
 CODE = "082201"
 CREATED = dt.datetime(2026, 11, 20, 9, 30, 0)
-
-
-def _row(name: str, value: float, baseline: float, unit: str, note: str) -> dict[str, object]:
-    return {"name": name, "value": round(value, 3), "baseline": round(baseline, 3),
-            "ratio": round(value / baseline, 2) if baseline else None, "unit": unit,
-            "note": note}
 
 
 def _plain_upload(server: SimServer, files: dict[str, bytes]) -> float:
@@ -122,14 +116,14 @@ def _export_rounds(
             == exported_bytes
     export_s, baseline = statistics.median(ours), statistics.median(plain_times)
     rows = [
-        _row(f"export {int(count)} deliveries ({exported_bytes / 1e6:.1f} MB)", export_s,
+        row(f"export {int(count)} deliveries ({exported_bytes / 1e6:.1f} MB)", export_s,
              baseline, "s", f"median of {rounds} alternating rounds (ours "
              f"{min(ours):.3f}-{max(ours):.3f} s, plain {min(plain_times):.3f}-"
              f"{max(plain_times):.3f} s): staging+hash+check+atomic write/fsync/read-back+ack"
              "+log forwarding vs plain GET+write+fsync+ack"),
-        _row("export throughput", exported_bytes / 1e6 / export_s,
+        row("export throughput", exported_bytes / 1e6 / export_s,
              exported_bytes / 1e6 / baseline, "MB/s", "median rounds, ours vs plain"),
-        _row("  of which: format check of the deliveries", check_s, export_s, "s",
+        row("  of which: format check of the deliveries", check_s, export_s, "s",
              "check_file_set on the delivered CSVs (last round), as a share"),
     ]
     return rows, staff
@@ -156,25 +150,25 @@ def run(quick: bool) -> list[dict[str, object]]:
                 result = SendingService(profile).send(staff, medium)
                 send_s = time.perf_counter() - t0
                 assert result.all_accepted
-                rows.append(_row(f"send {persons} persons ({size_mb:.1f} MB)", send_s,
+                rows.append(row(f"send {persons} persons ({size_mb:.1f} MB)", send_s,
                                  baseline_send, "s",
                                  "medium+check+encrypted staging+pinned mTLS upload+ingest+log "
                                  "forwarding vs plain requests upload (same bytes, same ingest)"))
-                rows.append(_row("send throughput", persons / send_s, persons / baseline_send,
+                rows.append(row("send throughput", persons / send_s, persons / baseline_send,
                                  "persons/s", f"{size_mb / send_s:.2f} MB/s vs "
                                  f"{size_mb / baseline_send:.2f} MB/s plain"))
                 t0 = time.perf_counter()
                 check = check_file_set(files)
                 check_s = time.perf_counter() - t0
                 assert check.valid
-                rows.append(_row("  of which: format check", check_s, send_s, "s",
+                rows.append(row("  of which: format check", check_s, send_s, "s",
                                  "check_file_set alone, as a share of the send"))
                 t0 = time.perf_counter()
                 with StagingArea(base / "stage-bench").session() as session:
                     for data in files.values():
                         assert session.stage_bytes(data).read_all() == data
                 stage_s = time.perf_counter() - t0
-                rows.append(_row("  of which: encrypted staging", stage_s, send_s, "s",
+                rows.append(row("  of which: encrypted staging", stage_s, send_s, "s",
                                  "AES-GCM write + authenticated read-back, as a share"))
                 export_rows, staff = _export_rounds(base, profile, plain, sim, staff,
                                                     rounds=3 if quick else 7)
@@ -187,10 +181,7 @@ def run(quick: bool) -> list[dict[str, object]]:
 
 def main() -> None:
     """Print the rows."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    for row in run(parser.parse_args().quick):
-        print(row, flush=True)
+    command_line(run, None)
 
 
 if __name__ == "__main__":
