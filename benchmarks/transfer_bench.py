@@ -88,7 +88,7 @@ def _export_rounds(
     and one export takes a fraction of a second, so single runs are noise)."""
     ours: list[float] = []
     plain_times: list[float] = []
-    check_s = exported_bytes = count = 0.0
+    check_s, exported_bytes, count = 0.0, 0, 0
     for index in range(rounds):
         _reset_acknowledgements(plain)
         _reset_acknowledgements(sim)
@@ -116,7 +116,7 @@ def _export_rounds(
             == exported_bytes
     export_s, baseline = statistics.median(ours), statistics.median(plain_times)
     rows = [
-        row(f"export {int(count)} deliveries ({exported_bytes / 1e6:.1f} MB)", export_s,
+        row(f"export {count} deliveries ({exported_bytes / 1e6:.1f} MB)", export_s,
              baseline, "s", f"median of {rounds} alternating rounds (ours "
              f"{min(ours):.3f}-{max(ours):.3f} s, plain {min(plain_times):.3f}-"
              f"{max(plain_times):.3f} s): staging+hash+check+atomic write/fsync/read-back+ack"
