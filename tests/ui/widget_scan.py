@@ -19,7 +19,7 @@ import ctypes
 import sys
 from collections.abc import Callable, Iterator
 
-from kokuho_pc.ui.qt import (
+from kokuho_pc.ui.widgets.qt import (
     QAbstractItemModel,
     QAbstractItemView,
     QApplication,
