@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kokuho_pc import __version__
-from kokuho_pc.ui import msgbox
-from kokuho_pc.ui.demo_banner import DemoBanner, demo_title
-from kokuho_pc.ui.help_window import HelpWindow
-from kokuho_pc.ui.idle_lock import mark_fixed_labels
-from kokuho_pc.ui.qt import (
+from kokuho_pc.ui.login.idle_lock import mark_fixed_labels
+from kokuho_pc.ui.widgets import msgbox
+from kokuho_pc.ui.widgets.demo_banner import DemoBanner, demo_title
+from kokuho_pc.ui.widgets.help_window import HelpWindow
+from kokuho_pc.ui.widgets.qt import (
     QAction,
     QCloseEvent,
     QHBoxLayout,

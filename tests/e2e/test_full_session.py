@@ -31,11 +31,11 @@ from kokuho_pc.services.printing import PrintDocument
 from kokuho_pc.services.profile import open_profile
 from kokuho_pc.services.sending import SendingService
 from kokuho_pc.transfer.staging import StagingArea
-from kokuho_pc.ui.candidates_page import CandidatesPage
-from kokuho_pc.ui.qt import QApplication, QItemSelectionModel
-from kokuho_pc.ui.receive_page import ReceivePage
-from kokuho_pc.ui.results_page import ResultsPage
-from kokuho_pc.ui.send_page import SendPage
+from kokuho_pc.ui.candidates.candidates_page import CandidatesPage
+from kokuho_pc.ui.receive.receive_page import ReceivePage
+from kokuho_pc.ui.results.results_page import ResultsPage
+from kokuho_pc.ui.send.send_page import SendPage
+from kokuho_pc.ui.widgets.qt import QApplication, QItemSelectionModel
 from tests.e2e.artefacts import (
     LogCapture,
     audit_hits,

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 from kokuho_pc.domain.leakscan import find_my_numbers
-from kokuho_pc.ui.qt import (
+from kokuho_pc.ui.widgets.qt import (
     QAbstractItemModel,
     QAbstractItemView,
     QApplication,
