@@ -29,9 +29,15 @@ ALLOWED: dict[str, set[str]] = {
         "kokuho_pc.auth", "kokuho_pc.transfer", "kokuho_pc.print",
     },
     "kokuho_pc.ui": {"kokuho_pc.domain", "kokuho_pc.services"},
+    # The demo sits above the UI (and is left out of a production build): it drives the
+    # screens and sets up a throw-away profile with accounts.
+    "kokuho_pc.demo": {
+        "kokuho_pc.domain", "kokuho_pc.formats", "kokuho_pc.auth", "kokuho_pc.services",
+        "kokuho_pc.ui",
+    },
     "kokuho_pc.cli": {
         "kokuho_pc.domain", "kokuho_pc.formats", "kokuho_pc.services", "kokuho_pc.ui",
-        "kokuho_pc.synth",
+        "kokuho_pc.synth", "kokuho_pc.demo",
     },
     "shuyaku_sim": {"kokuho_pc.domain", "kokuho_pc.formats"},
 }
@@ -46,9 +52,10 @@ FORBIDDEN: dict[str, set[str]] = {
     "kokuho_pc.formats": PURE_FORBIDDEN,
     "kokuho_pc.synth": PURE_FORBIDDEN,
     "kokuho_pc.ui": {"sqlcipher3", "sqlite3", "requests", "urllib3", "reportlab", "keyring"},
+    "kokuho_pc.demo": {"sqlcipher3", "sqlite3", "requests", "urllib3", "reportlab", "keyring"},
     "shuyaku_sim": {"PySide6"},
 }
-QT_ALLOWED = {"kokuho_pc.ui", "kokuho_pc.cli"}
+QT_ALLOWED = {"kokuho_pc.ui", "kokuho_pc.demo", "kokuho_pc.cli"}
 FIRST_PARTY = ("kokuho_pc", "shuyaku_sim")
 
 
@@ -135,6 +142,8 @@ def test_source_tree_respects_layering() -> None:
         ("kokuho_pc/ui/bad.py", "from kokuho_pc.store import db\n", "must not import"),
         ("shuyaku_sim/bad.py", "from kokuho_pc.auth import x\n", "must not import"),
         ("kokuho_pc/print/bad.py", "from ..services import x\n", "must not import"),
+        ("kokuho_pc/ui/home/bad.py", "from kokuho_pc.demo import tour\n", "must not import"),
+        ("kokuho_pc/services/bad.py", "from kokuho_pc.demo import tour\n", "must not import"),
     ],
 )
 def test_forbidden_imports_are_detected(
@@ -147,8 +156,9 @@ def test_forbidden_imports_are_detected(
     assert any(expected in p for p in problems), problems
 
 
-# Inside the UI, only the gateway module names PySide6 (style.md: one gateway module).
-QT_GATEWAY = {"kokuho_pc/ui/qt.py"}
+# Inside the UI and the demo, only the gateway module names PySide6 (style.md: one gateway
+# module).
+QT_GATEWAY = {"kokuho_pc/ui/widgets/qt.py"}
 
 
 def direct_qt_imports_in(path: Path, root: Path = ROOT) -> list[str]:
@@ -158,14 +168,17 @@ def direct_qt_imports_in(path: Path, root: Path = ROOT) -> list[str]:
         return []
     module = _module_name(path, root)
     return [
-        f"{rel}:{lineno}: import Qt names through kokuho_pc.ui.qt ({target})"
+        f"{rel}:{lineno}: import Qt names through kokuho_pc.ui.widgets.qt ({target})"
         for lineno, target in _imports(path, module)
         if target.split(".")[0] == "PySide6"
     ]
 
 
 def test_ui_imports_pyside6_only_through_the_gateway() -> None:
-    ui_files = sorted((ROOT / "kokuho_pc" / "ui").rglob("*.py"))
+    ui_files = [
+        *sorted((ROOT / "kokuho_pc" / "ui").rglob("*.py")),
+        *sorted((ROOT / "kokuho_pc" / "demo").rglob("*.py")),
+    ]
     problems = [p for path in ui_files for p in direct_qt_imports_in(path)]
     assert problems == []
 
@@ -174,7 +187,8 @@ def test_direct_qt_import_in_ui_is_detected(tmp_path: Path) -> None:
     target = tmp_path / "kokuho_pc" / "ui" / "bad.py"
     target.parent.mkdir(parents=True)
     target.write_text("from PySide6.QtWidgets import QLabel\n", encoding="utf-8")
-    gateway = tmp_path / "kokuho_pc" / "ui" / "qt.py"
+    gateway = tmp_path / "kokuho_pc" / "ui" / "widgets" / "qt.py"
+    gateway.parent.mkdir()
     gateway.write_text("from PySide6.QtWidgets import QLabel\n", encoding="utf-8")
     assert direct_qt_imports_in(target, tmp_path)
     assert direct_qt_imports_in(gateway, tmp_path) == []
