@@ -302,9 +302,11 @@ def test_two_municipalities_full_session_leaves_no_my_number(
     seen = {n for files in inputs.values() for data in files.values()
             for n in find_my_numbers_in_bytes(data)}
     assert seen == set(SENTINELS)
-    assert bytes_hits("control", SENTINELS[0].encode()) == ["control"]
+    assert bytes_hits("control", SENTINELS[0].encode()) == [
+        "control: sentinel #0 ascii plain utf-8", "control: valid 12-digit number (ascii)"]
     assert text_hits("control", ["個人番号 " + "".join(chr(0xFF10 + int(d)) for d in
-                                                    SENTINELS[1])]) == ["control"]
+                                                    SENTINELS[1])]) == [
+        "control: sentinel #1 full-width plain utf-8", "control: valid 12-digit number"]
 
     # --- every artefact ------------------------------------------------------------
     hits = list(session.hits)
