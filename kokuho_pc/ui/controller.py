@@ -231,7 +231,7 @@ class AppController(QObject):
         if self.main_window is not None:
             window, self.main_window = self.main_window, None
             window.closed.disconnect(self._main_closed)
-            window.close()
+            window.close_without_asking()
             window.deleteLater()
         if session is not None:
             self.jobs.run(
