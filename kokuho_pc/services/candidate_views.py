@@ -150,6 +150,18 @@ class CandidateView:
     confirmed_by: str = ""
     confirmed_at: dt.datetime | None = None
     has_remarks: bool = False
+    decided_by_name: str = ""  # the staff member's name when this PC knows the ID
+    confirmed_by_name: str = ""
+
+    @property
+    def decided_by_label(self) -> str:
+        """Who decided: the staff name when known, else the staff ID."""
+        return self.decided_by_name or self.decided_by
+
+    @property
+    def confirmed_by_label(self) -> str:
+        """Who confirmed: the staff name when known, else the staff ID."""
+        return self.confirmed_by_name or self.confirmed_by
 
     @property
     def before_municipality_name(self) -> str:
@@ -186,6 +198,32 @@ class CandidateView:
     def needs_reason(self, decision: str) -> bool:
         """True when ``decision`` overrules a 継続/非継続 suggestion (a reason is required)."""
         return reason_required(self.suggestion, decision)
+
+
+def search_text(text: str) -> str:
+    """What a search compares: NFKC (half-/full-width alike), no spaces, katakana, upper case.
+
+    ``ｻﾄｳ ﾀﾛｳ``, ``サトウ　タロウ`` and ``さとうたろう`` all become ``サトウタロウ``.
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    out = []
+    for ch in folded:
+        if ch.isspace():
+            continue
+        code = ord(ch)
+        out.append(chr(code + 0x60) if 0x3041 <= code <= 0x3096 else ch)
+    return "".join(out).upper()
+
+
+def candidate_matches(candidate: CandidateView, needle: str) -> bool:
+    """True when ``needle`` (already :func:`search_text`) is in the candidate number, a
+    household number or a head's kana or name."""
+    if not needle:
+        return True
+    fields = (candidate.candidate_no, candidate.before_household, candidate.after_household,
+              candidate.before_head.kana, candidate.after_head.kana,
+              candidate.before_head.name, candidate.after_head.name)
+    return any(needle in search_text(f) for f in fields if f)
 
 
 def reason_required(suggestion: str, decision: str) -> bool:
