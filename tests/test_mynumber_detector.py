@@ -180,3 +180,16 @@ def test_names_and_remarks_from_the_server_are_masked_on_screen_and_paper() -> N
     assert not contains_my_number(shown) and MASK in detail.candidate.before_head.name
     assert detail.members[0].name.startswith("花子") and MASK in detail.members[0].name
     assert detail.candidate.remarks == f"備考{MASK}です"
+
+
+@pytest.mark.parametrize("value", [
+    "山田" + WIDE,                                   # the red team's finding (full width)
+    "山田" + _grouped(WIDE, "ー"),                   # the long-vowel mark typed as a hyphen
+    "山田" + _grouped(WIDE, "\u3000\uff0d\u3000"),   # spaced full-width hyphens
+    "山田" + _grouped(WIDE, "\u2015", (3, 3, 3, 3)),  # horizontal bar, 3-3-3-3
+])
+def test_a_my_number_in_a_name_is_refused_by_the_checker(value: str) -> None:
+    from tests.formats.util import K2, check, mutated
+
+    report = check(mutated(K2, 3, "name", value))
+    assert {(e.record, e.item, e.code) for e in report.errors} == {(3, "氏名", "twelve_digits")}
