@@ -218,13 +218,6 @@ def test_direct_qt_import_in_ui_is_detected(tmp_path: Path) -> None:
 # (Python runs it, but a package that re-exports its modules would otherwise always be a
 # circle with them).
 
-# Circles being removed by work in progress elsewhere; each entry names who removes it.
-KNOWN_CIRCLES: set[frozenset[str]] = {
-    # issue 19 (h19) replaces this HTTP layer by shuyaku_sim/api/; drop the entry then.
-    frozenset({"shuyaku_sim.api_app", "shuyaku_sim.api_routes"}),
-}
-
-
 def _modules(root: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for pkg in FIRST_PARTY:
@@ -303,8 +296,7 @@ def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_no_import_circles() -> None:
-    circles = [c for c in import_circles(import_graph()) if frozenset(c) not in KNOWN_CIRCLES]
-    assert circles == []
+    assert import_circles(import_graph()) == []
 
 
 def _plant(root: Path, files: dict[str, str]) -> None:
