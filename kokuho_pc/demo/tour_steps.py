@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from kokuho_pc.demo.tour_base import DemoTourAccounts, Tour, TourError
 from kokuho_pc.services.exporting import ExportingService
 from kokuho_pc.services.sending import SendingService
 from kokuho_pc.ui.candidates.confirm_dialog import ConfirmDialog
@@ -21,13 +22,6 @@ from kokuho_pc.ui.main_window import MainWindow, PlaceholderPage
 from kokuho_pc.ui.printing.print_preview import PrintPreviewDialog
 from kokuho_pc.ui.widgets.help_window import HelpWindow
 from kokuho_pc.ui.widgets.qt import QDialog, QItemSelectionModel, QMessageBox, QTabWidget, QWidget
-
-if TYPE_CHECKING:
-    from kokuho_pc.demo.tour import DemoTourAccounts, Tour
-
-
-class TourError(RuntimeError):
-    """A screen did not appear or behave in time (the tour records it and goes on)."""
 
 
 class PageDriver(Protocol):
