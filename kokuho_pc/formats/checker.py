@@ -1,4 +1,4 @@
-"""Check sets of interface files: every rule of interface-files.md §2–§9.
+"""Check sets of interface files: every rule of docs/interface-files.md §2–§9.
 
 ``check_paths`` streams files from disk (a directory stands for every
 interface file in it); ``check_file_set`` checks contents already in memory.

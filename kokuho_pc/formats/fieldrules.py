@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from kokuho_pc.domain.leakscan import contains_my_number
 from kokuho_pc.domain.municipality import is_valid_municipality_code
 from kokuho_pc.domain.mynumber import is_valid_my_number
 from kokuho_pc.formats.layouts import Field, all_tables
@@ -79,7 +80,9 @@ def k_has_twelve_digits(raw: bytes) -> bool:
     if _FULL_WIDTH_DIGIT.search(raw) is None:
         return False
     text = raw.decode(ENCODING, errors="replace")
-    return TWELVE_DIGITS_TEXT.search(text) is not None
+    # Any 12 digits (§2), and any 個人番号 the product's one detector finds (groups
+    # joined by the long-vowel mark, spaced hyphens, other groupings; check digit).
+    return TWELVE_DIGITS_TEXT.search(text) is not None or contains_my_number(text)
 
 
 def valid_date(raw: bytes) -> bool:

@@ -114,7 +114,7 @@ class CheckIssue:
     message: str
 
     def to_json_dict(self) -> dict[str, object]:
-        """The object of cli.md's ``errors`` array."""
+        """The object of docs/cli.md's ``errors`` array."""
         return {"file": self.file, "record": self.record, "item": self.item,
                 "code": self.code, "message": self.message}
 
@@ -138,7 +138,7 @@ class CheckReport:
         return not self.errors
 
     def to_json_dict(self) -> dict[str, object]:
-        """``{"valid", "files", "errors"}`` exactly as cli.md specifies."""
+        """``{"valid", "files", "errors"}`` exactly as docs/cli.md specifies."""
         return {"valid": self.valid, "files": list(self.files),
                 "errors": [e.to_json_dict() for e in self.errors]}
 
