@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
-from kokuho_pc.formats.filenames import looks_like_interface_file
+from kokuho_pc.formats.filenames import display_name, looks_like_interface_file
 from kokuho_pc.transfer.errors import MediaWriteFailed
 from kokuho_pc.transfer.media import ApprovedMedium
 from kokuho_pc.transfer.ports import OperationLog, log_hash
@@ -61,7 +61,7 @@ class MediumFiles:
 
     def _log(self, action: AuditAction, result: AuditResult, name: str, size: int | None,
              sha256: str | None, reason: str | None = None) -> None:
-        targets: dict[str, object] = {"medium": self.medium.media_id, "file": name,
+        targets: dict[str, object] = {"medium": self.medium.media_id, "file": display_name(name),
                                       "size": size, "sha256": log_hash(sha256)}
         if reason:
             targets["reason"] = reason
