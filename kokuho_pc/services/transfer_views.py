@@ -24,6 +24,7 @@ from kokuho_pc.domain.errors import Cancelled, ValidationError
 from kokuho_pc.formats.checker import check_file_set
 from kokuho_pc.formats.filenames import (
     InvalidFileName,
+    display_name,
     guess_if_id,
     looks_like_interface_file,
     parse_file_name,
@@ -252,7 +253,7 @@ class TransferViewService:
         contents.clear()
         self._profile.audit.record(
             AuditAction.FILE_CHECK, self._session.user_id,
-            {"files": sorted(chosen), "errors": len(result.errors)},
+            {"files": sorted(map(display_name, chosen)), "errors": len(result.errors)},
             AuditResult.SUCCESS if result.valid else AuditResult.FAILURE,
         )
         return result

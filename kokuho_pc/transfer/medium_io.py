@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
-from kokuho_pc.formats.filenames import looks_like_interface_file
+from kokuho_pc.formats.filenames import display_name, looks_like_interface_file
 from kokuho_pc.formats.layouts import IF_IDS, get_layout
 from kokuho_pc.transfer.errors import MediaRefused, MediaWriteFailed
 from kokuho_pc.transfer.media import ApprovedMedium
@@ -81,7 +81,7 @@ def _megabytes(size: int) -> str:
 def _not_regular(name: str) -> MediaRefused:
     return MediaRefused(
         "not_regular_file",
-        f"媒体上の「{name}」は通常のファイルではありません(シンボリックリンク、"
+        f"媒体上の「{display_name(name)}」は通常のファイルではありません(シンボリックリンク、"
         "ショートカット、特殊ファイルなど)。読み取りません。",
         "市町村システムから出力したファイルそのものを媒体に保存し直してください。",
     )
@@ -90,7 +90,7 @@ def _not_regular(name: str) -> MediaRefused:
 def _too_large(name: str, size: int, cap: int) -> MediaRefused:
     return MediaRefused(
         "too_large",
-        f"媒体上の「{name}」が大きすぎます({_megabytes(size)} MB)。このファイルは"
+        f"媒体上の「{display_name(name)}」が大きすぎます({_megabytes(size)} MB)。このファイルは"
         f"最大 {_megabytes(cap)} MB(データ {MAX_DATA_RECORDS:,} 件)までです。読み取りません。",
         "正しいファイルか確認してください。市町村システムで作成し直してください。",
     )
@@ -160,7 +160,7 @@ class MediumFiles:
 
     def _log(self, action: AuditAction, result: AuditResult, name: str, size: int | None,
              sha256: str | None, reason: str | None = None) -> None:
-        targets: dict[str, object] = {"medium": self.medium.media_id, "file": name,
+        targets: dict[str, object] = {"medium": self.medium.media_id, "file": display_name(name),
                                       "size": size, "sha256": log_hash(sha256)}
         if reason:
             targets["reason"] = reason
