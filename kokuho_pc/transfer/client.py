@@ -228,3 +228,13 @@ class ConsolidationClient:
             json_body={"records": records},
         ).json()["acknowledged"]
         return acked
+
+    def operation_log_tip(self) -> dict[str, Any]:
+        """``GET /operation-log/tip``: this terminal's acknowledged tip (``seq``, ``hash``,
+        ``epoch``, ``state``)."""
+        tip: dict[str, Any] = self.request("GET", f"{API}/operation-log/tip").json()
+        return tip
+
+    def report_rollback(self, report: dict[str, Any]) -> None:
+        """``POST /operation-log/rollback``: the PC found its log rolled back."""
+        self.request("POST", f"{API}/operation-log/rollback", json_body=report).close()
