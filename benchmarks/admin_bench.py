@@ -107,7 +107,7 @@ def run(quick: bool) -> list[dict[str, object]]:
 def _ui_rows(profile: Profile, session: object, service_s: float,
              repeat: int) -> list[dict[str, object]]:
     app = qt_application()
-    from kokuho_pc.ui.admin_audit import AdminAuditTab
+    from kokuho_pc.ui.admin.admin_audit import AdminAuditTab
     from kokuho_pc.ui.context import AppContext
     from kokuho_pc.ui.jobs import JobRunner
 

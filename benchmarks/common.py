@@ -34,7 +34,7 @@ def median_seconds(func: Callable[[], object], repeat: int) -> float:
 
 def qt_application() -> Any:
     """The process's QApplication (created offscreen if there is none)."""
-    from kokuho_pc.ui.qt import QApplication
+    from kokuho_pc.ui.widgets.qt import QApplication
 
     existing = QApplication.instance()
     return existing if isinstance(existing, QApplication) else QApplication([])

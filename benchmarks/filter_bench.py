@@ -1,6 +1,6 @@
 """Benchmark: load and filter 20,000 candidates in our model vs QStandardItemModel + proxy.
 
-Ours: :class:`kokuho_pc.ui.candidate_models.CandidatesTableModel` (a
+Ours: :class:`kokuho_pc.ui.candidates.candidate_models.CandidatesTableModel` (a
 ``LazyTableModel``) is handed the typed ``CandidateView`` objects with
 ``set_rows`` and shown in a ``NoCopyTableView``; filtering hands it the matching
 views (as the page does after the service filtered). Baseline: the usual Qt way,
@@ -24,9 +24,9 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel  # the baseline only
 
 from benchmarks.common import command_line, qt_application, row
 from kokuho_pc.services.candidate_views import CandidateView, HeadInfo
-from kokuho_pc.ui.candidate_models import CANDIDATE_COLUMNS, CandidatesTableModel
-from kokuho_pc.ui.qt import QSortFilterProxyModel
-from kokuho_pc.ui.views import NoCopyTableView
+from kokuho_pc.ui.candidates.candidate_models import CANDIDATE_COLUMNS, CandidatesTableModel
+from kokuho_pc.ui.widgets.qt import QSortFilterProxyModel
+from kokuho_pc.ui.widgets.views import NoCopyTableView
 
 STATES = ("undecided", "decided", "confirmed")
 

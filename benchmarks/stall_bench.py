@@ -22,7 +22,7 @@ from benchmarks.common import command_line, qt_application, row
 from kokuho_pc.formats.checker import check_file_set
 from kokuho_pc.services.jobs_protocol import CancelToken, ProgressReporter
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.qt import QTimer
+from kokuho_pc.ui.widgets.qt import QTimer
 
 TICK_MS = 5
 

@@ -23,8 +23,8 @@ import itertools
 
 from kokuho_pc.services.jobs_protocol import CancelToken, ProgressReporter
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.models import Column, LazyTableModel, Query, Row
-from kokuho_pc.ui.qt import (
+from kokuho_pc.ui.widgets.models import Column, LazyTableModel, Query, Row
+from kokuho_pc.ui.widgets.qt import (
     QAbstractTableModel,
     QApplication,
     QModelIndex,
@@ -32,7 +32,7 @@ from kokuho_pc.ui.qt import (
     Qt,
     QTimer,
 )
-from kokuho_pc.ui.views import NoCopyTableView
+from kokuho_pc.ui.widgets.views import NoCopyTableView
 
 KEYS = ("no", "before", "after", "head", "category", "suggestion")
 TITLES = ("番号", "転出元", "転入先", "世帯主", "区分", "判定候補")

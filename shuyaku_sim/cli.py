@@ -1,5 +1,5 @@
-"""The ``shuyaku-sim`` command line (../shared/spec/cli.md): init-pki, serve, seed, judge,
-review, terminal re-enrol."""
+"""The ``shuyaku-sim`` command line (docs/cli.md): init-pki, serve, seed, judge, review,
+terminal re-enrol."""
 
 from __future__ import annotations
 
@@ -68,8 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return seed(args.data, args.paths)
     if args.command == "review":
         from shuyaku_sim.review import run_review
+        from shuyaku_sim.review_pdf import write_review_pdf
 
-        return run_review(args.data, args.json, args.silent_days, args.pdf)
+        pdf = args.pdf
+        return run_review(args.data, args.json, args.silent_days,
+                          None if pdf is None else lambda r: write_review_pdf(r, pdf))
     if args.command == "terminal":
         from shuyaku_sim.review import run_re_enrol
 

@@ -84,8 +84,8 @@ class Engine:
         once this returns, the submission survives a crash; if it does not
         return, nothing of it was stored.
         """
-        return submit(self, municipality_code, files, idempotency_key, sha256, terminal_id,
-                      staff_id)
+        return submit(self.db, self.settings, self.clock, municipality_code, files,
+                      idempotency_key, sha256, terminal_id, staff_id)
 
     # --- deliveries --------------------------------------------------------------------
 

@@ -28,8 +28,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from kokuho_pc.domain.leakscan import contains_my_number
-from kokuho_pc.domain.oplog_chain import ACCOUNT_ACTIONS, GENESIS_HASH, Tip, payload_hash
+from kokuho_pc.domain.leakscan import contains_my_number, hide_logged_hashes
+from kokuho_pc.domain.oplog_chain import (
+    ACCOUNT_ACTIONS,
+    GENESIS_HASH,
+    HASH_PATTERN,
+    Tip,
+    payload_hash,
+)
 from shuyaku_sim import model
 from shuyaku_sim.errors import ChainRefused, InvalidRequest, StaffRefused
 from shuyaku_sim.storage import Tx
@@ -37,7 +43,6 @@ from shuyaku_sim.storage.trust import ChainRow, StaffRow
 
 MAX_BATCH = 10_000
 MAX_RECORD_BYTES = 65_536
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -53,11 +58,11 @@ def _validated(record: object) -> tuple[int, str, str, str]:
         raise InvalidRequest("操作ログの形式が正しくありません。") from exc
     if len(text.encode("utf-8")) > MAX_RECORD_BYTES:
         raise InvalidRequest("操作ログの1件が大きすぎます。")
-    if contains_my_number(text):
+    if contains_my_number(hide_logged_hashes(text)):
         raise InvalidRequest("個人番号を含む操作ログは受け付けられません。")
     prev, digest = record.get("prev_hash"), record.get("hash")
-    if (not isinstance(prev, str) or not _HEX64.fullmatch(prev)
-            or not isinstance(digest, str) or not _HEX64.fullmatch(digest)):
+    if (not isinstance(prev, str) or not HASH_PATTERN.fullmatch(prev)
+            or not isinstance(digest, str) or not HASH_PATTERN.fullmatch(digest)):
         raise InvalidRequest("操作ログに連鎖ハッシュ(prev_hash, hash)がありません。")
     return seq, text, hashlib.sha256(text.encode("utf-8")).hexdigest(), digest
 

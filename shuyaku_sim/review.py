@@ -239,7 +239,8 @@ def run_re_enrol(data_dir: Path, terminal_id: str) -> int:
 
 
 def run_review(
-    data_dir: Path, as_json: bool, silent_days: int, pdf: Path | None = None,
+    data_dir: Path, as_json: bool, silent_days: int,
+    pdf_writer: Callable[[Review], None] | None = None,
     clock: Callable[[], dt.datetime] | None = None,
 ) -> int:
     """``shuyaku-sim review``: print the review; exit 1 when there is any alert."""
@@ -270,8 +271,6 @@ def run_review(
         sys.stdout.write(json.dumps(review.to_json(), ensure_ascii=False) + "\n")
     else:
         sys.stdout.write("".join(line + "\n" for line in review_lines(review)))
-    if pdf is not None:
-        from shuyaku_sim.review_pdf import write_review_pdf
-
-        write_review_pdf(review, pdf)
+    if pdf_writer is not None:
+        pdf_writer(review)
     return 1 if review.alerts else 0

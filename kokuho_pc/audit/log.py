@@ -22,8 +22,8 @@ from typing import Any
 from kokuho_pc.audit import chain
 from kokuho_pc.audit.actions import HASH_KEYS, TARGET_KEYS, AuditAction, AuditResult, log_hash
 from kokuho_pc.domain.errors import AuditError, KokuhoError
-from kokuho_pc.domain.leakscan import contains_my_number
-from kokuho_pc.domain.oplog_chain import GENESIS_HASH, Tip, record_hash
+from kokuho_pc.domain.leakscan import contains_my_number, hide_logged_hashes
+from kokuho_pc.domain.oplog_chain import GENESIS_HASH, Tip, grouped, record_hash
 from kokuho_pc.store.anchor import TipAnchor
 from kokuho_pc.store.clock import Clock, system_clock
 from kokuho_pc.store.database import Database
@@ -139,8 +139,8 @@ class AuditLog:
         base_seq, base_mac, base_hash, _ = state
         if base_hash is None:
             # The hash before a pruned prefix is unknown: derive a fixed stand-in from the MAC.
-            base_hash = GENESIS_HASH if base_seq == 1 else hashlib.sha256(
-                f"kokuho-pc/audit/migrated|{base_mac}".encode("ascii")).hexdigest()
+            base_hash = GENESIS_HASH if base_seq == 1 else grouped(hashlib.sha256(
+                f"kokuho-pc/audit/migrated|{base_mac}".encode("ascii")).hexdigest())
         done = 0
         with self._db.transaction():
             prev = base_hash
@@ -196,7 +196,8 @@ class AuditLog:
         _check_text(self._terminal)
         targets_text = chain.canonical_targets(_check_targets(targets or {}))
         time = self._clock().isoformat(timespec="milliseconds")
-        if contains_my_number(" ".join((staff_id, self._terminal, targets_text))):
+        if contains_my_number(hide_logged_hashes(" ".join((staff_id, self._terminal,
+                                                              targets_text)))):
             _log.error("refused an operation-log record that looked like it held a My Number")
             raise AuditError(
                 "操作ログに個人番号らしき値が含まれていたため、記録を拒否し操作を中止しました。"

@@ -1,6 +1,6 @@
 """``kokuho-pc demo [--tour DIR]``: the whole system on one machine, thrown away at exit.
 
-Sets up :class:`kokuho_pc.services.demo.DemoEnvironment` (simulator, seeded
+Sets up :class:`kokuho_pc.demo.environment.DemoEnvironment` (simulator, seeded
 prefecture, demo profile, accounts, approved emulated medium), prints what
 the user will see and what to do, then opens the login window. With
 ``--tour DIR`` it drives every screen offscreen instead and saves PNGs.
@@ -21,7 +21,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from kokuho_pc.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, run_command
-from kokuho_pc.services.demo import (
+from kokuho_pc.demo.environment import (
     DEMO_MUNICIPALITY_NAME,
     DemoEnvironment,
     new_demo_environment,
@@ -29,7 +29,7 @@ from kokuho_pc.services.demo import (
 from kokuho_pc.synth import generate_prefecture
 
 if TYPE_CHECKING:
-    from kokuho_pc.ui.tour import Tour
+    from kokuho_pc.demo.tour_base import Tour
 
 DEMO_SEED = 2026
 DEMO_PERSONS = 2000
@@ -161,7 +161,7 @@ def _run(args: argparse.Namespace) -> int:
 def _run_gui(env: DemoEnvironment) -> int:
     """The desktop application on the demo profile; SIGINT/SIGTERM close it cleanly."""
     from kokuho_pc.ui.app import create_application, run_application
-    from kokuho_pc.ui.qt import QTimer
+    from kokuho_pc.ui.widgets.qt import QTimer
 
     app = create_application()
     stop: list[int] = []
@@ -186,8 +186,9 @@ def _run_gui(env: DemoEnvironment) -> int:
 
 def _run_tour(env: DemoEnvironment, out_dir: Path) -> Tour:
     """Every screen offscreen with the demo data, saved as PNG files in ``out_dir``."""
+    from kokuho_pc.demo.tour import tour_demo
+    from kokuho_pc.demo.tour_base import DemoTourAccounts
     from kokuho_pc.services.profile import open_profile
-    from kokuho_pc.ui.tour import DemoTourAccounts, tour_demo
 
     staff = env.staff[0]
     accounts = DemoTourAccounts(

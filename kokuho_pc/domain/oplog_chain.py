@@ -4,7 +4,10 @@ Each record carries ``prev_hash`` (the hash of the record before it; 64 zeros
 before the first record of a chain) and ``hash = SHA-256(canonical bytes)``
 where the canonical bytes are the compact JSON array
 ``[prev_hash, seq, time, terminal, staff_id, action, targets, result]`` with
-``targets`` as its canonical JSON text (sorted keys, no spaces). Anyone can
+``targets`` as its canonical JSON text (sorted keys, no spaces). Hashes are written
+as 64 lowercase hex digits in groups of 8 (``aa4e0686-eec9...``), the form the
+operation log uses for every digest: no 12-digit run that could pass for a
+個人番号 can form in it, and the leak scans know to skip it. Anyone can
 verify the chain without a key: that is the point. The PC's keyed MAC chain
 (:mod:`kokuho_pc.audit.chain`) stays as well; it proves nothing to the
 federation, which relies on this chain and on the tip it acknowledged.
@@ -14,11 +17,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-GENESIS_HASH = "0" * 64
+
+def grouped(hex_digest: str) -> str:
+    """A 64-hex-digit digest in groups of 8."""
+    return "-".join(hex_digest[i : i + 8] for i in range(0, len(hex_digest), 8))
+
+
+HASH_PATTERN = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{8}){7}")
+GENESIS_HASH = grouped("0" * 64)
 
 # Actions whose records feed the consolidation system's staff registry.
 ACCOUNT_ACTIONS: frozenset[str] = frozenset({
@@ -40,7 +51,7 @@ def record_hash(
         [prev_hash, seq, time, terminal, staff_id, action, targets_text, result],
         ensure_ascii=False, separators=(",", ":"),
     ).encode("utf-8")
-    return hashlib.sha256(canonical).hexdigest()
+    return grouped(hashlib.sha256(canonical).hexdigest())
 
 
 @dataclass(frozen=True)
@@ -61,7 +72,7 @@ class Tip:
             return None
         seq, digest = data.get("seq"), data.get("hash")
         if (not isinstance(seq, int) or isinstance(seq, bool) or seq < 0
-                or not isinstance(digest, str) or len(digest) != 64):
+                or not isinstance(digest, str) or not HASH_PATTERN.fullmatch(digest)):
             return None
         return cls(seq, digest)
 

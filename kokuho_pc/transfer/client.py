@@ -75,7 +75,8 @@ class ConsolidationClient:
         session = requests.Session()
         session.trust_env = False
         session.proxies = {}
-        session.headers["X-Staff-Id"] = config.staff_id
+        if config.staff_id and config.staff_id != "-":  # "-": before anyone logged in
+            session.headers["X-Staff-Id"] = config.staff_id
         session.headers["User-Agent"] = "kokuho-pc"
         adapter = PinningAdapter(context, config.pins, max_retries=0)
         for old in session.adapters.values():

@@ -15,12 +15,12 @@ import sys
 from kokuho_pc.services.profile import Profile, open_profile
 from kokuho_pc.services.resources import resource_path
 from kokuho_pc.ui import log
-from kokuho_pc.ui.capture_guard import CaptureGuard
 from kokuho_pc.ui.controller import AppController
 from kokuho_pc.ui.crash import install_crash_hook
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.lockdown import install_lockdown
-from kokuho_pc.ui.qt import (
+from kokuho_pc.ui.widgets.capture_guard import CaptureGuard
+from kokuho_pc.ui.widgets.lockdown import install_lockdown
+from kokuho_pc.ui.widgets.qt import (
     QApplication,
     QCoreApplication,
     QEventLoop,

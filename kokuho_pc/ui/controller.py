@@ -19,16 +19,17 @@ from kokuho_pc.services.login import LoginService, Session
 from kokuho_pc.services.media_admin import sweep_staging
 from kokuho_pc.services.messages import describe_error
 from kokuho_pc.services.profile import Profile
-from kokuho_pc.ui import log, msgbox
+from kokuho_pc.ui import log
 from kokuho_pc.ui.context import AppContext
-from kokuho_pc.ui.demo_banner import DemoTitleMarker
-from kokuho_pc.ui.idle_lock import IdleLock
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.login_window import LoginWindow
+from kokuho_pc.ui.login.idle_lock import IdleLock
+from kokuho_pc.ui.login.login_window import LoginWindow
+from kokuho_pc.ui.login.password_change_dialog import PasswordChangeDialog
+from kokuho_pc.ui.login.totp_enrol_dialog import TotpEnrolDialog
 from kokuho_pc.ui.main_window import MainWindow, PageFactory
-from kokuho_pc.ui.password_change_dialog import PasswordChangeDialog
-from kokuho_pc.ui.qt import QApplication, QObject, QTimer, Signal
-from kokuho_pc.ui.totp_enrol_dialog import TotpEnrolDialog
+from kokuho_pc.ui.widgets import msgbox
+from kokuho_pc.ui.widgets.demo_banner import DemoTitleMarker
+from kokuho_pc.ui.widgets.qt import QApplication, QObject, QTimer, Signal
 
 OpenProfile = Callable[[], Profile]
 StartupTask = Callable[[Profile], object]
@@ -230,7 +231,7 @@ class AppController(QObject):
         if self.main_window is not None:
             window, self.main_window = self.main_window, None
             window.closed.disconnect(self._main_closed)
-            window.close()
+            window.close_without_asking()
             window.deleteLater()
         if session is not None:
             self.jobs.run(

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from types import TracebackType
 
 from kokuho_pc.ui import log
-from kokuho_pc.ui.error_details import exception_details
-from kokuho_pc.ui.qt import QApplication, QWidget, qVersion
+from kokuho_pc.ui.widgets.error_details import exception_details
+from kokuho_pc.ui.widgets.qt import QApplication, QWidget, qVersion
 
 CRASH_TITLE = "予期しないエラー"
 
@@ -44,7 +44,7 @@ class CrashHook:
         if QApplication.instance() is None or self._dialog_open:
             return
         try:
-            from kokuho_pc.ui.error_dialog import show_error
+            from kokuho_pc.ui.widgets.error_dialog import show_error
 
             self._dialog_open = True
             show_error(self._parent(), exc, on_closed=self._closed, title=CRASH_TITLE)

@@ -27,10 +27,10 @@ from typing import Any, Generic, TypeVar
 from kokuho_pc.domain.errors import Cancelled, KokuhoError
 from kokuho_pc.services.jobs_protocol import CancelToken, ProgressReporter
 from kokuho_pc.ui import log
-from kokuho_pc.ui.error_details import exception_details
-from kokuho_pc.ui.error_dialog import show_error
-from kokuho_pc.ui.progress_dialog import ProgressDialog
-from kokuho_pc.ui.qt import (
+from kokuho_pc.ui.widgets.error_details import exception_details
+from kokuho_pc.ui.widgets.error_dialog import show_error
+from kokuho_pc.ui.widgets.progress_dialog import ProgressDialog
+from kokuho_pc.ui.widgets.qt import (
     QObject,
     QRunnable,
     QThreadPool,

@@ -2,7 +2,9 @@
 
 Pages are injected as a mapping of page key → factory, so the screens are
 added without editing the shell; a key without a factory shows a placeholder.
-Pages are created the first time they are shown. The shell knows nothing of
+Pages are created the first time they are shown. A page holding unsaved input
+has ``has_unsaved()`` and ``ask_to_leave(proceed)``: the shell asks it before
+another page is shown, before logging out and before closing. The shell knows nothing of
 services: logout and help are signals and paths the application wires up.
 """
 
@@ -13,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kokuho_pc import __version__
-from kokuho_pc.ui import msgbox
-from kokuho_pc.ui.demo_banner import DemoBanner, demo_title
-from kokuho_pc.ui.help_window import HelpWindow
-from kokuho_pc.ui.idle_lock import mark_fixed_labels
-from kokuho_pc.ui.qt import (
+from kokuho_pc.ui.login.idle_lock import mark_fixed_labels
+from kokuho_pc.ui.widgets import msgbox
+from kokuho_pc.ui.widgets.demo_banner import DemoBanner, demo_title
+from kokuho_pc.ui.widgets.help_window import HelpWindow
+from kokuho_pc.ui.widgets.qt import (
     QAction,
     QCloseEvent,
     QHBoxLayout,
@@ -90,6 +92,8 @@ class MainWindow(QMainWindow):
         self._help_path = help_path
         self._entries = [e for e in NAVIGATION if is_admin or not e.admin_only]
         self._pages: dict[str, QWidget] = {}
+        self._asking = False  # True while the shell itself moves (no second question)
+        self._force_close = False
         self.help_window: HelpWindow | None = None
         self.setWindowTitle(demo_title(APP_TITLE, demo))
         self.resize(1180, 760)
@@ -153,7 +157,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         """Every signal of the window, in one place."""
         self.navigation.currentRowChanged.connect(self._row_changed)
-        self.logout_action.triggered.connect(self.logout_requested)
+        self.logout_action.triggered.connect(self.request_logout)
         self.quit_action.triggered.connect(self.close)
         self.help_action.triggered.connect(self.open_help)
         self.about_action.triggered.connect(self._about)
@@ -185,10 +189,52 @@ class MainWindow(QMainWindow):
         if key in keys:
             self.navigation.setCurrentRow(keys.index(key))
 
+    def unsaved_page(self) -> QWidget | None:
+        """The first created page that holds unsaved input (None when none does)."""
+        for page in self._pages.values():
+            has_unsaved = getattr(page, "has_unsaved", None)
+            if callable(has_unsaved) and has_unsaved():
+                return page
+        return None
+
+    def _leave(self, proceed: Callable[[], None]) -> bool:
+        """Let an unsaved page ask first; True when it asks (``proceed`` runs later, or not)."""
+        page = self.unsaved_page()
+        if page is None:
+            return False
+        if page is not self.stack.currentWidget():
+            self._show_without_asking(page)
+        page.ask_to_leave(proceed)  # type: ignore[attr-defined]
+        return True
+
+    def _show_without_asking(self, page: QWidget) -> None:
+        key = next(k for k, p in self._pages.items() if p is page)
+        self._asking = True
+        try:
+            self.show_page(key)
+        finally:
+            self._asking = False
+
+    def request_logout(self) -> None:
+        """「ログアウト」: ask about unsaved input first, then :attr:`logout_requested`."""
+        if not self._leave(self.request_logout):
+            self.logout_requested.emit()
+
     def _row_changed(self, row: int) -> None:
         if row < 0:
             return
         key = self._entries[row].key
+        current = self.stack.currentWidget()
+        leaving = getattr(current, "ask_to_leave", None)
+        has_unsaved = getattr(current, "has_unsaved", None)
+        if (not self._asking and callable(leaving) and callable(has_unsaved) and has_unsaved()
+                and current is not self._pages.get(key)):
+            old = next(i for i, e in enumerate(self._entries) if self._pages.get(e.key) is current)
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(old)
+            self.navigation.blockSignals(False)
+            leaving(lambda: self._show_without_asking(self.page(key)))
+            return
         self.stack.setCurrentWidget(self.page(key))
         self.setWindowTitle(demo_title(f"{APP_TITLE} — {self._entries[row].title}", self.demo))
         self.page_changed.emit(key)
@@ -213,8 +259,20 @@ class MainWindow(QMainWindow):
             self, "バージョン情報", f"{APP_TITLE}\nバージョン {__version__}"
         )
 
+    def _close_again(self) -> None:
+        self.close()
+
+    def close_without_asking(self) -> None:
+        """Close even with unsaved input (a logout the user already chose, an expiry)."""
+        self._force_close = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing the window ends the session (the application logs out)."""
+        """Closing the window ends the session (the application logs out); unsaved
+        input is asked about first."""
+        if not self._force_close and self._leave(self._close_again):
+            event.ignore()
+            return
         if self.help_window is not None:
             self.help_window.close()
         self.closed.emit()

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kokuho_pc.ui.admin_page import AdminPage
-from kokuho_pc.ui.candidates_page import CandidatesPage
+from kokuho_pc.ui.admin.admin_page import AdminPage
+from kokuho_pc.ui.candidates.candidates_page import CandidatesPage
 from kokuho_pc.ui.context import AppContext
-from kokuho_pc.ui.home_page import HomePage
-from kokuho_pc.ui.media_choice import MediaChoice
-from kokuho_pc.ui.qt import QWidget
-from kokuho_pc.ui.receive_page import ReceivePage
-from kokuho_pc.ui.results_page import ResultsPage
-from kokuho_pc.ui.send_page import SendPage
+from kokuho_pc.ui.home.home_page import HomePage
+from kokuho_pc.ui.receive.receive_page import ReceivePage
+from kokuho_pc.ui.results.results_page import ResultsPage
+from kokuho_pc.ui.send.send_page import SendPage
+from kokuho_pc.ui.widgets.media_choice import MediaChoice
+from kokuho_pc.ui.widgets.qt import QWidget
 
 PageFactory = Callable[[], QWidget]
 

@@ -1,4 +1,8 @@
-"""Scan every artefact of a session for a valid-check-digit 12-digit number.
+"""Scan every artefact of a session for a sentinel 個人番号 or any valid 12-digit number.
+
+The scanning itself is :mod:`tests.leaks` (every form and encoding); this adds
+the places only the client knows: the decrypted store, the operation log, the
+process environment, and staging residue.
 
 Each scanner returns the *places* where a number was found (never the number),
 so an assertion message cannot itself leak one. Used by the end-to-end session
@@ -16,9 +20,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from kokuho_pc.domain.leakscan import find_my_numbers, find_my_numbers_in_bytes
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.transfer.staging import StagingArea
+from tests.e2e.scenario import SENTINELS
+from tests.leaks import Sweep
 
 
 class LogCapture(logging.Handler):
@@ -53,42 +58,23 @@ class LogCapture(logging.Handler):
 
 
 def text_hits(where: str, texts: Iterable[str]) -> list[str]:
-    """``where`` once per text holding a number (NFKC-normalised before scanning)."""
-    return [where for t in texts if find_my_numbers(unicodedata.normalize("NFKC", t))]
+    """Where the texts hold a sentinel (any form) or any valid 12-digit number."""
+    return Sweep(SENTINELS).text(where, list(texts))
 
 
 def bytes_hits(where: str, data: bytes) -> list[str]:
-    """``where`` if the raw bytes (ASCII digits) or their CP932/UTF-8 text hold a number."""
-    if find_my_numbers_in_bytes(data):
-        return [where]
-    for codec in ("cp932", "utf-8", "utf-16-le"):
-        if find_my_numbers(data.decode(codec, errors="ignore")):
-            return [f"{where} ({codec})"]
-    return []
+    """Where the bytes hold a sentinel (any form, any encoding) or any valid 12-digit number."""
+    return Sweep(SENTINELS).raw(where, data)
 
 
 def tree_hits(root: Path) -> list[str]:
-    """Every file under ``root`` (hidden ones too), by raw bytes and decoded text."""
-    out: list[str] = []
-    if not root.exists():
-        return out
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            out += bytes_hits(str(path.relative_to(root)), path.read_bytes())
-    return out
+    """Every file under ``root`` (hidden ones too; SQLite files also queried, PDFs read)."""
+    return Sweep(SENTINELS).tree(root)
 
 
 def pdf_hits(where: str, pdf: bytes) -> list[str]:
-    """A PDF: its raw bytes and the NFKC-normalised text pypdf extracts from every page."""
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
-    out = bytes_hits(f"{where} raw", pdf)
-    reader = PdfReader(BytesIO(pdf))
-    pages = [page.extract_text() or "" for page in reader.pages]
-    out += text_hits(f"{where} text", pages)
-    return out
+    """A PDF: its raw bytes and the text pypdf extracts from every page."""
+    return Sweep(SENTINELS).raw(where, pdf)
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from kokuho_pc.services.candidates import CandidateService
 from kokuho_pc.services.login import LoginService
 from kokuho_pc.services.profile import open_profile
-from kokuho_pc.ui.confirm_dialog import outcome_text
+from kokuho_pc.ui.candidates.confirm_dialog import outcome_text
 from tests.e2e.gui import HASHER
 
 

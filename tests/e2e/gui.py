@@ -19,7 +19,7 @@ from kokuho_pc.services.profile import Profile, open_profile
 from kokuho_pc.ui.controller import AppController
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.main_window import MainWindow, PlaceholderPage
-from kokuho_pc.ui.qt import QWidget
+from kokuho_pc.ui.widgets.qt import QWidget
 
 TIMEOUT = 60_000
 HASHER = PasswordHasher(Argon2Params(memory_kib=256, iterations=1), weak_params_for_tests=True)

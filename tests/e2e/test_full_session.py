@@ -31,11 +31,11 @@ from kokuho_pc.services.printing import PrintDocument
 from kokuho_pc.services.profile import open_profile
 from kokuho_pc.services.sending import SendingService
 from kokuho_pc.transfer.staging import StagingArea
-from kokuho_pc.ui.candidates_page import CandidatesPage
-from kokuho_pc.ui.qt import QApplication, QItemSelectionModel
-from kokuho_pc.ui.receive_page import ReceivePage
-from kokuho_pc.ui.results_page import ResultsPage
-from kokuho_pc.ui.send_page import SendPage
+from kokuho_pc.ui.candidates.candidates_page import CandidatesPage
+from kokuho_pc.ui.receive.receive_page import ReceivePage
+from kokuho_pc.ui.results.results_page import ResultsPage
+from kokuho_pc.ui.send.send_page import SendPage
+from kokuho_pc.ui.widgets.qt import QApplication, QItemSelectionModel
 from tests.e2e.artefacts import (
     LogCapture,
     audit_hits,
@@ -284,7 +284,7 @@ def test_two_municipalities_full_session_leaves_no_my_number(
         assert r.tasuu_count == (3 if r.decision == "continue" else 0)
         assert r.move_month_rule is False  # moved on the 1st
     overruled = next(r for r in tsukuba if r.decision == "discontinue")
-    with sim.session(TSUKUBA, "check") as http:  # the reason is kept by the server
+    with sim.session(TSUKUBA, STAFF) as http:  # the reason is kept by the server
         detail = http.get(sim.url(f"/api/v1/candidates/{overruled.candidate_no}"),
                           timeout=30).json()
     assert detail["decision_detail"]["reason"] == OVERRULE_REASON
@@ -302,9 +302,11 @@ def test_two_municipalities_full_session_leaves_no_my_number(
     seen = {n for files in inputs.values() for data in files.values()
             for n in find_my_numbers_in_bytes(data)}
     assert seen == set(SENTINELS)
-    assert bytes_hits("control", SENTINELS[0].encode()) == ["control"]
+    assert bytes_hits("control", SENTINELS[0].encode()) == [
+        "control: sentinel #0 ascii plain utf-8", "control: valid 12-digit number (ascii)"]
     assert text_hits("control", ["個人番号 " + "".join(chr(0xFF10 + int(d)) for d in
-                                                    SENTINELS[1])]) == ["control"]
+                                                    SENTINELS[1])]) == [
+        "control: sentinel #1 full-width plain utf-8", "control: valid 12-digit number"]
 
     # --- every artefact ------------------------------------------------------------
     hits = list(session.hits)

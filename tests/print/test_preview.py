@@ -9,8 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from kokuho_pc.print import CANDIDATE_TITLE, render_candidate_list
 from kokuho_pc.print.demo_rows import demo_candidate_rows, demo_header
-from kokuho_pc.ui.print_preview import PrintPreviewDialog
-from kokuho_pc.ui.qt import QPrinter, QtGui
+from kokuho_pc.ui.printing.print_preview import PrintPreviewDialog
+from kokuho_pc.ui.widgets.qt import QPrinter, QtGui
 from tests.print.helpers import reader
 
 QImage = QtGui.QImage

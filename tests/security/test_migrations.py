@@ -19,6 +19,7 @@ import pytest
 from kokuho_pc.audit.log import AuditLog
 from kokuho_pc.auth.accounts import AccountRepository
 from kokuho_pc.domain.errors import StoreError
+from kokuho_pc.domain.oplog_chain import GENESIS_HASH
 from kokuho_pc.store.database import Database
 from kokuho_pc.store.migrate import available_migrations, latest_version
 from kokuho_pc.store.policy import PolicyStore
@@ -43,9 +44,9 @@ def _check_v1(db: Database) -> None:
     log = AuditLog(db, terminal="fixture-pc")
     assert log.verify().ok
     assert [r.action for r in log.records()] == ["store.init", "login.success", "send"]
-    # migration 4: records written before the hash chain got their hashes, chained
+    # migration 5: records written before the hash chain got their hashes, chained
     records = log.records()
-    assert records[0].prev_hash == "0" * 64
+    assert records[0].prev_hash == GENESIS_HASH
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(records))
     assert log.tip().hash == records[-1].hash
 

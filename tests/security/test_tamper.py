@@ -20,7 +20,7 @@ import pytest
 
 from kokuho_pc.audit import chain
 from kokuho_pc.cli.main import main
-from kokuho_pc.domain.oplog_chain import record_hash
+from kokuho_pc.domain.oplog_chain import GENESIS_HASH, record_hash
 from kokuho_pc.services.accounts import AccountService
 from kokuho_pc.services.login import LoginService
 from kokuho_pc.services.profile import open_profile
@@ -151,7 +151,7 @@ def _reseal(conn: object, key: bytes) -> None:
     rows = conn.execute(  # type: ignore[attr-defined]
         "SELECT seq, time, terminal, staff_id, action, targets, result FROM audit_log "
         "ORDER BY seq").fetchall()
-    k, prev_mac, prev_hash = chain.key_for(key, 1), chain.ZERO_MAC, "0" * 64
+    k, prev_mac, prev_hash = chain.key_for(key, 1), chain.ZERO_MAC, GENESIS_HASH
     for seq, time, terminal, staff, action, targets, result in rows:
         mac = chain.record_mac(k, prev_mac, chain.canonical_record(
             seq, time, terminal, staff, action, targets, result))

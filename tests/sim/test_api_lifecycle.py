@@ -34,11 +34,11 @@ def _start_submission(server: SimServer, households: int) -> http.client.HTTPSCo
 
 
 def _wait_until_taken_in(pid: int) -> None:
-    """Wait until the server runs a connection thread (Linux: /proc), then a little more."""
+    """Wait until the server runs an engine call on its pool (Linux: /proc), then a little more."""
     tasks = Path(f"/proc/{pid}/task")
     deadline = time.monotonic() + 10
-    while tasks.exists() and len(list(tasks.iterdir())) < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)  # main thread + accept loop + one connection thread
+    while tasks.exists() and len(list(tasks.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)  # the event loop's thread + one thread of the engine's pool
     time.sleep(0.15)  # parse the request line (processing itself lasts ~0.5 s or more)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kokuho_pc.domain.oplog_chain import GENESIS_HASH, Tip
+from kokuho_pc.domain.oplog_chain import Tip, grouped
 from shuyaku_sim.cli import main as sim_main
 from shuyaku_sim.engine import Engine
 from shuyaku_sim.errors import ChainRefused, StaffRefused
@@ -76,7 +76,7 @@ def test_a_batch_not_extending_the_tip_is_chain_broken(engine: Engine, case: str
     if case == "gap":
         batch = records[3:]
     elif case == "wrong_prev":
-        batch = chained([("logout", "staff01", {})], start=3, prev="ab" * 32)
+        batch = chained([("logout", "staff01", {})], start=3, prev=grouped("ab" * 32))
     else:
         batch = [dict(records[2], staff_id="someone.else")]
     with pytest.raises(ChainRefused) as refused:
@@ -151,7 +151,8 @@ def test_validity_is_checked(engine: Engine) -> None:
 
 def test_a_rollback_reported_by_the_pc_is_an_alert(engine: Engine) -> None:
     engine.accept_operation_log(TSUKUBA, TERM, _history())
-    engine.report_rollback(TSUKUBA, TERM, Tip(2, "cd" * 32), Tip(4, "ef" * 32), "local")
+    engine.report_rollback(TSUKUBA, TERM, Tip(2, grouped("cd" * 32)),
+                           Tip(4, grouped("ef" * 32)), "local")
     review = build_review(engine.db, NOW)
     (line,) = review.terminals
     assert line.chain == "rolled_back" and "rollback" in line.alerts
@@ -207,4 +208,3 @@ def test_review_command_contract(engine: Engine, tmp_path: Path,
     assert text[1].startswith("警告 chain_broken ")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert sim_main(["review", "--data", str(tmp_path / "none")]) == 2
-    assert GENESIS_HASH == "0" * 64

@@ -8,8 +8,8 @@ import pytest
 
 from kokuho_pc.ui.app import load_app_font
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.lockdown import install_lockdown
-from kokuho_pc.ui.qt import QApplication
+from kokuho_pc.ui.widgets.lockdown import install_lockdown
+from kokuho_pc.ui.widgets.qt import QApplication
 from tests.ui.security_fixtures import login_service, profile
 
 __all__ = ["login_service", "profile"]  # fixtures shared by the UI tests

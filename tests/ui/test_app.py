@@ -15,12 +15,12 @@ from kokuho_pc.domain.errors import ProfileError
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.ui.app import create_application, load_app_font, smoke_test
 from kokuho_pc.ui.controller import AppController
-from kokuho_pc.ui.idle_lock import LOCKED_TITLE
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.lock_screen import LockScreen
+from kokuho_pc.ui.login.idle_lock import LOCKED_TITLE
+from kokuho_pc.ui.login.lock_screen import LockScreen
+from kokuho_pc.ui.login.password_change_dialog import PasswordChangeDialog
 from kokuho_pc.ui.main_window import MainWindow
-from kokuho_pc.ui.password_change_dialog import PasswordChangeDialog
-from kokuho_pc.ui.qt import QApplication, QLabel, QMessageBox, QWidget
+from kokuho_pc.ui.widgets.qt import QApplication, QLabel, QMessageBox, QWidget
 from tests.ui.security_fixtures import ADMIN_ID, ADMIN_PW, STAFF_ID, STAFF_INITIAL_PW, STAFF_PW
 from tests.ui.widget_scan import my_numbers_on_screen
 
@@ -176,7 +176,7 @@ def test_second_factor_enrolment_before_the_main_window(
     from kokuho_pc.auth import totp
     from kokuho_pc.services.login import LoginService
     from kokuho_pc.services.policy import PolicyService
-    from kokuho_pc.ui.totp_enrol_dialog import TotpEnrolDialog
+    from kokuho_pc.ui.login.totp_enrol_dialog import TotpEnrolDialog
 
     admin = LoginService(profile, sleep=lambda _s: None).login(ADMIN_ID, ADMIN_PW)
     PolicyService(profile).change(admin, "second_factor_required", True)
@@ -213,7 +213,7 @@ def test_initial_password_change_then_second_factor_enrolment(
     from kokuho_pc.auth import totp
     from kokuho_pc.services.login import LoginService
     from kokuho_pc.services.policy import PolicyService
-    from kokuho_pc.ui.totp_enrol_dialog import TotpEnrolDialog
+    from kokuho_pc.ui.login.totp_enrol_dialog import TotpEnrolDialog
 
     admin = LoginService(profile, sleep=lambda _s: None).login(ADMIN_ID, ADMIN_PW)
     PolicyService(profile).change(admin, "second_factor_required", True)

@@ -13,8 +13,8 @@ from kokuho_pc.domain.leakscan import find_my_numbers
 from kokuho_pc.domain.mynumber import my_number_check_digit
 from kokuho_pc.services.messages import describe_error
 from kokuho_pc.ui.crash import CRASH_TITLE, CrashHook, install_crash_hook
-from kokuho_pc.ui.error_dialog import ErrorDialog, show_error
-from kokuho_pc.ui.qt import QApplication, QGuiApplication
+from kokuho_pc.ui.widgets.error_dialog import ErrorDialog, show_error
+from kokuho_pc.ui.widgets.qt import QApplication, QGuiApplication
 
 
 def _dialogs() -> list[ErrorDialog]:

@@ -9,11 +9,11 @@ from pytestqt.qtbot import QtBot
 
 from kokuho_pc.domain.errors import Cancelled, TransferError
 from kokuho_pc.services.jobs_protocol import CancelToken, ProgressReporter
-from kokuho_pc.ui.error_dialog import ErrorDialog
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.progress_dialog import ProgressDialog
-from kokuho_pc.ui.qt import QApplication, QThread, QWidget
-from kokuho_pc.ui.qt import qt_object_alive as qt_alive
+from kokuho_pc.ui.widgets.error_dialog import ErrorDialog
+from kokuho_pc.ui.widgets.progress_dialog import ProgressDialog
+from kokuho_pc.ui.widgets.qt import QApplication, QThread, QWidget
+from kokuho_pc.ui.widgets.qt import qt_object_alive as qt_alive
 
 
 def _progress_dialogs() -> list[ProgressDialog]:

@@ -23,13 +23,13 @@ from pytestqt.qtbot import QtBot
 from kokuho_pc.domain.errors import PermissionDenied
 from kokuho_pc.services.profile import open_profile
 from kokuho_pc.ui.controller import AppController
-from kokuho_pc.ui.error_dialog import ErrorDialog
-from kokuho_pc.ui.idle_lock import LOCKED_TITLE
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.lock_screen import LockScreen
+from kokuho_pc.ui.login.idle_lock import LOCKED_TITLE
+from kokuho_pc.ui.login.lock_screen import LockScreen
 from kokuho_pc.ui.main_window import MainWindow
-from kokuho_pc.ui.models import LazyTableModel
-from kokuho_pc.ui.qt import (
+from kokuho_pc.ui.widgets.error_dialog import ErrorDialog
+from kokuho_pc.ui.widgets.models import LazyTableModel
+from kokuho_pc.ui.widgets.qt import (
     QAbstractItemView,
     QApplication,
     QDialog,
@@ -39,7 +39,7 @@ from kokuho_pc.ui.qt import (
 )
 from tests.services.cand_env import CandidateEnv
 from tests.transfer.harness import ADMIN, ADMIN_PW, STAFF, STAFF_PW
-from tests.ui.test_candidates_page import shot
+from tests.ui.candidates.test_candidates_page import shot
 from tests.ui.widget_scan import all_texts, my_numbers_on_screen
 
 TIMEOUT = 20_000

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from kokuho_pc.ui.demo_banner import DemoBanner
 from kokuho_pc.ui.main_window import MainWindow, PlaceholderPage
-from kokuho_pc.ui.qt import QApplication, QLabel, QMessageBox, QWidget
+from kokuho_pc.ui.widgets.demo_banner import DemoBanner
+from kokuho_pc.ui.widgets.qt import QApplication, QLabel, QMessageBox, QWidget
 
 
 def _window(qtbot: QtBot, *, admin: bool, demo: bool, created: list[str]) -> MainWindow:

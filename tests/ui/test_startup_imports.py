@@ -35,7 +35,7 @@ def test_the_smoke_test_start_imports_only_what_the_login_window_needs(tmp_path:
     )
     imported = {line.split("|")[-1].strip() for line in done.stderr.decode().splitlines()
                 if line.startswith("import time:")}
-    assert "kokuho_pc.ui.login_window" in imported
+    assert "kokuho_pc.ui.login.login_window" in imported
     assert sorted(m for m in LATER if m in imported) == []
 
 

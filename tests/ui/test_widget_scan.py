@@ -5,9 +5,9 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from kokuho_pc.domain.mynumber import my_number_check_digit
-from kokuho_pc.ui.models import Column, LazyTableModel
-from kokuho_pc.ui.qt import QLabel, QVBoxLayout, QWidget
-from kokuho_pc.ui.views import NoCopyTableView
+from kokuho_pc.ui.widgets.models import Column, LazyTableModel
+from kokuho_pc.ui.widgets.qt import QLabel, QVBoxLayout, QWidget
+from kokuho_pc.ui.widgets.views import NoCopyTableView
 from tests.ui.widget_scan import my_numbers_on_screen
 
 ELEVEN = "31415926535"

@@ -21,7 +21,7 @@ from kokuho_pc.services.policy import PolicyService
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.qt import QApplication
+from kokuho_pc.ui.widgets.qt import QApplication
 from tests.simfiles import household_pair
 from tests.simhelpers import SimPki, SimServer
 from tests.transfer.conftest import sim_env

@@ -1,4 +1,4 @@
-"""Scan every widget and every model role for a valid-check-digit 12-digit number.
+"""Scan every widget and every model role for a 個人番号 (tests.leaks: sentinels, any valid one).
 
 For the screen tests: after a scripted session, ``my_numbers_on_screen()``
 must be empty. It reads window titles, texts, placeholders, tooltips, status
@@ -19,8 +19,7 @@ import ctypes
 import sys
 from collections.abc import Callable, Iterator
 
-from kokuho_pc.domain.leakscan import find_my_numbers
-from kokuho_pc.ui.qt import (
+from kokuho_pc.ui.widgets.qt import (
     QAbstractItemModel,
     QAbstractItemView,
     QApplication,
@@ -31,6 +30,8 @@ from kokuho_pc.ui.qt import (
     QTextEdit,
     QWidget,
 )
+from tests.e2e.scenario import SENTINELS
+from tests.leaks import generic_text, scanner_for
 
 _ROLES = [*range(64), *range(int(Qt.ItemDataRole.UserRole), int(Qt.ItemDataRole.UserRole) + 64)]
 _TEXT_GETTERS = (
@@ -123,5 +124,7 @@ def all_texts(roots: list[QWidget] | None = None) -> Iterator[tuple[str, str]]:
 
 
 def my_numbers_on_screen(roots: list[QWidget] | None = None) -> list[str]:
-    """Where a valid 12-digit number was found (the places, never the numbers)."""
-    return [where for where, text in all_texts(roots) if find_my_numbers(text)]
+    """Where a sentinel (any form) or a valid 12-digit number was found (never the numbers)."""
+    sentinels = scanner_for(SENTINELS)
+    return [where for where, text in all_texts(roots)
+            if generic_text(text) or sentinels.text_forms(text)]

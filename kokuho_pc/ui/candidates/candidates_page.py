@@ -1,0 +1,392 @@
+"""The 継続候補世帯 screen: list with filters and search, comparison, decision, 確定指示, print.
+
+A judgement is never lost: before the row, the page or the session changes
+while the decision panel holds unsaved input, :meth:`CandidatesPage.ask_to_leave`
+asks 保存／破棄／戻る; the idle lock keeps the input in memory and puts it back
+after unlocking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kokuho_pc.domain.codes import Category
+from kokuho_pc.domain.errors import KokuhoError
+from kokuho_pc.domain.municipality import MUNICIPALITY_NAMES
+from kokuho_pc.services.candidate_views import (
+    STATE_LABELS,
+    CandidateDetailView,
+    CandidateView,
+    ConfirmOutcome,
+)
+from kokuho_pc.services.candidates import CandidateService
+from kokuho_pc.ui.candidates.candidate_detail import CandidateDetail
+from kokuho_pc.ui.candidates.candidate_models import CandidatesTableModel
+from kokuho_pc.ui.candidates.confirm_dialog import ConfirmDialog
+from kokuho_pc.ui.candidates.decision_panel import DecisionPanel
+from kokuho_pc.ui.candidates.unsaved_prompt import DISCARD, SAVE, ask_unsaved
+from kokuho_pc.ui.context import AppContext
+from kokuho_pc.ui.printing.print_flow import PrintFlow
+from kokuho_pc.ui.widgets.error_dialog import show_error, user_message
+from kokuho_pc.ui.widgets.qt import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QItemSelectionModel,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from kokuho_pc.ui.widgets.views import NoCopyTableView
+
+ALL = "すべて"
+
+
+class CandidatesPage(QWidget):
+    """Staff decide continuation candidates here; all network work runs in jobs."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.service = CandidateService(context.profile, context.session)
+        self.printing = PrintFlow(context, self)
+        self.confirm_dialog: ConfirmDialog | None = None
+        self.loading = False
+        self._generation = 0  # a newer reload supersedes the answer of an older one
+        self.state_filter = QComboBox()
+        self.category_filter = QComboBox()
+        self.municipality_filter = QComboBox()
+        self.search = QLineEdit()
+        self.search.setObjectName("candidate_search")
+        self.search.setPlaceholderText("検索: 候補番号・カナ氏名・世帯番号")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.unsaved_box: QMessageBox | None = None
+        self._after_save: Callable[[], None] | None = None
+        self._select_after_save: str | None = None
+        self._reverting = False
+        self.reload_button = QPushButton("再表示")
+        self.count_label = QLabel()
+        self.print_button = QPushButton("候補リスト印刷")
+        self.confirm_button = QPushButton("確定指示…")
+        self.model = CandidatesTableModel(self)
+        self.table = NoCopyTableView(self)
+        self.table.setObjectName("candidates_table")
+        self.detail = CandidateDetail(self)
+        self.panel = DecisionPanel(self)
+        self._build()
+        self._wire()
+        self.reload()
+
+    def _build(self) -> None:
+        self.state_filter.addItem(ALL, None)
+        for code, label in STATE_LABELS.items():
+            self.state_filter.addItem(label, code)
+        self.category_filter.addItem(ALL, None)
+        for category in Category:
+            self.category_filter.addItem(f"{category.value} {category.label}", int(category))
+        self.municipality_filter.addItem(ALL, None)
+        own = self.context.profile.municipality_code
+        for code, name in MUNICIPALITY_NAMES.items():
+            if code != own:
+                self.municipality_filter.addItem(name, code)
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionMode(NoCopyTableView.SelectionMode.SingleSelection)
+        bar = QHBoxLayout()
+        for label, combo in (("状態", self.state_filter), ("区分", self.category_filter),
+                             ("転出元", self.municipality_filter)):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(combo)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.reload_button)
+        bar.addWidget(self.count_label)
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.confirm_button)
+        lower = QWidget()
+        lower_layout = QHBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.detail, 1)
+        self.panel.setFixedWidth(320)
+        lower_layout.addWidget(self.panel)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)  # 判断者 stays narrow; 判定候補区分 takes the rest
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([330, 400])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+
+    def _wire(self) -> None:
+        for combo in (self.state_filter, self.category_filter, self.municipality_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.reload_button.clicked.connect(lambda: self.reload(refresh=True))
+        self.search.textChanged.connect(self._search_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.panel.save_requested.connect(self.save_decision)
+        self.panel.save_next_requested.connect(self.save_and_next)
+        self.print_button.clicked.connect(self.print_list)
+        self.confirm_button.clicked.connect(self.open_confirm_dialog)
+
+    def _run(self, work: Callable[[Any, Any], Any], on_success: Callable[[Any], None],
+             on_failure: Callable[[BaseException], None] | None = None,
+             label: str | None = None) -> None:
+        self.context.jobs.run(work, on_success, on_failure, progress_label=label,
+                              parent=self, store=True)
+
+    # --- list -----------------------------------------------------------------------
+
+    def reload(self, select: str | None = None, *, refresh: bool = False) -> None:
+        """Load the candidates for the filters in a job; keep or restore the selection.
+
+        One request whatever the count (``refresh``, 「再表示」, reads afresh as every load).
+        """
+        self.loading = True
+        self._generation += 1
+        generation = self._generation
+        current = select or (self.detail.candidate.candidate_no if self.detail.candidate else None)
+        filters = {"state": self.state_filter.currentData(),
+                   "category": self.category_filter.currentData(),
+                   "municipality": self.municipality_filter.currentData()}
+        self.count_label.setText("読み込んでいます…")
+        self._run(lambda progress, cancel: self.service.list(
+                      **filters, refresh=refresh, progress=progress, cancel=cancel),
+                  lambda views: self._loaded(views, current, generation),
+                  lambda exc: self._load_failed(exc, generation),
+                  "継続候補世帯を読み込んでいます…")
+
+    def _stale(self, generation: int) -> bool:
+        return generation != self._generation or self.context.session.is_locked
+
+    def _loaded(self, views: list[CandidateView], current: str | None, generation: int) -> None:
+        if self._stale(generation):
+            return
+        self.loading = False
+        self.model.set_rows(views)
+        self._count()
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(8, min(self.table.columnWidth(8), 110))  # 判断者: a name
+        self._show_row_of(current)
+
+    def _show_row_of(self, candidate_no: str | None) -> None:
+        """Select ``candidate_no`` if listed; else show nothing (unless input is unsaved)."""
+        row = self.model.row_of(candidate_no) if candidate_no else None
+        if row is not None:
+            self._set_current(row)
+        elif not self.panel.is_dirty():
+            self.detail.clear()
+            self.panel.clear()
+
+    def _set_current(self, row: int) -> None:
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    def _count(self) -> None:
+        shown, loaded = self.model.total_count(), self.model.loaded_count()
+        self.count_label.setText(f"{shown}件" if shown == loaded else f"{shown}件/{loaded}件")
+
+    def _search_changed(self, text: str) -> None:
+        """Filter the loaded list (no network); the candidate shown stays when listed."""
+        current = self.detail.candidate.candidate_no if self.detail.candidate else None
+        self.model.set_search(text)
+        self._count()
+        self._show_row_of(current)
+
+    def _load_failed(self, exc: BaseException, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        self.count_label.setText("読み込めませんでした")
+        show_error(self, exc)
+
+    # --- detail and decision ----------------------------------------------------------
+
+    def _row_changed(self, current: Any, previous: Any) -> None:
+        """Open the chosen candidate; ask first when the shown one has unsaved input."""
+        if self._reverting or not current.isValid():
+            return
+        no = self.model.view(current.row()).candidate_no
+        shown = self.panel.candidate
+        if shown is not None and shown.candidate_no == no and self.panel.is_dirty():
+            return  # the list was reloaded or searched: keep the input being typed
+        if shown is not None and self.panel.is_dirty():
+            self._reverting = True
+            try:  # stay on the row being edited until the user answers
+                row = self.model.row_of(shown.candidate_no)
+                if row is not None:
+                    self._set_current(row)
+                else:
+                    self.table.selectionModel().clearSelection()
+            finally:
+                self._reverting = False
+            self.ask_to_leave(lambda: self.open_candidate(no), select=no)
+            return
+        self.open_candidate(no)
+
+    def open_candidate(self, candidate_no: str) -> None:
+        """Select ``candidate_no`` in the list (when listed) and load its detail (a job)."""
+        row = self.model.row_of(candidate_no)
+        if row is not None and self.table.currentIndex().row() != row:
+            self._reverting = True
+            try:
+                self._set_current(row)
+            finally:
+                self._reverting = False
+        self._run(lambda _p, _c: self.service.detail(candidate_no), self._show_detail)
+
+    # --- unsaved input ----------------------------------------------------------------
+
+    def has_unsaved(self) -> bool:
+        """True while the panel holds input not saved (shown, or kept across the lock)."""
+        return self.panel.is_dirty() or self.panel.stashed is not None
+
+    def ask_to_leave(self, proceed: Callable[[], None], *, select: str | None = None) -> bool:
+        """Before leaving unsaved input: ask 保存／破棄／戻る, then ``proceed`` unless 戻る.
+
+        Returns False (and calls ``proceed`` at once) when nothing is unsaved.
+        ``select`` is the candidate to show after a save (a row change).
+        """
+        candidate = self.panel.candidate
+        if candidate is None or not self.panel.is_dirty():
+            self.panel.discard_stash()
+            proceed()
+            return False
+        if self.unsaved_box is not None:
+            return True  # already asking
+
+        def answered(answer: str) -> None:
+            self.unsaved_box = None
+            if answer == SAVE:
+                self._after_save, self._select_after_save = proceed, select
+                if not self.panel.save():
+                    self._after_save = self._select_after_save = None
+            elif answer == DISCARD:
+                self.panel.set_candidate(candidate)  # back to what is recorded
+                proceed()
+            else:
+                self.panel.continue_radio.setFocus()
+
+        self.unsaved_box = ask_unsaved(self, candidate.candidate_no, answered)
+        return True
+
+    def _show_detail(self, detail: CandidateDetailView) -> None:
+        if self.context.session.is_locked:
+            return
+        self.detail.show_detail(detail)
+        self.panel.set_candidate(detail.candidate)
+
+    def save_decision(self, decision: str, reason: str, remarks: str) -> None:
+        """Save the panel's decision to the consolidation system (a job)."""
+        candidate = self.panel.candidate
+        if candidate is None:
+            return
+        no, suggestion = candidate.candidate_no, candidate.suggestion
+        self._run(lambda _p, _c: self.service.record_decision(
+                      no, decision, reason, remarks, suggestion=suggestion),
+                  self._saved, self._save_failed)
+
+    def save_and_next(self, decision: str, reason: str, remarks: str) -> None:
+        """「保存して次の未判断へ」: save, then open the next undecided candidate of the list."""
+        candidate = self.panel.candidate
+        if candidate is None:
+            return
+        self._select_after_save = self.next_undecided(candidate.candidate_no)
+        self.save_decision(decision, reason, remarks)
+
+    def next_undecided(self, after: str) -> str | None:
+        """The first undecided candidate listed after ``after`` (wrapping round), if any."""
+        views = self.model.views()
+        start = next((i for i, v in enumerate(views) if v.candidate_no == after), -1)
+        for view in views[start + 1:] + views[:max(start, 0)]:
+            if view.state == "undecided" and view.candidate_no != after:
+                return view.candidate_no
+        return None
+
+    def _saved(self, detail: CandidateDetailView) -> None:
+        self._show_detail(detail)
+        self.panel.saved(detail.candidate)
+        proceed, self._after_save = self._after_save, None
+        target, self._select_after_save = self._select_after_save, None
+        self.reload(select=target or detail.candidate.candidate_no)
+        if proceed is not None and target is None:
+            proceed()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._after_save = self._select_after_save = None
+        if isinstance(exc, KokuhoError):
+            self.panel.save_failed(user_message(exc)[0])
+        else:
+            self.panel.save_failed("保存できませんでした。")
+            show_error(self, exc)
+
+    # --- confirmation and printing -----------------------------------------------------
+
+    def open_confirm_dialog(self) -> ConfirmDialog:
+        """The 確定指示 dialog for the candidates listed."""
+        plan = self.service.plan_confirmation(self.model.views())
+        dialog = ConfirmDialog(plan, self.context.demo, self)
+        dialog.confirm_requested.connect(self._confirm)
+        self.confirm_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _confirm(self, candidate_nos: tuple[str, ...]) -> None:
+        dialog = self.confirm_dialog
+
+        def done(outcome: ConfirmOutcome) -> None:
+            if dialog is not None:
+                dialog.show_outcome(outcome)
+            self.reload()
+
+        def failed(exc: BaseException) -> None:
+            if dialog is not None:
+                dialog.show_failure(user_message(exc)[0])
+            self.reload()
+
+        self._run(lambda _p, _c: self.service.confirm(candidate_nos), done, failed,
+                  "確定しています…")
+
+    def print_list(self) -> None:
+        """「候補リスト印刷」: the listed candidates, in the order shown."""
+        views = self.model.views()
+        self.print_button.setEnabled(False)
+        self.printing.start(lambda service: service.render_candidate_list(views),
+                            lambda: self.print_button.setEnabled(True))
+
+    # --- idle lock --------------------------------------------------------------------
+
+    def clear_for_lock(self) -> None:
+        """Empty everything shown (the idle lock)."""
+        self.service.forget()
+        self.model.clear()
+        self.detail.clear()
+        self.panel.clear_for_lock()  # keeps unsaved input in memory for after the unlock
+        if self.unsaved_box is not None:
+            self.unsaved_box.close()
+            self.unsaved_box = None
+        self.count_label.setText("")
+        self.printing.clear_for_lock()
+        if self.confirm_dialog is not None:
+            self.confirm_dialog.close()
+            self.confirm_dialog = None
+
+    def restore_after_unlock(self) -> None:
+        """Load again after the same user unlocked; reopen a candidate with unsaved input."""
+        stashed = self.panel.stashed
+        self.reload(select=stashed.candidate_no if stashed else None, refresh=True)

@@ -1,0 +1,1 @@
+"""The ホーム screen and its dashboard cards."""

@@ -1,0 +1,3 @@
+"""Printing from a screen: render in a background job, preview the PDF, log every
+print that went out.
+"""

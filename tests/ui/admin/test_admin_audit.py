@@ -1,0 +1,111 @@
+"""The 操作ログ tab: filters, the forwarding state of each record and the chain verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kokuho_pc.domain.errors import LoginFailed
+from kokuho_pc.services.login import LoginService
+from kokuho_pc.services.profile import Profile
+from kokuho_pc.ui.admin.admin_audit import OK_TEXT
+from kokuho_pc.ui.admin.admin_page import AdminPage
+from kokuho_pc.ui.widgets.qt import Qt
+from tests.ui.admin.helpers import TIMEOUT, admin_page, admin_session, idle, shot
+from tests.ui.security_fixtures import ADMIN_ID, STAFF_ID
+from tests.ui.widget_scan import my_numbers_on_screen
+
+__all__ = ["admin_page", "admin_session"]
+
+
+def _rows(page: AdminPage) -> list[list[str]]:
+    tab = page.audit
+    assert tab is not None
+    model = tab.model
+    return [[str(model.data(model.index(r, c))) for c in range(model.columnCount())]
+            for r in range(model.total_count())]
+
+
+def _search(qtbot: QtBot, page: AdminPage) -> list[list[str]]:
+    tab = page.audit
+    assert tab is not None
+    tab.search_button.click()
+    qtbot.waitUntil(lambda: idle(page, page.context.jobs), timeout=TIMEOUT)
+    return _rows(page)
+
+
+def _choose(combo: object, text: str) -> None:
+    index = combo.findText(text)  # type: ignore[attr-defined]
+    assert index >= 0, text
+    combo.setCurrentIndex(index)  # type: ignore[attr-defined]
+
+
+def test_filters_and_forwarding_state(
+    qtbot: QtBot, admin_page: AdminPage, profile: Profile, qtmodeltester: object
+) -> None:
+    with pytest.raises(LoginFailed):
+        LoginService(profile, sleep=lambda _s: None).login(STAFF_ID, "wrong-password-here")
+    tab = admin_page.audit
+    assert tab is not None
+    rows = _search(qtbot, admin_page)
+    headers = [tab.model.headerData(i, Qt.Orientation.Horizontal)
+               for i in range(tab.model.columnCount())]
+    assert headers == ["番号", "日時", "職員", "操作", "結果", "対象", "送信状態"]
+    seqs = [int(r[0]) for r in rows]
+    assert seqs == sorted(seqs, reverse=True) and len(seqs) >= 5  # newest first
+    assert all(r[1].startswith("R8.11.26 ") for r in rows)
+    assert {r[6] for r in rows} == {"未送信"}
+    assert "ログイン失敗" in [r[3] for r in rows]
+    assert "アカウント作成" in [r[3] for r in rows]
+
+    tab.staff.setText(STAFF_ID)
+    rows = _search(qtbot, admin_page)
+    assert rows and {r[2] for r in rows} == {STAFF_ID}
+    _choose(tab.result, "失敗")
+    rows = _search(qtbot, admin_page)
+    assert [r[3] for r in rows] == ["ログイン失敗"] and rows[0][4] == "失敗"
+    assert "理由=wrong_password" in rows[0][5]
+    tab.staff.clear()
+    _choose(tab.result, "すべての結果")
+    _choose(tab.action, "アカウント作成")
+    rows = _search(qtbot, admin_page)
+    assert len(rows) == 2 and ADMIN_ID in {r[2] for r in rows}
+    assert any(f"アカウント={STAFF_ID}" in r[5] for r in rows)
+
+    _choose(tab.action, "すべての操作")
+    tab.date_from.set_date(dt.date(2026, 11, 27))
+    tab.date_to.set_date(dt.date(2026, 11, 30))
+    assert _search(qtbot, admin_page) == []
+    tab.use_dates.setChecked(False)
+    everything = _search(qtbot, admin_page)
+    assert everything
+
+    profile.audit.acknowledge(3)
+    rows = _search(qtbot, admin_page)
+    state = {int(r[0]): r[6] for r in rows}
+    assert all(state[s] == "送信済" for s in state if s <= 3)
+    assert all(state[s] == "未送信" for s in state if s > 3)
+    assert "未送信" in tab.count.text()
+    qtmodeltester.check(tab.model, force_py=True)  # type: ignore[attr-defined]
+    admin_page.tabs.setCurrentWidget(tab)
+    shot(admin_page, "admin_audit")
+    assert my_numbers_on_screen([admin_page]) == []
+
+
+def test_chain_verification_reports_intact_then_the_first_bad_record(
+    qtbot: QtBot, admin_page: AdminPage, profile: Profile
+) -> None:
+    tab = admin_page.audit
+    assert tab is not None
+    tab.verify_button.click()
+    qtbot.waitUntil(lambda: OK_TEXT in tab.verify_result.text(), timeout=TIMEOUT)
+    assert tab.verify_result.text().startswith("改ざんは検出されませんでした")
+    profile.db.execute("DROP TRIGGER audit_log_no_update")  # an attacker holding the key
+    profile.db.execute("UPDATE audit_log SET staff_id = 'someone.else' WHERE seq = 3")
+    tab.verify_button.click()
+    qtbot.waitUntil(lambda: "最初の異常" in tab.verify_result.text(), timeout=TIMEOUT)
+    assert "番号 3 の記録" in tab.verify_result.text()
+    admin_page.tabs.setCurrentWidget(tab)
+    shot(admin_page, "admin_audit_tampered")
