@@ -122,6 +122,15 @@ def valid_municipality(raw: bytes) -> bool:
     return known
 
 
+# 01-47: the prefecture code that starts a 都道府県被保険者ID (interface-files.md §7).
+PREFECTURE_PREFIX = rb"(?:0[1-9]|[1-3][0-9]|4[0-7])"
+
+
+def valid_prefecture_prefix(raw: bytes) -> bool:
+    """True when ``raw`` starts with a prefecture code 01-47."""
+    return raw[:2].isdigit() and 1 <= int(raw[:2]) <= 47
+
+
 def valid_my_number(raw: bytes) -> bool:
     """True for 12 digits with the 個人番号 check digit."""
     return raw.isdigit() and is_valid_my_number(raw.decode("ascii"))

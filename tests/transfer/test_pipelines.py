@@ -197,3 +197,26 @@ def test_misnamed_files_are_reported_and_never_sent(profile: Profile, tmp_path: 
     assert {(e.file, e.code) for e in checked.errors} == {
         (copy, "file_name_extra"), (upper, "file_name_case")}
     staff.logout()
+
+
+def test_file_name_not_utf8_on_the_medium_is_reported(profile: Profile, tmp_path: Path,
+                                                      sim_env: tuple[Any, Any]) -> None:
+    """Issue 18: a name of bytes that are not UTF-8 is reported by the check (shown with
+    U+FFFD), the operation log takes it, and nothing is sent."""
+    sim, _ = sim_env
+    medium = approved_medium(profile, tmp_path / "usb")
+    files = _move_in_set(first=8000)
+    write_files(medium, files)
+    raw = bytes(medium) + b"/" + sorted(files)[1].encode("ascii")[:-4] + b"\xff.dat"
+    with open(raw, "wb") as f:
+        f.write(files[sorted(files)[1]])
+    count_before = submissions(sim)
+    staff = login(profile, STAFF)
+    with pytest.raises(FileSetInvalid) as info:
+        SendingService(profile).send(staff, medium)
+    report = info.value.report
+    assert report is not None
+    [issue] = report.errors
+    assert issue.code == "file_name_encoding" and issue.file.endswith("\ufffd.dat")
+    assert submissions(sim) == count_before
+    staff.logout()
