@@ -407,7 +407,8 @@ def test_rule(rule: str) -> None:
             assert e.record is not None
 
 
-FILE_LEVEL_CODES = {"bom", "utf8", "utf16", "lf_only", "cr_only", "no_line_end", "eof_byte", "empty_file",
+FILE_LEVEL_CODES = {"bom", "utf8", "utf16", "lf_only", "cr_only", "no_line_end", "eof_byte",
+                    "empty_file",
                     "pair_missing", "file_name", "file_name_case", "file_name_extra",
                     "file_name_date", "file_name_check_digit", "file_name_ext",
                     "file_name_kind", "file_name_encoding", "file_kind_unknown"}
