@@ -31,7 +31,8 @@ from kokuho_pc.transfer.ports import CancelCheck, ProgressCallback, log_hash
 from kokuho_pc.transfer.records import FileEntry
 
 _SUMMARY_KEYS = ("submission_id", "status", "received_at", "persons", "households",
-                 "high_cost_months", "result_counts", "deliveries", "candidates_changed")
+                 "high_cost_months", "result_counts", "rechecked_counts", "deliveries",
+                 "candidates_changed")
 
 
 @dataclass(frozen=True)
