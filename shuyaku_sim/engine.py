@@ -7,8 +7,9 @@ another municipality's candidate or delivery is answered with
 mutating method takes ``terminal_id`` and ``staff_id`` and records both.
 Results are JSON-able dicts (:mod:`shuyaku_sim.model`); no result ever holds
 a 個人番号. Errors are :mod:`shuyaku_sim.errors` classes (``http_status`` says
-how to answer them). The engine is thread-safe: calls are serialised on the
-database's lock, and each mutating call is one transaction.
+how to answer them). The engine is thread-safe: mutating calls are serialised on
+the database's writer lock, each one transaction; reading calls run beside them on
+each thread's own connection and see the last committed state.
 """
 
 from __future__ import annotations
@@ -83,8 +84,8 @@ class Engine:
         once this returns, the submission survives a crash; if it does not
         return, nothing of it was stored.
         """
-        return submit(self, municipality_code, files, idempotency_key, sha256, terminal_id,
-                      staff_id)
+        return submit(self.db, self.settings, self.clock, municipality_code, files,
+                      idempotency_key, sha256, terminal_id, staff_id)
 
     # --- deliveries --------------------------------------------------------------------
 

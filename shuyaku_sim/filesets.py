@@ -7,7 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kokuho_pc.formats.filenames import InvalidFileName, is_interface_file_name, parse_file_name
+from kokuho_pc.formats.filenames import (
+    InvalidFileName,
+    looks_like_interface_file,
+    parse_file_name,
+)
 
 SUBMITTED_KINDS = ("KSK01", "KSK02", "KKG01")
 
@@ -22,22 +26,34 @@ class FileSet:
 
 
 def collect_paths(paths: list[Path]) -> list[Path]:
-    """Files named directly plus every interface file in each named directory (sorted)."""
+    """Files named directly plus every interface file in each named directory (sorted).
+
+    A directory's misnamed interface files (other case, a Windows copy, ...) are
+    collected too: the check reports them instead of skipping them in silence.
+    """
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
             out.extend(sorted(c for c in p.iterdir()
-                              if c.is_file() and is_interface_file_name(c.name)))
+                              if c.is_file() and looks_like_interface_file(c.name)))
         else:
             out.append(p)
     return out
 
 
 def read_files(paths: list[Path]) -> dict[str, bytes]:
-    """Name → content of the files to submit (delivery files such as KSK11 are skipped)."""
+    """Name → content of the files to submit.
+
+    Correctly named delivery files (KSK11, KSK12, KKG11) are skipped; every
+    other file is kept, misnamed ones included (the check reports them).
+    """
     files: dict[str, bytes] = {}
     for p in collect_paths(paths):
-        if p.name.split("_", 1)[0] in SUBMITTED_KINDS or not is_interface_file_name(p.name):
+        try:
+            kind = parse_file_name(p.name).if_id
+        except InvalidFileName:
+            kind = None
+        if kind is None or kind in SUBMITTED_KINDS:
             files[p.name] = p.read_bytes()
     return files
 

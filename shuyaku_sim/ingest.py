@@ -1,4 +1,4 @@
-"""Taking in a checked KSK01+KSK02 pair or KKG01 file (business-rules.md §2).
+"""Taking in a checked KSK01+KSK02 pair or KKG01 file (docs/business-rules.md §2).
 
 Runs inside the submission's transaction. The 個人番号 is turned into its
 keyed digest at once and goes no further; IDs are assigned or reused, the

@@ -147,7 +147,7 @@ class ConfirmSummary(TypedDict):
 
 
 class ResultRow(TypedDict):
-    """One line of the 継続世帯確定結果 (business-rules.md §5–§6)."""
+    """One line of the 継続世帯確定結果 (docs/business-rules.md §5–§6)."""
 
     candidate_no: str
     before_municipality: str

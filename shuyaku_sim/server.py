@@ -1,262 +1,194 @@
-"""The simulator's HTTPS server process (``shuyaku-sim serve``).
+"""The simulator's HTTPS server process (``shuyaku-sim serve``), on aiohttp.
 
-A threading HTTP/1.1 server (stdlib) behind mutual TLS. The TLS handshake runs in
-the connection's own thread, so a slow or hostile client never blocks accepting.
-After the handshake the client certificate must belong to a registered terminal
-(:class:`~shuyaku_sim.server_tls.TerminalRegistry`); otherwise the request is
-answered 403 and the connection closed. Everything else is the API application's
-business (:mod:`shuyaku_sim.api_app`).
+Why aiohttp: it is a maintained HTTP/1.1 server used in production by many projects
+(its parser is llhttp, the one of Node.js), it runs on asyncio, whose
+``connect_accepted_socket`` takes a total TLS handshake deadline, and the TLS
+transport of each request gives the application the verified client certificate
+(``ssl_object.getpeercert(binary_form=True)``), which is what the terminal registry
+needs. The synchronous SQLite engine runs on a thread pool (:mod:`shuyaku_sim.api.context`).
 
-On SIGTERM/SIGINT the server stops accepting, lets requests in progress finish
-(at most ``DRAIN_SECONDS``), closes the database and exits 0.
+Hostile connections (:class:`ConnectionLimits`):
+
+- a TLS handshake must finish within ``HANDSHAKE_TIMEOUT`` seconds in total;
+- at most ``PENDING_PER_ADDRESS`` handshakes per client address (``PENDING_TOTAL`` in all)
+  are waited for: a new connection beyond that drops the OLDEST pending one, so idle
+  or stalled connections cannot keep a real terminal out;
+- at most ``OPEN_PER_ADDRESS`` established connections per client address
+  (``SHUYAKU_SIM_MAX_PER_ADDRESS`` overrides it) and ``OPEN_TOTAL`` in all: a request
+  on a connection beyond that is answered 503 with ``Retry-After`` and the connection
+  closed (the answer needs TLS, so the handshake is still made, with a shorter deadline);
+- malformed HTTP (framing, header sizes) is answered 4xx with a Japanese JSON error by
+  :class:`SimProtocol`; everything after parsing is the application's (:mod:`shuyaku_sim.api.app`).
+
+On SIGTERM/SIGINT the server stops accepting, lets requests in progress finish (at
+most ``DRAIN_SECONDS``), closes the database and exits 0 (1 if a request had to be cut).
 """
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import errno
+import functools
+import logging
 import os
+import resource
 import signal
 import socket
 import ssl
 import sys
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import parse_qs, urlsplit
+from typing import Any
 
-from shuyaku_sim.api_types import ApiError, Request, Response
+from aiohttp import web
+
+from shuyaku_sim.api.app import GATE, build_app
+from shuyaku_sim.api.context import EngineRunner
+from shuyaku_sim.api.errors import ApiError, protocol_error
 from shuyaku_sim.errors import SimError
 from shuyaku_sim.pki import write_private
-from shuyaku_sim.server_tls import (
-    Terminal,
-    TerminalRegistry,
-    make_server_context,
-    peer_serial,
-)
+from shuyaku_sim.server_tls import TerminalRegistry, make_server_context
 
 PORT_FILE = "server.port"
-MAX_BODY = 256 * 1024 * 1024
-IDLE_TIMEOUT = 30.0
+HANDSHAKE_TIMEOUT = 10.0
+OVERFLOW_HANDSHAKE_TIMEOUT = 3.0
+KEEPALIVE_TIMEOUT = 30.0
 DRAIN_SECONDS = 30.0
-MAX_CONNECTIONS = 64  # open connections at once; more are closed unanswered
+PENDING_PER_ADDRESS = 16
+PENDING_TOTAL = 512
+OPEN_PER_ADDRESS = 64
+OPEN_TOTAL = 2048
+BACKLOG = 512
+
+_quiet = logging.getLogger("shuyaku_sim.http")
+_quiet.addHandler(logging.NullHandler())
+_quiet.propagate = False
 
 
-class Application(Protocol):
-    """What the server needs from the API application."""
+class Slot:
+    """One accepted connection's place in :class:`ConnectionLimits`."""
 
-    def handle(self, request: Request) -> Response:
-        """Answer one authenticated request (never raises)."""
-        ...
+    def __init__(self, limits: ConnectionLimits, address: str) -> None:
+        self.limits = limits
+        self.address = address
+        self.overflow = False
+        self.task: asyncio.Task[Any] | None = None
+        self.started = False
+        self._open = False
+        self._done = False
 
-    def record_refusal(self, cert_serial: str | None, method: str) -> None:
-        """Record a request refused because its certificate is not a registered terminal."""
-        ...
+    def established(self) -> None:
+        """The handshake finished: count the connection as open (or mark it overflow)."""
+        self.limits.established(self)
 
-    def close(self) -> None:
-        """Release the database."""
-        ...
-
-
-_PROTOCOL_MESSAGES = {
-    400: "要求の形式が正しくありません。",
-    414: "要求の URL が長すぎます。",
-    431: "要求のヘッダが大きすぎます。",
-    501: "この操作は許可されていません。",
-    505: "この HTTP のバージョンには対応していません。",
-}
+    def release(self) -> None:
+        """The connection ended (idempotent)."""
+        if not self._done:
+            self._done = True
+            self.limits.release(self)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    """Turns one HTTP exchange into a :class:`Request` for the application."""
+class ConnectionLimits:
+    """Pending handshakes and open connections, per client address and in all."""
 
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body are separate writes
-    server_version = "shuyaku-sim"
-    sys_version = ""
-    server: ApiServer
+    def __init__(self, open_per_address: int = OPEN_PER_ADDRESS,
+                 open_total: int = OPEN_TOTAL) -> None:
+        self.open_per_address = open_per_address
+        self.open_total = open_total
+        self._pending: dict[str, collections.OrderedDict[Slot, None]] = {}
+        self._all_pending: collections.OrderedDict[Slot, None] = collections.OrderedDict()
+        self._open: collections.Counter[str] = collections.Counter()
+        self.open_count = 0
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silence the default stderr access log; the application records requests."""
+    def admit(self, address: str) -> Slot:
+        """A new connection from ``address``; drops the oldest pending ones beyond the caps."""
+        slot = Slot(self, address)
+        mine = self._pending.setdefault(address, collections.OrderedDict())
+        mine[slot] = None
+        self._all_pending[slot] = None
+        while len(mine) > PENDING_PER_ADDRESS:
+            self._drop(next(iter(mine)))
+        while len(self._all_pending) > PENDING_TOTAL:
+            self._drop(next(iter(self._all_pending)))
+        return slot
 
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        """Protocol-level errors (bad request line, unknown method, ...) as JSON too."""
-        self.close_connection = True
-        text = _PROTOCOL_MESSAGES.get(code, "要求を処理できません。")
-        self._send(ApiError(code, "http_error", text).to_response())
+    def pending_for(self, address: str) -> int:
+        """Handshakes waited for from ``address``."""
+        return len(self._pending.get(address, ()))
 
-    def _dispatch(self) -> None:
-        srv = self.server
-        srv.enter()
-        try:
-            response = self._respond()
-            if srv.stopping.is_set():
-                self.close_connection = True
-            self._send(response)
-        finally:
-            srv.leave()  # only once the answer is out: shutdown waits for it
+    def _unpend(self, slot: Slot) -> None:
+        mine = self._pending.get(slot.address)
+        if mine is not None:
+            mine.pop(slot, None)
+            if not mine:
+                del self._pending[slot.address]
+        self._all_pending.pop(slot, None)
 
-    def _respond(self) -> Response:
-        terminal = self._terminal()
-        if terminal is None:
-            self.close_connection = True
-            self.server.app.record_refusal(self._peer_serial(), self.command)
-            return ApiError(
-                403, "unknown_terminal", "登録されていない端末からの接続は受け付けません。"
-            ).to_response()
-        try:
-            body = self._read_body()
-        except ApiError as exc:
-            self.close_connection = True
-            return exc.to_response()
-        url = urlsplit(self.path)
-        request = Request(
-            method=self.command,
-            path=url.path,
-            query=parse_qs(url.query, keep_blank_values=True),
-            headers={k.lower(): v for k, v in self.headers.items()},
-            body=body,
-            terminal=terminal,
-        )
-        return self.server.app.handle(request)
+    def _drop(self, slot: Slot) -> None:
+        self._unpend(slot)
+        if slot.task is not None:
+            slot.task.cancel()
 
-    def _peer_serial(self) -> str | None:
-        sock = self.connection
-        der = sock.getpeercert(binary_form=True) if isinstance(sock, ssl.SSLSocket) else None
-        return peer_serial(der)
-
-    def _terminal(self) -> Terminal | None:
-        sock = self.connection
-        if not isinstance(sock, ssl.SSLSocket):
-            return None
-        return self.server.registry.lookup(sock.getpeercert(binary_form=True))
-
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding"):
-            raise ApiError(411, "length_required", "Content-Length を指定してください。")
-        raw = self.headers.get("Content-Length")
-        if raw is None:
-            if self.command in ("POST", "PUT", "PATCH"):
-                raise ApiError(411, "length_required", "Content-Length を指定してください。")
-            return b""
-        if not raw.isdigit():
-            raise ApiError(400, "bad_request", "Content-Length が正しくありません。")
-        length = int(raw)
-        if length > MAX_BODY:
-            raise ApiError(413, "too_large", "送信データが大きすぎます。")
-        return self.rfile.read(length)
-
-    def _send(self, response: Response) -> None:
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
-        self.wfile.flush()
-
-    do_GET = _dispatch
-    do_POST = _dispatch
-    do_PUT = _dispatch
-    do_DELETE = _dispatch
-    do_PATCH = _dispatch
-    do_HEAD = _dispatch
-    do_OPTIONS = _dispatch
-
-
-class ApiServer(ThreadingHTTPServer):
-    """HTTPS server: TLS handshake per connection thread, registered terminals only."""
-
-    daemon_threads = True
-    block_on_close = False
-    request_queue_size = 64
-
-    def __init__(
-        self,
-        address: tuple[str, int],
-        app: Application,
-        ssl_context: ssl.SSLContext,
-        registry: TerminalRegistry,
-    ) -> None:
-        super().__init__(address, _Handler)
-        self.app = app
-        self.ssl_context = ssl_context
-        self.registry = registry
-        self.stopping = threading.Event()
-        self._busy = 0
-        self._busy_cond = threading.Condition()
-        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        """Start a connection thread, unless too many connections are open."""
-        if not self._slots.acquire(blocking=False):
-            self.shutdown_request(request)
+    def established(self, slot: Slot) -> None:
+        self._unpend(slot)
+        if (self._open[slot.address] >= self.open_per_address
+                or self.open_count >= self.open_total):
+            slot.overflow = True
             return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self._slots.release()
-            raise
+        slot._open = True
+        self._open[slot.address] += 1
+        self.open_count += 1
 
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        """Serve one connection, then free its slot."""
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._slots.release()
+    def release(self, slot: Slot) -> None:
+        self._unpend(slot)
+        if slot._open:
+            slot._open = False
+            self._open[slot.address] -= 1
+            if not self._open[slot.address]:
+                del self._open[slot.address]
+            self.open_count -= 1
 
-    def finish_request(self, request: Any, client_address: Any) -> None:
-        """Handshake in this connection's thread, then serve its requests."""
-        request.settimeout(IDLE_TIMEOUT)
-        try:
-            tls = self.ssl_context.wrap_socket(request, server_side=True)
-        except ssl.SSLError as exc:
-            # Refused handshake (old protocol, no or foreign certificate): noted, no answer.
-            print(f"shuyaku-sim: TLS 接続を拒否しました ({client_address[0]}: "
-                  f"{exc.reason or type(exc).__name__})", file=sys.stderr)
-            return
-        except OSError:
-            return
-        try:
-            _Handler(tls, client_address, self)
-        except (ssl.SSLError, OSError):
-            pass  # the client went away
-        finally:
-            try:
-                tls.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            tls.close()
+    def is_overflow_likely(self, address: str) -> bool:
+        """True when a new connection from ``address`` would be answered 503."""
+        return (self._open[address] >= self.open_per_address
+                or self.open_count >= self.open_total)
 
-    def enter(self) -> None:
-        """Count a request in progress."""
-        with self._busy_cond:
-            self._busy += 1
 
-    def leave(self) -> None:
-        """A request finished."""
-        with self._busy_cond:
-            self._busy -= 1
-            self._busy_cond.notify_all()
+class SimProtocol(web.RequestHandler):
+    """aiohttp's request handler with a connection slot and Japanese protocol errors."""
 
-    def drain(self, timeout: float) -> bool:
-        """Wait until no request is in progress; False on timeout."""
-        deadline = time.monotonic() + timeout
-        with self._busy_cond:
-            while self._busy:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._busy_cond.wait(left)
-        return True
+    def __init__(self, manager: web.Server, slot: Slot, **kwargs: Any) -> None:
+        super().__init__(manager, **kwargs)
+        self.slot = slot
+
+    @property
+    def overflow(self) -> bool:
+        """True when this connection is beyond the limits (every request: 503)."""
+        return self.slot.overflow
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.slot.established()
+        super().connection_made(transport)
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self.slot.release()
+        super().connection_lost(exc)
+
+    def handle_error(self, request: web.BaseRequest, status: int = 500,
+                     exc: BaseException | None = None,
+                     message: str | None = None) -> web.StreamResponse:
+        """A malformed request (bad framing, oversized header, ...): JSON, Japanese, no trace."""
+        if request.writer.output_size > 0:
+            raise ConnectionError("response already started")
+        if status >= 500:
+            print(f"shuyaku-sim: 内部エラー {type(exc).__name__}", file=sys.stderr)
+            error = ApiError(500, "internal_error", "国保情報集約システムの内部エラーです。")
+        else:
+            error = protocol_error(status)
+        response = web.Response(status=error.status, body=error.body(),
+                                content_type="application/json", headers=error.headers())
+        response.force_close()
+        return response
 
 
 def write_port_file(data_dir: Path, port: int) -> Path:
@@ -276,49 +208,141 @@ def _start_failure(exc: OSError, port: int) -> str:
     return f"({exc.strerror or type(exc).__name__})"
 
 
-def run_server(app: Application, data_dir: Path, pki_dir: Path, host: str, port: int) -> int:
-    """Serve ``app`` until SIGTERM/SIGINT; return the exit code."""
-    (data_dir / PORT_FILE).unlink(missing_ok=True)
-    try:
-        context = make_server_context(pki_dir)
-        registry = TerminalRegistry(pki_dir)
-        server = ApiServer((host, port), app, context, registry)
-    except OSError as exc:
-        print(f"shuyaku-sim: サーバを開始できません。{_start_failure(exc, port)}",
-              file=sys.stderr)
-        app.close()
-        return 2
-    stop = threading.Event()
+def _raise_file_limit() -> int:
+    """Raise the open-files limit to its hard maximum; return the soft limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        target = 65536 if hard == resource.RLIM_INFINITY else hard
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return soft
 
-    def _on_signal(signum: int, frame: object) -> None:
-        stop.set()
 
-    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
-    loop = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2})
-    loop.start()
-    bound_port = server.server_address[1]
+def _open_per_address() -> int:
+    raw = os.environ.get("SHUYAKU_SIM_MAX_PER_ADDRESS", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) > 0 else OPEN_PER_ADDRESS
+
+
+class _Service:
+    """The listening socket, the accept loop and the aiohttp machinery of one run."""
+
+    def __init__(self, runner: web.AppRunner, context: ssl.SSLContext,
+                 listener: socket.socket) -> None:
+        self.runner = runner
+        self.context = context
+        self.listener = listener
+        files = _raise_file_limit()
+        self.limits = ConnectionLimits(_open_per_address(),
+                                       max(16, min(OPEN_TOTAL, files - PENDING_TOTAL - 64)))
+        self.handshakes: set[asyncio.Task[Any]] = set()
+
+    def _protocol(self, slot: Slot) -> SimProtocol:
+        server = self.runner.server
+        assert server is not None
+        return SimProtocol(server, slot, loop=asyncio.get_running_loop(),
+                           keepalive_timeout=KEEPALIVE_TIMEOUT, access_log=None,
+                           logger=_quiet, max_field_size=8190, max_headers=64)
+
+    async def accept_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                conn, address = await loop.sock_accept(self.listener)
+            except OSError:  # out of files for a moment, or a connection reset in the queue
+                await asyncio.sleep(0.05)
+                continue
+            slot = self.limits.admit(str(address[0]))
+            task = loop.create_task(self._handshake(conn, address, slot))
+            slot.task = task
+            self.handshakes.add(task)
+            task.add_done_callback(functools.partial(self._ended, conn=conn, slot=slot))
+
+    def _ended(self, task: asyncio.Task[Any], conn: socket.socket, slot: Slot) -> None:
+        self.handshakes.discard(task)
+        if not slot.started:  # dropped before its handshake began: the socket is still ours
+            conn.close()
+            slot.release()
+
+    async def _handshake(self, conn: socket.socket, address: Any, slot: Slot) -> None:
+        slot.started = True
+        loop = asyncio.get_running_loop()
+        deadline = (OVERFLOW_HANDSHAKE_TIMEOUT if self.limits.is_overflow_likely(slot.address)
+                    else HANDSHAKE_TIMEOUT)
+        try:  # on failure the transport closes the socket itself
+            await loop.connect_accepted_socket(lambda: self._protocol(slot), conn,
+                                               ssl=self.context, ssl_handshake_timeout=deadline)
+        except ssl.SSLError as exc:
+            slot.release()
+            print(f"shuyaku-sim: TLS 接続を拒否しました ({address[0]}: "
+                  f"{exc.reason or type(exc).__name__})", file=sys.stderr)
+        except (OSError, asyncio.CancelledError, TimeoutError):
+            slot.release()  # went away, too slow, or dropped for a newer connection
+
+
+def _loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """asyncio's unexpected errors as one line (no traceback on the console)."""
+    exc = context.get("exception")
+    print(f"shuyaku-sim: 接続処理のエラー ({type(exc).__name__ if exc else '-'})",
+          file=sys.stderr)
+
+
+async def _serve_async(runner_engine: EngineRunner, data_dir: Path, pki_dir: Path,
+                       host: str, port: int) -> int:
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(_loop_exception)
+    context = make_server_context(pki_dir)
+    registry = TerminalRegistry(pki_dir)
+    listener = socket.create_server((host, port), backlog=BACKLOG, reuse_port=False)
+    listener.setblocking(False)
+    app = build_app(runner_engine, registry)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None,
+                           shutdown_timeout=DRAIN_SECONDS)
+    await runner.setup()
+    service = _Service(runner, context, listener)
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    accepting = loop.create_task(service.accept_forever())
+    bound_port = listener.getsockname()[1]
     write_port_file(data_dir, bound_port)
     print(f"shuyaku-sim: https://{host}:{bound_port}/ で待ち受けています", flush=True)
     try:
-        while not stop.wait(1.0):
-            pass
+        await stop.wait()
     finally:
-        server.stopping.set()
-        server.shutdown()
-        loop.join()
-        server.server_close()
-        drained = server.drain(DRAIN_SECONDS)
-        app.close()
-        (data_dir / PORT_FILE).unlink(missing_ok=True)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        accepting.cancel()
+        listener.close()
+        for task in list(service.handshakes):
+            task.cancel()
+        await runner.cleanup()  # idle connections closed, requests in progress awaited
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        await loop.run_in_executor(None, runner_engine.close)
+        app[GATE].log.close()
     print("shuyaku-sim: 停止しました", flush=True)
-    return 0 if drained else 1
+    return 1 if app[GATE].cut else 0
+
+
+def run_server(runner_engine: EngineRunner, data_dir: Path, pki_dir: Path, host: str,
+               port: int) -> int:
+    """Serve until SIGTERM/SIGINT; return the exit code."""
+    (data_dir / PORT_FILE).unlink(missing_ok=True)
+    try:
+        return asyncio.run(_serve_async(runner_engine, data_dir, pki_dir, host, port))
+    except OSError as exc:
+        print(f"shuyaku-sim: サーバを開始できません。{_start_failure(exc, port)}",
+              file=sys.stderr)
+        runner_engine.close()
+        return 2
+    finally:
+        (data_dir / PORT_FILE).unlink(missing_ok=True)
 
 
 def serve(data_dir: Path, pki_dir: Path, host: str = "127.0.0.1", port: int = 0) -> int:
     """The ``shuyaku-sim serve`` command: open the data directory and serve the API."""
-    from shuyaku_sim.api_app import open_application
+    from shuyaku_sim.engine import Engine
 
     os.umask(0o077)  # the database holds names and dates of insured persons: owner only
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -326,11 +350,11 @@ def serve(data_dir: Path, pki_dir: Path, host: str = "127.0.0.1", port: int = 0)
         print("shuyaku-sim: 証明書ディレクトリに ca.pem がありません。", file=sys.stderr)
         return 2
     try:
-        app = open_application(data_dir)
+        engine = Engine.open(data_dir)
     except OSError as exc:
         print(f"shuyaku-sim: データディレクトリを開けません: {exc.strerror}", file=sys.stderr)
         return 2
     except SimError as exc:
         print(f"shuyaku-sim: {exc.user_message}", file=sys.stderr)
         return 2
-    return run_server(app, data_dir, pki_dir, host, port)
+    return run_server(EngineRunner(engine, data_dir), data_dir, pki_dir, host, port)

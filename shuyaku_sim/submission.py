@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
 
 from kokuho_pc.formats.checker import check_file_set
 from kokuho_pc.formats.filenames import InvalidFileName, parse_file_name
@@ -13,9 +13,8 @@ from kokuho_pc.formats.reader import parse_fixed
 from shuyaku_sim import model
 from shuyaku_sim.errors import FileSetInvalid, Forbidden, IdempotencyConflict, InvalidRequest
 from shuyaku_sim.ingest import Outcome, ingest_kkg01, ingest_pair
-
-if TYPE_CHECKING:
-    from shuyaku_sim.engine import Engine
+from shuyaku_sim.settings import Settings
+from shuyaku_sim.storage import Database
 
 MAX_KEY_LENGTH = 200
 
@@ -102,26 +101,27 @@ def _replay(found: tuple[int, str, str, str], digest: str) -> model.SubmissionRe
 
 
 def submit(
-    engine: Engine, municipality: str, files: Mapping[str, bytes], key: str, sha256: str,
-    terminal_id: str, staff_id: str,
+    db: Database, settings: Settings, clock: Callable[[], dt.datetime], municipality: str,
+    files: Mapping[str, bytes], key: str, sha256: str, terminal_id: str, staff_id: str,
 ) -> model.SubmissionResult:
-    """See :meth:`shuyaku_sim.engine.Engine.submit_file_set`."""
+    """See :meth:`shuyaku_sim.engine.Engine.submit_file_set` (which passes its database,
+    settings and clock: this module does not import the engine)."""
     if not key or len(key) > MAX_KEY_LENGTH or not files:
         raise InvalidRequest("要求キーまたは送信ファイルが指定されていません。")
     digest = file_set_digest(files)
     if sha256.strip().lower() != digest:
         raise InvalidRequest("送信内容のハッシュ値が一致しません。")
-    with engine.db.reading() as tx:
+    with db.reading() as tx:
         found = tx.find_submission(municipality, key)
     if found is not None:
         return _replay(found, digest)
-    now = engine.clock().replace(microsecond=0)
+    now = clock().replace(microsecond=0)
     errors = composition_issues(municipality, files)
     if not errors:
         report = check_file_set(files, today=now.date())
         errors = [e.to_json_dict() for e in report.errors]
     parsed = {} if errors else {parse_file_name(n).if_id: parse_fixed(n, files[n]) for n in files}
-    with engine.db.transaction() as tx:
+    with db.transaction() as tx:
         found = tx.find_submission(municipality, key)
         if found is None:
             sid = tx.insert_submission(municipality, key, digest, terminal_id, staff_id,
@@ -130,7 +130,7 @@ def submit(
             if not errors and "KKG01" in parsed:
                 out = ingest_kkg01(tx, parsed["KKG01"], sid)
             elif not errors:
-                out = ingest_pair(tx, parsed["KSK01"], parsed["KSK02"], sid, engine.settings,
+                out = ingest_pair(tx, parsed["KSK01"], parsed["KSK02"], sid, settings,
                                   now)
             result = _result(sid, municipality, key, digest, now.isoformat(), files, out, errors)
             tx.finish_submission(sid, result["status"],

@@ -1,4 +1,13 @@
-"""The import rules of ../shared/design/architecture.md, enforced on the source tree."""
+"""The import rules of docs/architecture.md, enforced on the source tree.
+
+Besides the layers: ``shuyaku_sim`` stands for an external system and may import only
+``kokuho_pc.domain`` and ``kokuho_pc.formats`` of the client (docs/architecture.md), and no
+client module imports ``shuyaku_sim`` (the client talks to it over HTTPS; the demo starts it
+as a child process). domain and formats are what both sides must agree on (the interface
+files' layouts, the 個人番号 type and detector, municipality codes), are already free of Qt,
+I/O and the network, and so serve as the shared package; a third package would only move
+them. No import circles (below).
+"""
 
 from __future__ import annotations
 
@@ -141,6 +150,10 @@ def test_source_tree_respects_layering() -> None:
         ("kokuho_pc/ui/bad.py", "import requests\n", "must not import requests"),
         ("kokuho_pc/ui/bad.py", "from kokuho_pc.store import db\n", "must not import"),
         ("shuyaku_sim/bad.py", "from kokuho_pc.auth import x\n", "must not import"),
+        ("shuyaku_sim/storage/bad.py", "import kokuho_pc.services.login\n", "must not import"),
+        ("shuyaku_sim/bad.py", "from kokuho_pc.transfer.client import x\n", "must not import"),
+        ("kokuho_pc/demo/bad.py", "import shuyaku_sim.engine\n", "must not import"),
+        ("kokuho_pc/transfer/bad.py", "from shuyaku_sim import engine\n", "must not import"),
         ("kokuho_pc/print/bad.py", "from ..services import x\n", "must not import"),
         ("kokuho_pc/ui/home/bad.py", "from kokuho_pc.demo import tour\n", "must not import"),
         ("kokuho_pc/services/bad.py", "from kokuho_pc.demo import tour\n", "must not import"),
@@ -156,7 +169,7 @@ def test_forbidden_imports_are_detected(
     assert any(expected in p for p in problems), problems
 
 
-# Inside the UI and the demo, only the gateway module names PySide6 (style.md: one gateway
+# Inside the UI and the demo, only the gateway module names PySide6 (docs/style.md: one gateway
 # module).
 QT_GATEWAY = {"kokuho_pc/ui/widgets/qt.py"}
 
@@ -192,3 +205,128 @@ def test_direct_qt_import_in_ui_is_detected(tmp_path: Path) -> None:
     gateway.write_text("from PySide6.QtWidgets import QLabel\n", encoding="utf-8")
     assert direct_qt_imports_in(target, tmp_path)
     assert direct_qt_imports_in(gateway, tmp_path) == []
+
+
+# --- No import circles -----------------------------------------------------------------------
+#
+# The graph has one node per first-party module and an edge for EVERY import statement in it:
+# at module level, inside a function, or under ``if TYPE_CHECKING``. A deferred import hides a
+# circle from the interpreter, not from the reader: the two modules still cannot be understood,
+# tested or moved apart. (The circles this test was written against were of all three kinds.)
+# ``from package import name`` points at ``package.name`` when that is a module, else at the
+# package. Importing a submodule does not count as importing its parent package's __init__
+# (Python runs it, but a package that re-exports its modules would otherwise always be a
+# circle with them).
+
+def _modules(root: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for pkg in FIRST_PARTY:
+        for path in sorted((root / pkg).rglob("*.py")):
+            found[_module_name(path, root)] = path
+    return found
+
+
+def _imported_modules(path: Path, module: str, known: dict[str, Path]) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    targets: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module.split(".")
+                if path.name != "__init__.py":
+                    base = base[:-1]
+                base = base[: len(base) - (node.level - 1)]
+                package = ".".join([*base, node.module] if node.module else base)
+            else:
+                package = node.module or ""
+            for alias in node.names:
+                submodule = f"{package}.{alias.name}"
+                targets.add(submodule if submodule in known else package)
+    return {t for t in targets if t in known and t != module}
+
+
+def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
+    """Each first-party module and the first-party modules it imports (any import statement)."""
+    known = _modules(root)
+    return {module: _imported_modules(path, module, known) for module, path in known.items()}
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan, without recursion)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, edges = work[-1]
+            for nxt in edges:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(sorted(graph[nxt]))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    if len(group) > 1:
+                        circles.append(sorted(group))
+    return sorted(circles)
+
+
+def test_no_import_circles() -> None:
+    assert import_circles(import_graph()) == []
+
+
+def _plant(root: Path, files: dict[str, str]) -> None:
+    for rel, source in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source, encoding="utf-8")
+
+
+def test_planted_circles_are_detected(tmp_path: Path) -> None:
+    _plant(tmp_path, {
+        "kokuho_pc/__init__.py": "",
+        "kokuho_pc/demo/__init__.py": "",
+        # a type-only import back, as tour_steps had
+        "kokuho_pc/demo/tour.py": "from kokuho_pc.demo.tour_steps import drive\n",
+        "kokuho_pc/demo/tour_steps.py": (
+            "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from kokuho_pc.demo.tour import Tour\n"
+        ),
+        # a function-level import back, three modules round, relative
+        "shuyaku_sim/__init__.py": "",
+        "shuyaku_sim/a.py": "from . import b\n",
+        "shuyaku_sim/b.py": "import shuyaku_sim.c\n",
+        "shuyaku_sim/c.py": "def f():\n    from shuyaku_sim.a import x\n",
+        # a package re-exporting its modules is not a circle
+        "shuyaku_sim/storage/__init__.py": "from shuyaku_sim.storage.db import Database\n",
+        "shuyaku_sim/storage/db.py": "from shuyaku_sim.storage.tx import Tx\n",
+        "shuyaku_sim/storage/tx.py": "import sqlite3\n",
+    })
+    assert import_circles(import_graph(tmp_path)) == [
+        ["kokuho_pc.demo.tour", "kokuho_pc.demo.tour_steps"],
+        ["shuyaku_sim.a", "shuyaku_sim.b", "shuyaku_sim.c"],
+    ]

@@ -1,9 +1,11 @@
-"""``kokuho-pc check [--json] PATH...``: check interface files (cli.md).
+"""``kokuho-pc check [--json] PATH...``: check interface files (docs/cli.md).
 
 Exit 0 when every file is valid, 1 when any problem was found, 2 for a usage
-or I/O error (e.g. a missing path). Problems go to standard output (one JSON
-object with ``--json``, else one ``<file name>:<record>: <item>: <message>``
-line each); a summary or an I/O error message goes to standard error.
+or I/O error (e.g. a missing path, or a file whose name on disk is not valid
+UTF-8: it is reported like any file, its name shown with U+FFFD). Problems go
+to standard output (one JSON object with ``--json``, else one
+``<file name>:<record>: <item>: <message>`` line each); a summary or an I/O
+error message goes to standard error.
 """
 
 from __future__ import annotations
@@ -52,4 +54,6 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(
                 f"{len(report.files)}件のファイルに{len(report.errors)}件の誤りがあります。\n"
             )
+    if any(e.code == "file_name_encoding" for e in report.errors):
+        return EXIT_IO
     return EXIT_OK if report.valid else EXIT_INVALID

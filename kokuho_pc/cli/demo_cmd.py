@@ -29,7 +29,7 @@ from kokuho_pc.demo.environment import (
 from kokuho_pc.synth import generate_prefecture
 
 if TYPE_CHECKING:
-    from kokuho_pc.demo.tour import Tour
+    from kokuho_pc.demo.tour_base import Tour
 
 DEMO_SEED = 2026
 DEMO_PERSONS = 2000
@@ -186,7 +186,8 @@ def _run_gui(env: DemoEnvironment) -> int:
 
 def _run_tour(env: DemoEnvironment, out_dir: Path) -> Tour:
     """Every screen offscreen with the demo data, saved as PNG files in ``out_dir``."""
-    from kokuho_pc.demo.tour import DemoTourAccounts, tour_demo
+    from kokuho_pc.demo.tour import tour_demo
+    from kokuho_pc.demo.tour_base import DemoTourAccounts
     from kokuho_pc.services.profile import open_profile
 
     staff = env.staff[0]

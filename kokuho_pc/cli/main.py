@@ -25,6 +25,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kokuho_pc.cli.export_cmd",
     "kokuho_pc.cli.demo_cmd",
 )
+# The sub-commands the bundle leaves out (build.spec: the demo runs from a source checkout),
+# with the package whose absence makes them unavailable.
+OPTIONAL_COMMAND_MODULES: dict[str, str] = {"kokuho_pc.cli.demo_cmd": "kokuho_pc.demo"}
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -55,8 +58,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _global_parser()
     subparsers = parser.add_subparsers(dest="command", parser_class=JapaneseArgumentParser)
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if not _left_out_of_build(name, exc):
+                raise
+            continue
+        module.register(subparsers)
     return parser
+
+
+def _left_out_of_build(name: str, exc: ModuleNotFoundError) -> bool:
+    """True when ``name`` is an optional sub-command whose package this build leaves out."""
+    package = OPTIONAL_COMMAND_MODULES.get(name)
+    missing = exc.name or ""
+    return package is not None and (
+        missing in (name, package) or missing.startswith(package + ".")
+    )
 
 
 def _gui_arguments(argv: Sequence[str]) -> argparse.Namespace | None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from kokuho_pc.demo.tour_steps import PAGE_DRIVERS, TourError, drive_admin, help_step, idle
+from kokuho_pc.demo.tour_base import DemoTourAccounts, Tour
+from kokuho_pc.demo.tour_steps import PAGE_DRIVERS, drive_admin, help_step, idle
 from kokuho_pc.domain.errors import ConnectionFailed
 from kokuho_pc.services.jobs_protocol import CancelToken, ProgressReporter
 from kokuho_pc.services.profile import Profile
@@ -31,49 +31,7 @@ from kokuho_pc.ui.main_window import MainWindow
 from kokuho_pc.ui.pages import build_pages
 from kokuho_pc.ui.widgets.error_dialog import show_error
 from kokuho_pc.ui.widgets.progress_dialog import ProgressDialog
-from kokuho_pc.ui.widgets.qt import QApplication, QDialog, QMessageBox, QWidget
-
-
-class Tour:
-    """Numbered screenshots and waiting helpers for tour steps."""
-
-    def __init__(self, out_dir: Path, timeout_s: float = 20.0) -> None:
-        self.out_dir = out_dir
-        self.timeout_s = timeout_s
-        self.saved: list[Path] = []
-        self.problems: list[str] = []
-        out_dir.mkdir(parents=True, exist_ok=True)
-
-    def capture(self, name: str, widget: QWidget) -> Path:
-        """Save ``widget`` as ``NN-name.png`` and return the path."""
-        self.settle()
-        path = self.out_dir / f"{len(self.saved) + 1:02d}-{name}.png"
-        if not widget.grab().save(str(path)):
-            raise TourError(f"could not save {path.name}")
-        self.saved.append(path)
-        return path
-
-    def settle(self, seconds: float = 0.05) -> None:
-        """Let pending events (layouts, queued signals) run."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            QApplication.processEvents()
-            time.sleep(0.005)
-
-    def wait_until(self, predicate: Callable[[], bool], what: str) -> None:
-        """Process events until ``predicate()`` holds; TourError after the timeout."""
-        deadline = time.monotonic() + self.timeout_s
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise TourError(f"timed out waiting for {what}")
-            QApplication.processEvents()
-            time.sleep(0.01)
-
-    @staticmethod
-    def top_level(kind: type[QWidget]) -> list[QWidget]:
-        """Visible top-level widgets of ``kind``."""
-        return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
-
+from kokuho_pc.ui.widgets.qt import QDialog, QMessageBox, QWidget
 
 TourStep = Callable[[Tour, MainWindow], None]
 
@@ -165,18 +123,6 @@ def tour_application(
 
 TOUR_WINDOW_SIZE = (1280, 800)
 WORKFLOW_ORDER = ("home", "send", "candidates", "results", "receive", "admin")
-
-
-@dataclass(frozen=True)
-class DemoTourAccounts:
-    """Who the demo tour logs in as, and the approved emulated medium it uses."""
-
-    admin_id: str
-    admin_password: str
-    staff_id: str
-    staff_password: str
-    medium_dir: Path
-    new_staff_password: str = "Demo-tour-atarashii-pasuwado-2026"  # noqa: S105 - demo only
 
 
 def _change_initial_password(tour: Tour, controller: AppController,
@@ -292,6 +238,10 @@ def _foundation_dialogs(tour: Tour, controller: AppController, main: MainWindow,
     _progress_example(tour, controller, main)
     lock = controller.idle_lock
     if lock is not None:
+        lock.warn()
+        if lock.warning is not None:
+            tour.capture("lock-warning", lock.warning)
+            lock.warning.continue_button.click()
         lock.lock()
         tour.capture("lock-screen", main)
         screen = main.centralWidget()

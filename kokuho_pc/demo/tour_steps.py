@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from kokuho_pc.demo.tour_base import DemoTourAccounts, Tour, TourError
 from kokuho_pc.services.exporting import ExportingService
 from kokuho_pc.services.sending import SendingService
 from kokuho_pc.ui.candidates.confirm_dialog import ConfirmDialog
@@ -21,13 +22,6 @@ from kokuho_pc.ui.main_window import MainWindow, PlaceholderPage
 from kokuho_pc.ui.printing.print_preview import PrintPreviewDialog
 from kokuho_pc.ui.widgets.help_window import HelpWindow
 from kokuho_pc.ui.widgets.qt import QDialog, QItemSelectionModel, QMessageBox, QTabWidget, QWidget
-
-if TYPE_CHECKING:
-    from kokuho_pc.demo.tour import DemoTourAccounts, Tour
-
-
-class TourError(RuntimeError):
-    """A screen did not appear or behave in time (the tour records it and goes on)."""
 
 
 class PageDriver(Protocol):
@@ -151,6 +145,11 @@ def drive_candidates(tour: Tour, controller: AppController, main: MainWindow, pa
     p: Any = page
     if p.model.rowCount() == 0:
         raise TourError(f"no candidates listed ({p.count_label.text()})")
+    views = [p.model.view(row) for row in range(p.model.rowCount())]
+    changed = next((i for i, v in enumerate(views) if v.category in (2, 3, 4, 5, 6)), None)
+    if changed is not None:
+        _select(tour, p, changed)
+        tour.capture("candidates-compare", main)
     _select(tour, p, 0)
     tour.capture("candidates-detail", main)
     first = p.model.view(0)
@@ -158,6 +157,14 @@ def drive_candidates(tour: Tour, controller: AppController, main: MainWindow, pa
     overrule = panel.discontinue_radio if first.suggestion != "discontinue" else \
         panel.continue_radio
     overrule.click()
+    panel.reason.setText("窓口で世帯の実態を確認中")
+    if p.model.rowCount() > 1:  # leaving the unsaved judgement asks 保存／破棄／戻る
+        p.table.selectionModel().setCurrentIndex(
+            p.model.index(1, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        tour.wait_until(lambda: p.unsaved_box is not None, "the unsaved-judgement question")
+        tour.capture("candidates-unsaved", p.unsaved_box)
+        p.unsaved_box.button(QMessageBox.StandardButton.Cancel).click()  # 戻る
     panel.reason.setText("")
     panel.save_button.click()
     tour.wait_until(lambda: bool(panel.message.text()), "the reason refusal")

@@ -115,12 +115,16 @@ class PrintError(KokuhoError):
 
 
 class LoginFailed(AuthError):
-    """Wrong user ID or password; the same message whether or not the ID exists."""
+    """Any refused login: unknown ID, wrong password or one-time password, locked,
+    revoked, outside the validity period, not granted — one message for all, so the
+    answer tells an attacker nothing (the operation log records the reason)."""
 
     code = "login_failed"
-    default_message = "ユーザIDまたはパスワードが正しくありません。"
+    default_message = "ログインできませんでした。"
     default_hint = (
-        "入力内容を確認してください。続けて失敗するとアカウントがロックされます。"
+        "ユーザID・パスワード・ワンタイムパスワードを確認してください。続けて失敗すると"
+        "アカウントがロックされます。ロックの解除や利用期間は情報システム管理者に"
+        "確認してください。"
     )
 
 

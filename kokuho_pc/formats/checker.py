@@ -1,4 +1,4 @@
-"""Check sets of interface files: every rule of interface-files.md §2–§9.
+"""Check sets of interface files: every rule of docs/interface-files.md §2–§9.
 
 ``check_paths`` streams files from disk (a directory stands for every
 interface file in it); ``check_file_set`` checks contents already in memory.
@@ -23,8 +23,10 @@ from kokuho_pc.formats.csvcheck import check_csv
 from kokuho_pc.formats.filenames import (
     FileName,
     InvalidFileName,
-    base_name,
-    is_interface_file_name,
+    display_name,
+    guess_if_id,
+    is_valid_text,
+    looks_like_interface_file,
     parse_file_name,
 )
 from kokuho_pc.formats.fixedcheck import FixedFileResult, check_fixed
@@ -50,6 +52,7 @@ class _Source:
     name: str
     opener: Opener
     sink: IssueSink
+    name_ok: bool = True  # False: the name on disk was not valid UTF-8 (``name`` shows U+FFFD)
     file_name: FileName | None = None
     layout: Layout | None = None
     key: tuple[str, str] | None = None  # (市町村コード, 作成日時) for pairing
@@ -59,12 +62,25 @@ class _Source:
     members: MemberIndex | None = None
 
 
+def _source(name: str, opener: Opener) -> _Source:
+    shown = display_name(name)
+    return _Source(shown, opener, IssueSink(shown), name_ok=is_valid_text(name))
+
+
 def _identify(src: _Source) -> None:
-    """Find the layout (from the name, else from the header) and the pairing key."""
-    try:
-        src.file_name = parse_file_name(src.name)
-    except InvalidFileName:
-        src.sink.add(None, None, "file_name")
+    """Find the layout (from the name, else from the header) and the pairing key.
+
+    Only a correctly named file gets a pairing key: a misnamed one (a copy,
+    another case, ...) is reported and checked on its own, and never changes
+    how the correctly named files pair up (interface-files.md §2).
+    """
+    if not src.name_ok:
+        src.sink.add(None, None, "file_name_encoding")
+    else:
+        try:
+            src.file_name = parse_file_name(src.name)
+        except InvalidFileName as exc:
+            src.sink.add(None, None, exc.reason)
     if src.file_name is not None:
         src.layout = get_layout(src.file_name.if_id)
         src.key = (src.file_name.municipality_code,
@@ -72,7 +88,7 @@ def _identify(src: _Source) -> None:
         return
     with src.opener() as stream:
         head = stream.read(32)
-    guess = next((i for i in IF_IDS if base_name(src.name).startswith(f"{i}_")), None)
+    guess = guess_if_id(src.name)
     sniffed = head[1:6].decode("latin-1")
     if guess is None and sniffed in IF_IDS and get_layout(sniffed).is_fixed:
         guess = sniffed
@@ -80,8 +96,6 @@ def _identify(src: _Source) -> None:
         src.sink.add(None, None, "file_kind_unknown")
         return
     src.layout = get_layout(guess)
-    if src.layout.is_fixed:
-        src.key = (head[6:12].decode("latin-1"), head[12:26].decode("latin-1"))
 
 
 def _pair(sources: list[_Source]) -> None:
@@ -102,7 +116,7 @@ def _pair(sources: list[_Source]) -> None:
                     break
     for kind, other in (("KSK01", "KSK02"), ("KSK02", "KSK01")):
         for s in by_kind[kind]:
-            if s.partner is None:
+            if s.partner is None and s.key is not None:  # a misnamed file has its own error
                 s.sink.add(None, None, "pair_missing", other=other)
 
 
@@ -139,7 +153,8 @@ def _cross_check(ksk01: _Source, ksk02: _Source) -> None:
     if r1.created is not None and r2.created is not None and r1.created != r2.created:
         item = "作成年月日" if r1.created.date() != r2.created.date() else "作成時刻"
         ksk02.sink.add(1, item, "pair_timestamp", other="KSK01")
-    if r1.municipality_code != r2.municipality_code:
+    if (r1.municipality_code is not None and r2.municipality_code is not None
+            and r1.municipality_code != r2.municipality_code):
         ksk02.sink.add(1, "市町村コード", "pair_missing", other="KSK01")
         return
     if _sound(ksk01) and _sound(ksk02) and ksk01.households is not None:
@@ -181,25 +196,27 @@ def check_file_set(
     files: Mapping[str, bytes], *, today: dt.date | None = None
 ) -> CheckReport:
     """Check files given as name → content (``today`` decides what is "the future")."""
-    sources = [_Source(name, _bytes_opener(data), IssueSink(name))
-               for name, data in files.items()]
+    sources = [_source(name, _bytes_opener(data)) for name, data in files.items()]
     return _check_sources(sources, today)
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files named directly, plus every interface file of each named directory.
 
-    Raises :class:`CheckInputError` for a path that does not exist.
+    A directory's files are every name that looks like an interface file
+    ignoring case or with extra text: the check reports the misnamed ones
+    rather than skipping them in silence. Raises :class:`CheckInputError` for a
+    path that does not exist.
     """
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             out.extend(sorted(c for c in p.iterdir()
-                              if c.is_file() and is_interface_file_name(c.name)))
+                              if c.is_file() and looks_like_interface_file(c.name)))
         elif p.is_file():
             out.append(p)
         else:
-            raise CheckInputError(f"パスが見つかりません: {p}")
+            raise CheckInputError(f"パスが見つかりません: {display_name(str(p))}")
     return out
 
 
@@ -218,13 +235,13 @@ def check_paths(
     sources = []
     for f in files:
         name = f.name if names.count(f.name) == 1 else str(f)
-        sources.append(_Source(name, _file_opener(f), IssueSink(name)))
+        sources.append(_source(name, _file_opener(f)))
     try:
         report = _check_sources(sources, today)
     except OSError as exc:
         raise CheckInputError("ファイルを読み込めません。") from exc
     for d in empty_dirs:
-        sink = IssueSink(str(d))
+        sink = IssueSink(display_name(str(d)))
         sink.add(None, None, "no_interface_files")
         report.errors.extend(sink.issues())
     return report

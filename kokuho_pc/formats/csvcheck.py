@@ -7,11 +7,13 @@ checked for encoding, type, length and its code table.
 
 from __future__ import annotations
 
+import io
 from typing import BinaryIO
 
 from kokuho_pc.formats import fieldrules as fr
 from kokuho_pc.formats.csvfast import FastFile, FastRow
 from kokuho_pc.formats.filenames import FileName
+from kokuho_pc.formats.framing import framed, sniff
 from kokuho_pc.formats.issues import IssueSink
 from kokuho_pc.formats.layouts import Field, Layout
 from kokuho_pc.formats.linereader import iter_lines
@@ -81,6 +83,8 @@ def cell_problem(c: Field, raw: bytes) -> str | None:
             return "code_table"
         if c.check == "municipality_code" and not fr.valid_municipality(raw):
             return "check_digit"
+        if c.check == "prefecture_prefix" and not fr.valid_prefecture_prefix(raw):
+            return "prefecture_code"
         if c.check == "yyyymm_from_201804":
             if not fr.valid_month(raw):
                 return "invalid_month"
@@ -97,7 +101,26 @@ def cell_problem(c: Field, raw: bytes) -> str | None:
 def check_csv(
     stream: BinaryIO, layout: Layout, file_name: FileName | None, sink: IssueSink
 ) -> int:
-    """Check every row; problems go to ``sink``. Returns the number of rows."""
+    """Check every row; problems go to ``sink``. Returns the number of rows.
+
+    Framing problems (interface-files.md §9) are reported once at file level first.
+    """
+    whole_file_path = stream.seekable()
+    if not whole_file_path:  # tests: the per-row path alone (framing needs the file's end)
+        stream = io.BytesIO(stream.read())
+    framing = sniff(stream)
+    for problem in framing.problems:
+        sink.add(None, None, problem)
+    if not framing.read_records:
+        return 0
+    return _check_rows(framed(stream, framing), layout, file_name, sink, framing.lf_only,
+                       whole_file_path)
+
+
+def _check_rows(
+    stream: BinaryIO, layout: Layout, file_name: FileName | None, sink: IssueSink,
+    lf_only: bool, whole_file_path: bool,
+) -> int:
     columns = layout.columns
     width = len(columns)
     keys = [c.key for c in columns]
@@ -108,7 +131,7 @@ def check_csv(
         name_muni = file_name.municipality_code.encode("ascii")
         name_date = file_name.created.strftime("%Y%m%d").encode("ascii")
     add = sink.add
-    start = stream.tell() if stream.seekable() else None
+    start = stream.tell() if whole_file_path else None
     if start is not None:
         clean_rows = FastFile(columns, muni_i, name_muni, date_i, name_date).count_rows(stream)
         if clean_rows is not None:
@@ -119,18 +142,19 @@ def check_csv(
     for line in iter_lines(stream, CSV_LINE_CAP):
         n = rows = line.number
         content = line.content
-        if line.problem is None and (clean := fast.cells(content)) is not None:
+        problem = None if lf_only and line.problem == "line_end" else line.problem
+        if problem is None and (clean := fast.cells(content)) is not None:
             if name_muni is not None and clean[muni_i] != name_muni:
                 add(n, columns[muni_i].name, "name_municipality", muni_i)
             if name_date is not None and clean[date_i] != name_date:
                 add(n, columns[date_i].name, "name_date", date_i)
             continue
-        if n == 1 and content.startswith(b"\xef\xbb\xbf"):
-            add(1, None, "bom")
-            content = content[3:]
-        if line.problem is not None:
-            add(n, None, line.problem)
-            if line.problem == "line_too_long":
+        if not content and problem is None:
+            add(n, None, "empty_line")
+            continue
+        if problem is not None:
+            add(n, None, problem)
+            if problem == "line_too_long":
                 continue
         cells = split_row(content)
         if cells is None:

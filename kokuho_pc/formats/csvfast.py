@@ -22,10 +22,13 @@ _BLOCK = 4 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
 # The longest line the block reader keeps waiting for a line end (as the row path's cap).
 _LINE_CAP = 8192
-# Every digit becomes "0" and every other byte a comma: a run of 12 digits is then a
-# plain substring search (much faster than a regex with look-arounds over megabytes).
+# Every digit becomes "0" and every other byte a comma, after spaces and hyphens are
+# dropped: a run of 12 digits, also one written in groups (interface-files.md §2), is
+# then a plain substring search (much faster than a regex with look-arounds over
+# megabytes). Dropping every space and hyphen over-approximates; the row path decides.
 _DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else 0x2C for b in range(256))
 _TWELVE = b"0" * 12
+_GROUP_SEPARATORS = b" -"
 
 
 # Bytes a clean unquoted X cell may hold: printable ASCII except the quote and
@@ -56,6 +59,8 @@ def _cell_body(c: Field, max_repeat: int = 4096) -> bytes:
         return b"(?:" + b"|".join(sorted(fr.table_codes(c))) + b")"
     if c.type == "D":
         return DATE
+    if c.check == "prefecture_prefix" and c.length is not None:
+        return fr.PREFECTURE_PREFIX + rb"[0-9]{%d}" % (c.length - 2)
     if c.length is not None:
         return rb"[0-9]{%d}" % c.length
     return rb"[0-9]+"
@@ -103,7 +108,7 @@ class FastRow:
 
 def _has_digit_run(block: bytes) -> bool:
     """True when ``block`` holds 12 or more digits in a row (the row path then decides)."""
-    return _TWELVE in block.translate(_DIGITS_AS_ZERO)
+    return _TWELVE in block.translate(_DIGITS_AS_ZERO, _GROUP_SEPARATORS)
 
 
 class FastFile:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from kokuho_pc.domain.leakscan import contains_my_number
 from kokuho_pc.domain.municipality import is_valid_municipality_code
 from kokuho_pc.domain.mynumber import is_valid_my_number
 from kokuho_pc.formats.layouts import Field, all_tables
@@ -21,14 +22,29 @@ FULL_SPACE_BYTES = FULL_SPACE.encode(ENCODING)
 # Byte classes (regex fragments) of the field types.
 HALF = rb"[\x20-\x7e\xa1-\xdf]"
 HALF_NONSPACE = rb"[\x21-\x7e\xa1-\xdf]"
-KANA = rb"[\x20\xa6-\xdf]"
-KANA_NONSPACE = rb"[\xa6-\xdf]"
+# Half-width katakana from 0xA6, plus 0xA5 (``･``, the middle dot of foreign names).
+KANA = rb"[\x20\xa5-\xdf]"
+KANA_NONSPACE = rb"[\xa5-\xdf]"
 DOUBLE_BYTE = rb"[\x81-\x9f\xe0-\xfc][\x40-\x7e\x80-\xfc]"
 
 _HALF_ALLOWED = bytes(range(0x20, 0x7F)) + bytes(range(0xA1, 0xE0))
-_KANA_ALLOWED = b" " + bytes(range(0xA6, 0xE0))
+_KANA_ALLOWED = b" " + bytes(range(0xA5, 0xE0))
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
-TWELVE_DIGITS = re.compile(rb"(?<![0-9])[0-9]{12}(?![0-9])")
+# Python's cp932 codec maps the single bytes 0x80, 0xA0 and 0xFD-0xFF (Microsoft's
+# best-fit table) although CP932 has no character there: they are errors.
+_NOT_CP932 = re.compile("[\x80\uf8f0-\uf8f3]")
+# A 12-digit number (interface-files.md §2): twelve digits, also in groups separated by
+# one space or hyphen, not part of a longer digit run. ``TWELVE_DIGITS`` works on
+# single-byte fields (half-width only), ``TWELVE_DIGITS_TEXT`` on decoded text of
+# either width (full-width digits, U+3000 and the full-width hyphens too).
+TWELVE_DIGITS = re.compile(
+    rb"(?<![0-9])(?<![0-9][ \-])[0-9](?:[ \-]?[0-9]){11}(?![ \-]?[0-9])")
+_D = "0-9\uff10-\uff19"
+_S = " \u3000\\-\uff0d\u2010\u2212"
+TWELVE_DIGITS_TEXT = re.compile(
+    f"(?<![{_D}])(?<![{_D}][{_S}])[{_D}](?:[{_S}]?[{_D}]){{11}}(?![{_S}]?[{_D}])")
+# A full-width digit in CP932 bytes (0x824F-0x8258): the cheap test before decoding.
+_FULL_WIDTH_DIGIT = re.compile(rb"\x82[\x4f-\x58]")
 
 _CACHE_LIMIT = 200_000
 _date_cache: dict[bytes, bool] = {}
@@ -51,12 +67,22 @@ def is_kana(raw: bytes) -> bool:
 
 
 def is_cp932(raw: bytes) -> bool:
-    """True when ``raw`` decodes as CP932 (strictly)."""
+    """True when ``raw`` is CP932 text (strictly: no byte the codec only maps best-fit)."""
     try:
-        raw.decode(ENCODING)
+        text = raw.decode(ENCODING)
     except UnicodeDecodeError:
         return False
-    return True
+    return _NOT_CP932.search(text) is None
+
+
+def k_has_twelve_digits(raw: bytes) -> bool:
+    """True when a ``K`` field's bytes hold a 12-digit number of full-width digits."""
+    if _FULL_WIDTH_DIGIT.search(raw) is None:
+        return False
+    text = raw.decode(ENCODING, errors="replace")
+    # Any 12 digits (§2), and any 個人番号 the product's one detector finds (groups
+    # joined by the long-vowel mark, spaced hyphens, other groupings; check digit).
+    return TWELVE_DIGITS_TEXT.search(text) is not None or contains_my_number(text)
 
 
 def valid_date(raw: bytes) -> bool:
@@ -94,6 +120,15 @@ def valid_municipality(raw: bytes) -> bool:
         if len(_municipality_cache) < _CACHE_LIMIT:
             _municipality_cache[raw] = known
     return known
+
+
+# 01-47: the prefecture code that starts a 都道府県被保険者ID (interface-files.md §7).
+PREFECTURE_PREFIX = rb"(?:0[1-9]|[1-3][0-9]|4[0-7])"
+
+
+def valid_prefecture_prefix(raw: bytes) -> bool:
+    """True when ``raw`` starts with a prefecture code 01-47."""
+    return raw[:2].isdigit() and 1 <= int(raw[:2]) <= 47
 
 
 def valid_my_number(raw: bytes) -> bool:
@@ -160,9 +195,9 @@ def syntax_problem(f: Field, raw: bytes) -> str | None:
         return None
     if f.check == "kana":
         if not is_kana(raw):
-            return "not_kana"
+            return "not_kana" if is_cp932(raw) else "encoding"
     elif not is_half_width(raw):
-        return "not_half_width"
+        return "not_half_width" if is_cp932(raw) else "encoding"
     if raw[:1] == b" ":
         return "alignment"
     return None
@@ -179,6 +214,11 @@ def _k_problem(f: Field, raw: bytes) -> str | None:
 def k_text_problem(f: Field, raw: bytes, text: str) -> str | None:
     """Problems of a decoded ``K`` field: half-width characters, 外字, alignment, blank."""
     if len(raw) != 2 * len(text):
+        if _NOT_CP932.search(text):
+            return "encoding"
+        spaces = text.count(" ")
+        if spaces and len(raw) - spaces == 2 * (len(text) - spaces):
+            return "half_width_padding"  # full-width text padded with half-width spaces
         return "not_full_width"
     if _PRIVATE_USE.search(text):
         return "gaiji"

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from kokuho_pc.formats.filenames import FileName, parse_timestamp
+from kokuho_pc.formats.framing import framed, sniff
 from kokuho_pc.formats.issues import IssueSink
 from kokuho_pc.formats.layouts import Layout
 from kokuho_pc.formats.linereader import iter_lines
 from kokuho_pc.formats.recordcheck import RecordChecker
 
-BOM = b"\xef\xbb\xbf"
 DataHook = Callable[[bytes, int, set[int]], None]
 
 
@@ -45,8 +45,35 @@ def check_fixed(
     today: bytes,
     on_data: DataHook | None = None,
 ) -> FixedFileResult:
-    """Check every record of a fixed-length file; problems go to ``sink``."""
+    """Check every record of a fixed-length file; problems go to ``sink``.
+
+    Framing problems (interface-files.md §9) are reported once at file level first.
+    """
     result = FixedFileResult(name, layout.if_id)
+    framing = sniff(stream)
+    for problem in framing.problems:
+        sink.add(None, None, problem)
+    if framing.read_records:
+        _check_records(framed(stream, framing), layout, file_name, sink, today, on_data,
+                       result, framing.lf_only)
+    if file_name is not None:  # an unreadable header: the name still says whose file it is
+        if result.municipality_code is None:
+            result.municipality_code = file_name.municipality_code
+        if result.created is None:
+            result.created = file_name.created
+    return result
+
+
+def _check_records(
+    stream: BinaryIO,
+    layout: Layout,
+    file_name: FileName | None,
+    sink: IssueSink,
+    today: bytes,
+    on_data: DataHook | None,
+    result: FixedFileResult,
+    lf_only: bool,
+) -> None:
     header = RecordChecker(layout.if_id, "header", sink, today)
     data = RecordChecker(layout.if_id, "data", sink, today)
     trailer = RecordChecker(layout.if_id, "trailer", sink, today)
@@ -58,17 +85,18 @@ def check_fixed(
     last_broken = False
     for line in iter_lines(stream, line_cap(layout)):
         n = line.number
-        last = n
         content = line.content
         broken = False
-        if n == 1 and content.startswith(BOM):
-            add(1, None, "bom")
-            content = content[len(BOM):]
+        if not content and line.problem != "line_too_long":
+            if line.problem is None or lf_only:
+                add(n, None, "empty_line")
+                continue
+        last = n
         if line.problem == "line_too_long":
             add(n, None, "line_too_long")
             broken = True
         else:
-            if line.problem is not None:
+            if line.problem is not None and not lf_only:
                 add(n, None, line.problem)
             if len(content) != length:
                 add(n, None, "record_length", expected=length, actual=len(content))
@@ -110,15 +138,14 @@ def check_fixed(
                 add(n, "レコード区分", "record_type")
     if last == 0:
         add(None, None, "empty_file")
-        return result
+        return
     if trailer_at is None and not last_broken:
         add(last, None, "trailer_missing")
     elif trailer_at is not None and trailer_raw:
         count_field = layout.trailer[1]
         raw = trailer_raw[count_field.offset:count_field.end]
         if raw.isdigit() and int(raw) != result.data_records:
-            add(trailer_at, count_field.name, "record_count", 1)
-    return result
+            add(trailer_at, count_field.name, "record_count", 1, actual=result.data_records)
 
 
 def _read_header(
@@ -136,6 +163,8 @@ def _read_header(
     if ok["municipality_code"]:
         result.header_values["municipality_code"] = values["municipality_code"]
         result.municipality_code = values["municipality_code"].decode("ascii")
+    if ok["created_date"]:
+        result.header_values["created_date"] = values["created_date"]
     if ok["created_date"] and ok["created_time"]:
         stamp = (values["created_date"] + values["created_time"]).decode("ascii")
         result.created = parse_timestamp(stamp)
@@ -153,7 +182,3 @@ def _read_header(
             else "created_time"
         i, f = fields[key]
         sink.add(1, f.name, "name_timestamp", i)
-    if result.municipality_code is None:
-        result.municipality_code = file_name.municipality_code
-    if result.created is None:
-        result.created = file_name.created

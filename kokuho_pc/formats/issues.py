@@ -15,9 +15,32 @@ MESSAGES: dict[str, str] = {
     "no_interface_files": "インタフェースファイルがありません。",
     "file_name":
         "ファイル名が命名規則(ファイル識別_市町村コード_作成日時.拡張子)に従っていません。",
+    "file_name_case":
+        "ファイル名の大文字・小文字が命名規則と違います(ファイル識別は大文字、拡張子は小文字)。"
+        "このファイルは送信しません。ファイル名を直してください。",
+    "file_name_extra":
+        "ファイル名に命名規則にない文字が付いています(コピーしたファイルなど)。"
+        "このファイルは送信しません。不要なら削除し、必要ならファイル名を直してください。",
+    "file_name_date": "ファイル名の作成日時が暦にない日付または時刻です。",
+    "file_name_check_digit": "ファイル名の市町村コードの検査数字が一致しません。",
+    "file_name_ext": "ファイル名の拡張子がファイルの形式と一致しません(固定長はdat、CSVはcsv)。",
+    "file_name_kind": "ファイル名のファイル識別が不明です。",
+    "file_name_encoding":
+        "ファイル名にUTF-8として読めない文字があります。ファイル名を付け直してください。",
     "file_kind_unknown": "ファイルの種類を判別できません。",
     "empty_file": "ファイルが空です。",
-    "bom": "先頭にBOMがあります。BOMは付けられません。",
+    "bom": "先頭にBOMがあります。BOMを付けずにCP932(Shift_JIS)で保存してください。",
+    "utf8": "ファイルがUTF-8で保存されています。CP932(Shift_JIS)で作成し直してください"
+            "(市町村システムの出力設定を確認してください)。",
+    "lf_only": "改行がLFのみです。改行はCR LFにしてください"
+               "(市町村システムの出力設定を確認してください)。",
+    "cr_only": "改行がCRのみです。改行はCR LFにしてください"
+               "(市町村システムの出力設定を確認してください)。",
+    "no_line_end": "ファイルに改行がありません。レコードごとにCR LFで改行してください"
+                   "(市町村システムの出力設定を確認してください)。",
+    "eof_byte": "末尾にEOF文字(0x1A)があります。EOF文字を付けずに出力してください"
+                "(市町村システムの出力設定を確認してください)。",
+    "empty_line": "空の行があります。空の行を削除してください。",
     "line_too_long": "改行がないか、レコードが長すぎます。",
     "line_end": "レコードの終わりが改行(CR LF)ではありません。",
     "record_length": "レコード長が正しくありません({expected}バイトのところ{actual}バイト)。",
@@ -27,8 +50,8 @@ MESSAGES: dict[str, str] = {
     "trailer_missing": "最終レコードがトレーラレコードではありません。",
     "trailer_duplicate": "トレーラレコードが2件以上あります。",
     "after_trailer": "トレーラレコードの後にレコードがあります。",
-    "record_count": "データ件数がデータレコードの件数と一致しません。",
-    "encoding": "CP932として正しくないバイト列があります。",
+    "record_count": "データ件数がデータレコードの件数({actual}件)と一致しません。",
+    "encoding": "CP932の文字ではありません(CP932として正しくないバイト列があります)。",
     "gaiji": "外字(利用者定義文字)は使えません。",
     "fixed_value": "決められた値ではありません。",
     "required": "必須項目が空白です。",
@@ -40,6 +63,7 @@ MESSAGES: dict[str, str] = {
     "not_half_width": "半角英数字・半角カナ以外の文字があります。",
     "not_kana": "半角カナ・空白・濁点・半濁点以外の文字があります。",
     "not_full_width": "全角文字以外の文字があります。",
+    "half_width_padding": "半角空白があります。全角項目の空白は全角空白で埋めてください。",
     "alignment": "左詰めで記入してください。",
     "filler_not_blank": "予備は空白にしてください。",
     "too_long": "長さが{expected}バイトを超えています。",
@@ -49,9 +73,12 @@ MESSAGES: dict[str, str] = {
     "invalid_month": "年月(YYYYMM)として正しくありません。",
     "month_too_early": "平成30年4月(201804)より前の年月です。",
     "future_date": "未来の日付です。",
+    "after_created": "ファイルの作成日より後の日付です。",
     "date_order": "{ref}より前の日付です。",
     "code_table": "コード表にない値です。",
     "check_digit": "検査数字が一致しません。",
+    "prefecture_code": "先頭2桁が都道府県コード(01〜47)ではありません。",
+    "zero_code": "0だけの市町村コードは使えません。前住所地がないときは空白にしてください。",
     "twelve_digits": "12桁の数字があります(個人番号以外の項目に12桁の数字は書けません)。",
     "previous_other_prefecture": "前住所地が同じ都道府県の市町村ではありません。",
     "previous_is_self": "前住所地が自市町村です。",
@@ -61,6 +88,7 @@ MESSAGES: dict[str, str] = {
     "name_timestamp": "ファイル名の作成日時と一致しません。",
     "name_date": "ファイル名の作成日と一致しません。",
     "duplicate": "ファイル内で重複しています({first}行目と同じ値)。",
+    "duplicate_with": "同じ{ref}の中で重複しています({first}行目と同じ値)。",
     "pair_missing": "{other}ファイル(同じ出力処理で作成したもの)がありません。",
     "pair_duplicate": "同じ市町村の{if_id}ファイルが複数あります。",
     "pair_timestamp": "{other}ファイルと作成日時が一致しません。",
@@ -86,7 +114,7 @@ class CheckIssue:
     message: str
 
     def to_json_dict(self) -> dict[str, object]:
-        """The object of cli.md's ``errors`` array."""
+        """The object of docs/cli.md's ``errors`` array."""
         return {"file": self.file, "record": self.record, "item": self.item,
                 "code": self.code, "message": self.message}
 
@@ -110,7 +138,7 @@ class CheckReport:
         return not self.errors
 
     def to_json_dict(self) -> dict[str, object]:
-        """``{"valid", "files", "errors"}`` exactly as cli.md specifies."""
+        """``{"valid", "files", "errors"}`` exactly as docs/cli.md specifies."""
         return {"valid": self.valid, "files": list(self.files),
                 "errors": [e.to_json_dict() for e in self.errors]}
 

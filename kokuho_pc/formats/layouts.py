@@ -23,7 +23,7 @@ FIELD_TYPES = frozenset({"N", "X", "K", "D", "C"})
 PRESENCES = frozenset({"required", "optional", "conditional"})
 KNOWN_CHECKS = frozenset({
     "municipality_code", "hhmmss", "my_number", "kana",
-    "same_prefecture_other_municipality", "yyyymm_from_201804",
+    "same_prefecture_other_municipality", "yyyymm_from_201804", "prefecture_prefix",
 })
 IF_IDS: tuple[str, ...] = ("KSK01", "KSK02", "KKG01", "KSK11", "KSK12", "KKG11")
 
@@ -55,6 +55,7 @@ class Field:
     check: str | None = None
     table: str | None = None
     unique: bool = False
+    unique_with: str | None = None
     blank: bool = False
     equals_header: str | None = None
     required_when: Mapping[str, str] = field(default_factory=dict)
@@ -121,6 +122,7 @@ def _field(raw: Mapping[str, Any], offset: int) -> Field:
         check=raw.get("check"),
         table=raw.get("table"),
         unique=bool(raw.get("unique", False)),
+        unique_with=raw.get("unique_with"),
         blank=bool(raw.get("blank", False)),
         equals_header=raw.get("equals_header"),
         required_when=dict(raw.get("required_when", {})),
@@ -189,7 +191,7 @@ def _validate_fields(layout: Layout, part: str, fields: tuple[Field, ...]) -> No
         if f.type == "D" and f.length not in (None, 8):
             raise LayoutError(f"{where}: 日付の長さは8です")
         refs = [*f.required_when, *f.blank_when, f.required_when_set, f.blank_unless_set,
-                f.not_before, f.not_before_month]
+                f.not_before, f.not_before_month, f.unique_with]
         for ref in refs:
             if ref is not None and ref not in keys:
                 raise LayoutError(f"{where}: 参照先の項目がありません")

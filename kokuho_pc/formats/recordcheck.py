@@ -55,9 +55,13 @@ class RecordChecker:
         self._twelve = [(i, f.offset, f.end, f.name) for i, f in enum
                         if f.type == "X" and not f.blank and f.check != "kana"
                         and (f.length or 0) >= 12]
+        self._twelve_k = [(i, f.offset, f.end, f.name) for i, f in enum
+                          if f.type == "K" and (f.length or 0) >= 24]
         self._equals = [(i, f, f.offset, f.end, f.equals_header) for i, f in enum
                         if f.equals_header]
         self._unique = [(i, f, f.offset, f.end) for i, f in enum if f.unique]
+        self._unique_with = [(i, f, index[f.unique_with], self.fields[index[f.unique_with]])
+                             for i, f in enum if f.unique_with]
         self._rules: list[tuple[int, Field, int, int, str, Field, int, int, int, bytes]] = []
         for i, f in enum:
             for kind, ref_key, value in _conditions(f):
@@ -92,9 +96,14 @@ class RecordChecker:
                     bad.add(i)
                     add(recno, f.name, "invalid_date", i)
         for i, f, s, e in self._dates:
-            if f.not_future and i not in bad and rec[s:e] > self.today:
-                bad.add(i)
-                add(recno, f.name, "future_date", i)
+            if f.not_future and i not in bad:
+                raw = rec[s:e]
+                if raw > self.today:
+                    bad.add(i)
+                    add(recno, f.name, "future_date", i)
+                elif raw > self.header_values.get("created_date", raw):
+                    bad.add(i)
+                    add(recno, f.name, "after_created", i)
         for i, f, s, e, func in self._checks:
             raw = rec[s:e]
             if i not in bad and raw.strip(b" "):
@@ -104,6 +113,9 @@ class RecordChecker:
                     add(recno, f.name, problem, i)
         for i, s, e, name in self._twelve:
             if fr.TWELVE_DIGITS.search(rec[s:e]) is not None:
+                add(recno, name, "twelve_digits", i)
+        for i, s, e, name in self._twelve_k:
+            if fr.k_has_twelve_digits(rec[s:e]):
                 add(recno, name, "twelve_digits", i)
         for i, f, s, e, key in self._equals:
             expected = self.header_values.get(key or "")
@@ -121,6 +133,14 @@ class RecordChecker:
             first = seen.setdefault(int(raw) if f.is_my_number else raw, recno)
             if first != recno:
                 add(recno, f.name, "duplicate", i, first=first)
+        for i, f, j, ref in self._unique_with:
+            raw, ref_raw = rec[f.offset:f.end], rec[ref.offset:ref.end]
+            if i in bad or j in bad or not raw.strip(b" ") or not ref_raw.strip(b" "):
+                continue
+            seen = self.seen.setdefault(i, {})
+            first = seen.setdefault(ref_raw + b"\0" + raw, recno)
+            if first != recno:
+                add(recno, f.name, "duplicate_with", i, ref=ref.name, first=first)
         return bad
 
     def _check_conditions(self, rec: bytes, recno: int, bad: set[int]) -> None:
@@ -188,6 +208,8 @@ def _check_month(_: RecordChecker, raw: bytes) -> str | None:
 
 
 def _check_previous(checker: RecordChecker, raw: bytes) -> str | None:
+    if raw == b"000000":
+        return "zero_code"  # how many systems write "none": say to leave it blank
     problem = _check_municipality(checker, raw)
     if problem is not None:
         return problem

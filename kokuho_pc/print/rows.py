@@ -2,7 +2,7 @@
 
 The services layer maps the consolidation system's data to these plain,
 frozen dataclasses. None of them has a field for a 個人番号: the report code
-never receives one (architecture.md, "The 個人番号").
+never receives one (docs/architecture.md, "The 個人番号").
 
 Codes and labels are passed as the strings the lists print (e.g. the
 category label ``住所異動のみ``); dates as ``datetime.date`` (printed in

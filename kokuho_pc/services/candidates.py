@@ -13,10 +13,12 @@ import builtins
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
+from kokuho_pc.auth.accounts import AccountRepository
 from kokuho_pc.auth.session import Session
 from kokuho_pc.domain.errors import KokuhoError, ValidationError
 from kokuho_pc.domain.leakscan import contains_my_number
@@ -57,7 +59,7 @@ SORT_KEYS: dict[str, Callable[[CandidateView], Any]] = {
     "suggestion": lambda c: (c.suggestion, candidate_sort_key(c.candidate_no)),
     "decision": lambda c: (c.decision or "", candidate_sort_key(c.candidate_no)),
     "state": lambda c: (c.state, candidate_sort_key(c.candidate_no)),
-    "decided_by": lambda c: (c.decided_by, candidate_sort_key(c.candidate_no)),
+    "decided_by": lambda c: (c.decided_by_label, candidate_sort_key(c.candidate_no)),
 }
 
 
@@ -108,6 +110,24 @@ class CandidateService:
                result: AuditResult = AuditResult.SUCCESS) -> None:
         self._profile.audit.record(action, self._session.user_id, targets, result)
 
+    def staff_names(self) -> dict[str, str]:
+        """Staff ID → name of the accounts this PC knows (to print and show names)."""
+        names: dict[str, str] = {}
+        for account in AccountRepository(self._profile.db).all():
+            names[account.user_id] = account.name
+            names.setdefault(account.display_id, account.name)
+        return names
+
+    def _named(self, view: CandidateView, names: dict[str, str] | None = None) -> CandidateView:
+        if not view.decided_by and not view.confirmed_by:
+            return view
+        names = self.staff_names() if names is None else names
+        return replace(view, decided_by_name=names.get(view.decided_by, ""),
+                       confirmed_by_name=names.get(view.confirmed_by, ""))
+
+    def _named_detail(self, detail: CandidateDetailView) -> CandidateDetailView:
+        return CandidateDetailView(self._named(detail.candidate), detail.members)
+
     @staticmethod
     def _detail(client: ConsolidationClient, candidate_no: str) -> CandidateDetailView:
         path = f"{API}/candidates/{quote(candidate_no, safe='')}"
@@ -145,6 +165,8 @@ class CandidateService:
             cancel.raise_if_cancelled()
         if municipality:
             views = [v for v in views if v.before_municipality == municipality]
+        names = self.staff_names()
+        views = [self._named(v, names) for v in views]
         progress(len(views), len(views), "継続候補世帯を読み込みました")
         self._audit(AuditAction.CANDIDATE_LIST_VIEW, {"count": len(views)})
         return sort_candidates(views, sort_key, ascending)
@@ -155,7 +177,7 @@ class CandidateService:
         with self._client() as client:
             view = self._detail(client, candidate_no)
         self._audit(AuditAction.CANDIDATE_LIST_VIEW, {"candidate": candidate_no, "count": 1})
-        return view
+        return self._named_detail(view)
 
     # --- decisions ------------------------------------------------------------------
 
@@ -201,7 +223,7 @@ class CandidateService:
                 self._audit(AuditAction.DECISION, targets, AuditResult.FAILURE)
                 raise
         self._audit(AuditAction.DECISION, targets)
-        return candidate_from_api(data)
+        return self._named_detail(candidate_from_api(data))
 
     # --- confirmation ---------------------------------------------------------------
 

@@ -1,21 +1,45 @@
 """Log in, with lockout, the fiscal-year and validity checks and the second factor.
 
-Failures: from the 5th consecutive failure a growing delay (1, 2, 4, 8, 16 s),
-after the 10th the account is locked until an administrator unlocks it. An
-unknown user ID and a wrong password get the same message and cost the same
-(the password is hashed against a dummy hash). The attempted ID of an unknown
-user is never written to the log (it may be a mistyped password).
+Order of the checks (every refusal is the same ``LoginFailed`` message, so the
+answer tells nothing about which check failed):
+
+1. the account exists — an unknown ID is hashed against a dummy hash and its
+   failures are counted under a keyed hash of the ID, so it gets the same
+   growing delay as a known ID;
+2. the account is usable now (not locked, not revoked, in its validity period,
+   granted this fiscal year) — checked BEFORE the password, so guessing after a
+   lock learns nothing (the password is hashed against the dummy hash anyway);
+3. the password;
+4. the second factor, when the policy requires it.
+
+Failures are counted atomically: one ``UPDATE … failed_count = failed_count + 1``
+in the same write transaction (``BEGIN IMMEDIATE``) that decides the lock, so
+parallel attempts from several processes are all counted. The TOTP step is a
+compare-and-set in the write transaction that accepts the login, so one code
+opens one session. From the 5th consecutive failure a growing delay (1, 2, 4,
+8, 16 s); the 10th locks the account until an administrator unlocks it — except
+the last active administrator, whose lock ends after the policy's
+``admin_lockout_minutes`` (otherwise nobody could ever unlock anyone).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.auth import totp
-from kokuho_pc.auth.accounts import Account, AccountRepository, AccountState, canonical_user_id
+from kokuho_pc.auth.accounts import (
+    Account,
+    AccountRepository,
+    AccountState,
+    Role,
+    canonical_user_id,
+)
 from kokuho_pc.auth.session import Session
 from kokuho_pc.domain.errors import (
     AccountInactive,
@@ -34,6 +58,9 @@ __all__ = [
 DELAY_FROM_FAILURE = 5
 LOCK_AFTER_FAILURES = 10
 MAX_DELAY_SECONDS = 16.0
+# Rows of unknown-ID failures kept (the oldest go first).
+UNKNOWN_IDS_KEPT = 10_000
+_UNKNOWN_TAG = b"kokuho-pc/unknown-login-id/v1"
 
 Sleep = Callable[[float], None]
 
@@ -45,6 +72,12 @@ def failure_delay(consecutive_failures: int) -> float:
     return min(MAX_DELAY_SECONDS, 2.0 ** (consecutive_failures - DELAY_FROM_FAILURE))
 
 
+@dataclass(frozen=True)
+class _Refusal:
+    reason: str
+    result: AuditResult
+
+
 class LoginService:
     """Checks credentials and opens sessions. ``sleep`` is injectable for tests."""
 
@@ -52,10 +85,9 @@ class LoginService:
         self._profile = profile
         self._accounts = AccountRepository(profile.db)
         self._sleep = sleep
-        self._unknown_failures: dict[str, int] = {}
 
     def login(self, user_id: str, password: str, otp: str | None = None) -> Session:
-        """Open a session, or raise LoginFailed / AccountLocked / AccountInactive / ..."""
+        """Open a session, or raise LoginFailed (every refusal) / SecondFactorRequired."""
         account = self.check_credentials(user_id, password, otp)
         policy = self._profile.policy()
         audit = self._profile.audit
@@ -63,14 +95,17 @@ class LoginService:
         uid = account.user_id
 
         def verifier(pw: str, code: str | None) -> None:
-            self.check_credentials(uid, pw, code)
+            # Unlocking the screen of this session: the password only (the second factor
+            # was checked at login); wrong passwords still count towards the lockout.
+            self.check_credentials(uid, pw, code, second_factor=code is not None)
 
         def recorder(action: AuditAction, result: AuditResult, reason: str | None) -> None:
             audit.record(action, uid, {"reason": reason} if reason else None, result)
 
         def account_check() -> None:
             current = self._accounts.get(uid)
-            state = current.state(self._profile.clock()) if current else AccountState.REVOKED
+            state = (self._state(current, self._profile.clock()) if current
+                     else AccountState.REVOKED)
             if state is AccountState.LOCKED:
                 raise AccountLocked()
             if state is not AccountState.ACTIVE:
@@ -90,88 +125,174 @@ class LoginService:
             account_check=account_check,
         )
 
-    def check_credentials(self, user_id: str, password: str, otp: str | None = None) -> Account:
-        """Verify password (and TOTP when required); count failures; return the account."""
+    def check_credentials(self, user_id: str, password: str, otp: str | None = None, *,
+                          second_factor: bool = True) -> Account:
+        """Verify state, password (and TOTP when required); count failures; return the account.
+
+        ``second_factor=False`` (unlocking the screen of a session that passed it at
+        login) checks the password alone.
+        """
         profile = self._profile
-        now = profile.clock()
+        hasher = profile.hasher
         account = self._accounts.get(user_id)
         if account is None:
-            profile.hasher.verify_dummy(password)
+            hasher.verify_dummy(password)
             self._unknown_failure(user_id)
             raise LoginFailed()
-        if not profile.hasher.verify(password, account.password_hash):
-            self._failure(account, "wrong_password")
-            raise LoginFailed()
-        state = account.state(now)
-        if state is AccountState.LOCKED:
-            profile.audit.record(
-                AuditAction.LOGIN_FAILURE, account.user_id, {"reason": "locked"},
-                AuditResult.REFUSED,
-            )
-            raise AccountLocked()
+        account = self._end_expired_admin_lock(account)
+        state = self._state(account, profile.clock())
         if state is not AccountState.ACTIVE:
-            profile.audit.record(
-                AuditAction.LOGIN_FAILURE, account.user_id, {"reason": state.value},
-                AuditResult.REFUSED,
-            )
-            raise AccountInactive()
-        if profile.policy().second_factor_required:
-            account = self._check_second_factor(account, otp)
-        if account.failed_count:
-            with profile.db.transaction():
-                self._accounts.update(account.user_id, now, failed_count=0)
-        if profile.hasher.needs_rehash(account.password_hash):
+            hasher.verify_dummy(password)
+            self._refuse(account, _Refusal(state.value, AuditResult.REFUSED))
+        if not hasher.verify(password, account.password_hash):
+            self._refuse(account, _Refusal("wrong_password", AuditResult.FAILURE))
+        step: int | None = None
+        enrolled = account.totp_secret is not None
+        if second_factor and profile.policy().second_factor_required and enrolled:
+            if not otp:
+                self._refuse(account, _Refusal("otp_missing", AuditResult.FAILURE),
+                             SecondFactorRequired())
+            assert account.totp_secret is not None and otp is not None
+            secret = totp.open_secret(profile.db.key, account.user_id, account.totp_secret)
+            step = totp.matching_step(secret, otp, profile.clock(), account.totp_last_step)
+            if step is None:
+                self._refuse(account, _Refusal("wrong_otp", AuditResult.FAILURE))
+        # Accept in one write transaction: the state again (a parallel attempt may have
+        # locked the account since it was read) and the TOTP step as a compare-and-set.
+        refusal = self._accept(account, step)
+        if refusal is not None:
+            self._refuse(account, refusal)
+        if hasher.needs_rehash(account.password_hash):
             with profile.db.transaction():
                 self._accounts.update(
-                    account.user_id, now, password_hash=profile.hasher.hash(password)
+                    account.user_id, profile.clock(), password_hash=hasher.hash(password)
                 )
         return account
 
-    def _check_second_factor(self, account: Account, otp: str | None) -> Account:
-        profile = self._profile
-        if account.totp_secret is None:
-            # Not enrolled yet: the session allows nothing but enrolment (Session.require).
-            return account
-        if not otp:
-            raise SecondFactorRequired()
-        secret = totp.open_secret(profile.db.key, account.user_id, account.totp_secret)
-        step = totp.matching_step(secret, otp, profile.clock(), account.totp_last_step)
-        if step is None:
-            self._failure(account, "wrong_otp")
-            raise LoginFailed("ワンタイムパスワードが正しくありません。")
-        with profile.db.transaction():
-            self._accounts.update(account.user_id, profile.clock(), totp_last_step=step)
-        return account
+    # -- state -----------------------------------------------------------------
 
-    def _failure(self, account: Account, reason: str) -> None:
+    def _state(self, account: Account, now: datetime) -> AccountState:
+        return account.state(now)
+
+    def _end_expired_admin_lock(self, account: Account) -> Account:
+        """The last active administrator's lock ends after ``admin_lockout_minutes``."""
+        if account.role is not Role.ADMIN or account.locked_at is None:
+            return account
+        if account.revoked_at is not None:
+            return account
         profile = self._profile
         now = profile.clock()
-        failures = account.failed_count + 1
-        lock = failures >= LOCK_AFTER_FAILURES and account.locked_at is None
+        minutes = profile.policy().admin_lockout_minutes
+        locked_at = datetime.fromisoformat(account.locked_at)
+        if locked_at.tzinfo is None or now.tzinfo is None:
+            locked_at = locked_at.replace(tzinfo=now.tzinfo)
+        if now - locked_at < timedelta(minutes=minutes):
+            return account
         with profile.db.transaction():
-            fields: dict[str, object] = {"failed_count": failures}
-            if lock:
-                fields["locked_at"] = now.isoformat(timespec="seconds")
-            self._accounts.update(account.user_id, now, **fields)
+            others = [a for a in self._accounts.all()
+                      if a.role is Role.ADMIN and a.user_id != account.user_id
+                      and a.state(now) is AccountState.ACTIVE]
+            if others:
+                return account  # another administrator can unlock it
+            changed = profile.db.execute(
+                "UPDATE accounts SET locked_at = NULL, failed_count = 0, updated_at = ? "
+                "WHERE user_id = ? AND locked_at = ?",
+                (now.isoformat(timespec="seconds"), account.user_id, account.locked_at),
+            )
+            if changed:
+                profile.audit.record(
+                    AuditAction.ACCOUNT_UNLOCK, SYSTEM_ACTOR,
+                    {"account": account.user_id, "reason": "last_admin_lock_expired"},
+                )
+        return self._accounts.get(account.user_id) or account
+
+    # -- acceptance and failures -------------------------------------------------
+
+    def _accept(self, account: Account, step: int | None) -> _Refusal | None:
+        profile = self._profile
+        now = profile.clock()
+        db = profile.db
+        with db.transaction():
+            current = self._accounts.get(account.user_id)
+            if current is None:
+                return _Refusal("revoked", AuditResult.REFUSED)
+            state = self._state(current, now)
+            if state is not AccountState.ACTIVE:
+                return _Refusal(state.value, AuditResult.REFUSED)
+            if step is not None:
+                claimed = db.execute(
+                    "UPDATE accounts SET totp_last_step = ?, updated_at = ? WHERE user_id = ? "
+                    "AND (totp_last_step IS NULL OR totp_last_step < ?)",
+                    (step, now.isoformat(timespec="seconds"), account.user_id, step),
+                )
+                if claimed != 1:
+                    return _Refusal("otp_reused", AuditResult.FAILURE)
+            if current.failed_count:
+                db.execute(
+                    "UPDATE accounts SET failed_count = 0, updated_at = ? WHERE user_id = ?",
+                    (now.isoformat(timespec="seconds"), account.user_id),
+                )
+        return None
+
+    def _refuse(self, account: Account, refusal: _Refusal,
+                error: Exception | None = None) -> None:
+        """Count the failure atomically, decide the lock in the same transaction, sleep,
+        raise ``error`` (default: the one LoginFailed)."""
+        profile = self._profile
+        now = profile.clock()
+        db = profile.db
+        stamp = now.isoformat(timespec="seconds")
+        with db.transaction():
+            db.execute(
+                "UPDATE accounts SET failed_count = failed_count + 1, updated_at = ? "
+                "WHERE user_id = ?", (stamp, account.user_id),
+            )
+            row = db.query_one("SELECT failed_count FROM accounts WHERE user_id = ?",
+                               (account.user_id,))
+            failures = int(row[0]) if row else 0
+            locked = failures >= LOCK_AFTER_FAILURES and db.execute(
+                "UPDATE accounts SET locked_at = ? WHERE user_id = ? AND locked_at IS NULL",
+                (stamp, account.user_id),
+            ) == 1
             profile.audit.record(
                 AuditAction.LOGIN_FAILURE, account.user_id,
-                {"reason": reason, "count": failures}, AuditResult.FAILURE,
+                {"reason": refusal.reason, "count": failures}, refusal.result,
             )
-            if lock:
+            if locked:
                 profile.audit.record(
                     AuditAction.LOCKOUT, account.user_id, {"count": failures},
                     AuditResult.SUCCESS,
                 )
         self._sleep(failure_delay(failures))
+        raise error if error is not None else LoginFailed()
+
+    def _unknown_key(self, user_id: str) -> str:
+        key = hmac.new(self._profile.db.key, _UNKNOWN_TAG, hashlib.sha256).digest()
+        return hmac.new(key, canonical_user_id(user_id).encode("utf-8"),
+                        hashlib.sha256).hexdigest()
 
     def _unknown_failure(self, user_id: str) -> None:
-        key = canonical_user_id(user_id)
-        failures = self._unknown_failures.get(key, 0) + 1
-        if len(self._unknown_failures) > 1000:
-            self._unknown_failures.clear()
-        self._unknown_failures[key] = failures
-        self._profile.audit.record(
-            AuditAction.LOGIN_FAILURE, SYSTEM_ACTOR, {"reason": "unknown_user"},
-            AuditResult.FAILURE,
-        )
+        profile = self._profile
+        db = profile.db
+        stamp = profile.clock().isoformat(timespec="seconds")
+        key = self._unknown_key(user_id)
+        with db.transaction():
+            db.execute(
+                "INSERT INTO login_unknown_failures (id_key, failed_count, updated_at) "
+                "VALUES (?, 1, ?) ON CONFLICT (id_key) DO UPDATE SET "
+                "failed_count = failed_count + 1, updated_at = excluded.updated_at",
+                (key, stamp),
+            )
+            row = db.query_one(
+                "SELECT failed_count FROM login_unknown_failures WHERE id_key = ?", (key,))
+            failures = int(row[0]) if row else 1
+            db.execute(
+                "DELETE FROM login_unknown_failures WHERE id_key NOT IN (SELECT id_key FROM "
+                "login_unknown_failures ORDER BY updated_at DESC LIMIT ?)",
+                (UNKNOWN_IDS_KEPT,),
+            )
+            profile.audit.record(
+                AuditAction.LOGIN_FAILURE, SYSTEM_ACTOR, {"reason": "unknown_user"},
+                AuditResult.FAILURE,
+            )
         self._sleep(failure_delay(failures))

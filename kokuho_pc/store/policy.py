@@ -70,6 +70,14 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("audit_retention_days", int, 1825,
                 "集約システムが受領を確認した操作ログを端末に保存する日数(365〜3650)",
                 lambda v: 365 <= v <= 3650),
+    SettingSpec("admin_lockout_minutes", int, 60,
+                "最後の有効な情報システム管理者がロックされたとき、自動で解除するまでの分数"
+                "(15〜1440。他に有効な管理者がいれば、その管理者が解除する)",
+                lambda v: 15 <= v <= 1440),
+    SettingSpec("allowed_printers", list, [],
+                "印刷を許可するプリンタ名の一覧(空なら印刷不可。PDF・XPS等ファイルに出力する"
+                "プリンタは一覧にあっても使用不可)",
+                lambda v: all(0 < len(name) <= 128 for name in v)),
 )
 
 SPEC_BY_NAME: dict[str, SettingSpec] = {spec.name: spec for spec in SPECS}
@@ -92,6 +100,8 @@ class Policy:
     emulated_media_allowed: bool
     audit_retention_days: int
     emulated_media_dirs: tuple[str, ...] = ()
+    admin_lockout_minutes: int = 60
+    allowed_printers: tuple[str, ...] = ()
 
 
 def validate(name: str, value: Any) -> SettingValue:
@@ -146,4 +156,5 @@ class PolicyStore:
         values: dict[str, Any] = {spec.name: self.get(spec.name) for spec in SPECS}
         values["server_pins"] = tuple(values["server_pins"])
         values["emulated_media_dirs"] = tuple(values["emulated_media_dirs"])
+        values["allowed_printers"] = tuple(values["allowed_printers"])
         return Policy(**values)

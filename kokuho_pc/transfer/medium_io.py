@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
+from kokuho_pc.formats.filenames import display_name, looks_like_interface_file
 from kokuho_pc.transfer.errors import MediaWriteFailed
 from kokuho_pc.transfer.media import ApprovedMedium
 from kokuho_pc.transfer.ports import OperationLog, log_hash
 from kokuho_pc.transfer.records import FileEntry
 
 TMP_MARK = ".kokuho-tmp"
-_INTERFACE_NAME = re.compile(r"^[A-Z]{3}\d{2}_\d{6}_\d{14}\.(dat|csv)$")
 
 
 def _fsync_dir(path: Path) -> None:
@@ -62,16 +61,21 @@ class MediumFiles:
 
     def _log(self, action: AuditAction, result: AuditResult, name: str, size: int | None,
              sha256: str | None, reason: str | None = None) -> None:
-        targets: dict[str, object] = {"medium": self.medium.media_id, "file": name,
+        targets: dict[str, object] = {"medium": self.medium.media_id, "file": display_name(name),
                                       "size": size, "sha256": log_hash(sha256)}
         if reason:
             targets["reason"] = reason
         self._oplog.record(action, self.medium.staff_id, targets, result)
 
     def interface_files(self) -> list[str]:
-        """Names of the interface files at the medium's top level, sorted."""
+        """Names of the interface files at the medium's top level, sorted.
+
+        Misnamed ones (other case, a Windows copy, ...) are listed too: the
+        check reports them, so they are never sent and never skipped in silence.
+        """
         return sorted(p.name for p in self.medium.path.iterdir()
-                      if p.is_file() and _INTERFACE_NAME.match(p.name))
+                      if p.is_file() and not p.name.startswith(".")
+                      and looks_like_interface_file(p.name))
 
     def read(self, name: str) -> bytes:
         """Read one file (opened read-only); logged with its size and SHA-256."""

@@ -173,10 +173,11 @@ class AppController(QObject):
         timeout = self._idle_timeout_ms or policy.idle_timeout_seconds * 1000
         lock = IdleLock(
             self.jobs, session.unlock, session.user_id, timeout,
-            second_factor=policy.second_factor_required,
             on_lock=session.lock, on_activity=session.touch, demo=profile.is_demo,
+            has_unsaved=lambda: window.unsaved_page() is not None,
         )
         lock.logout_requested.connect(self.logout)
+        window.lock_requested.connect(lambda: lock.lock("manual"))
         self.main_window, self.idle_lock = window, lock
         self.login_window.hide()
         window.show()
@@ -231,7 +232,7 @@ class AppController(QObject):
         if self.main_window is not None:
             window, self.main_window = self.main_window, None
             window.closed.disconnect(self._main_closed)
-            window.close()
+            window.close_without_asking()
             window.deleteLater()
         if session is not None:
             self.jobs.run(

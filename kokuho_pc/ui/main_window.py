@@ -2,7 +2,9 @@
 
 Pages are injected as a mapping of page key → factory, so the screens are
 added without editing the shell; a key without a factory shows a placeholder.
-Pages are created the first time they are shown. The shell knows nothing of
+Pages are created the first time they are shown. A page holding unsaved input
+has ``has_unsaved()`` and ``ask_to_leave(proceed)``: the shell asks it before
+another page is shown, before logging out and before closing. The shell knows nothing of
 services: logout and help are signals and paths the application wires up.
 """
 
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
     """The shell; see the module docstring. Emits :attr:`logout_requested` and :attr:`closed`."""
 
     logout_requested = Signal()
+    lock_requested = Signal()  # 「画面ロック」 (Ctrl+L)
     closed = Signal()
     page_changed = Signal(str)
 
@@ -90,6 +93,8 @@ class MainWindow(QMainWindow):
         self._help_path = help_path
         self._entries = [e for e in NAVIGATION if is_admin or not e.admin_only]
         self._pages: dict[str, QWidget] = {}
+        self._asking = False  # True while the shell itself moves (no second question)
+        self._force_close = False
         self.help_window: HelpWindow | None = None
         self.setWindowTitle(demo_title(APP_TITLE, demo))
         self.resize(1180, 760)
@@ -115,6 +120,9 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.user_label = QLabel(f"ユーザID: {user_id}（{role_label}）")
         self.logout_action = QAction("ログアウト(&L)", self)
+        self.lock_action = QAction("画面ロック(&K)", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action = QAction("終了(&X)", self)
         self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.help_action = QAction("操作説明(&H)", self)
@@ -142,6 +150,7 @@ class MainWindow(QMainWindow):
         outer.addLayout(body, 1)
         self.setCentralWidget(central)
         file_menu = self.menuBar().addMenu("ファイル(&F)")
+        file_menu.addAction(self.lock_action)
         file_menu.addAction(self.logout_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -153,7 +162,8 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         """Every signal of the window, in one place."""
         self.navigation.currentRowChanged.connect(self._row_changed)
-        self.logout_action.triggered.connect(self.logout_requested)
+        self.logout_action.triggered.connect(self.request_logout)
+        self.lock_action.triggered.connect(self.lock_requested)
         self.quit_action.triggered.connect(self.close)
         self.help_action.triggered.connect(self.open_help)
         self.about_action.triggered.connect(self._about)
@@ -185,10 +195,52 @@ class MainWindow(QMainWindow):
         if key in keys:
             self.navigation.setCurrentRow(keys.index(key))
 
+    def unsaved_page(self) -> QWidget | None:
+        """The first created page that holds unsaved input (None when none does)."""
+        for page in self._pages.values():
+            has_unsaved = getattr(page, "has_unsaved", None)
+            if callable(has_unsaved) and has_unsaved():
+                return page
+        return None
+
+    def _leave(self, proceed: Callable[[], None]) -> bool:
+        """Let an unsaved page ask first; True when it asks (``proceed`` runs later, or not)."""
+        page = self.unsaved_page()
+        if page is None:
+            return False
+        if page is not self.stack.currentWidget():
+            self._show_without_asking(page)
+        page.ask_to_leave(proceed)  # type: ignore[attr-defined]
+        return True
+
+    def _show_without_asking(self, page: QWidget) -> None:
+        key = next(k for k, p in self._pages.items() if p is page)
+        self._asking = True
+        try:
+            self.show_page(key)
+        finally:
+            self._asking = False
+
+    def request_logout(self) -> None:
+        """「ログアウト」: ask about unsaved input first, then :attr:`logout_requested`."""
+        if not self._leave(self.request_logout):
+            self.logout_requested.emit()
+
     def _row_changed(self, row: int) -> None:
         if row < 0:
             return
         key = self._entries[row].key
+        current = self.stack.currentWidget()
+        leaving = getattr(current, "ask_to_leave", None)
+        has_unsaved = getattr(current, "has_unsaved", None)
+        if (not self._asking and callable(leaving) and callable(has_unsaved) and has_unsaved()
+                and current is not self._pages.get(key)):
+            old = next(i for i, e in enumerate(self._entries) if self._pages.get(e.key) is current)
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(old)
+            self.navigation.blockSignals(False)
+            leaving(lambda: self._show_without_asking(self.page(key)))
+            return
         self.stack.setCurrentWidget(self.page(key))
         self.setWindowTitle(demo_title(f"{APP_TITLE} — {self._entries[row].title}", self.demo))
         self.page_changed.emit(key)
@@ -213,8 +265,20 @@ class MainWindow(QMainWindow):
             self, "バージョン情報", f"{APP_TITLE}\nバージョン {__version__}"
         )
 
+    def _close_again(self) -> None:
+        self.close()
+
+    def close_without_asking(self) -> None:
+        """Close even with unsaved input (a logout the user already chose, an expiry)."""
+        self._force_close = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing the window ends the session (the application logs out)."""
+        """Closing the window ends the session (the application logs out); unsaved
+        input is asked about first."""
+        if not self._force_close and self._leave(self._close_again):
+            event.ignore()
+            return
         if self.help_window is not None:
             self.help_window.close()
         self.closed.emit()

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from kokuho_pc.domain.mynumber import MyNumber
 from shuyaku_sim.storage.candidate_list import CandidateListQueries
 from shuyaku_sim.storage.people import PeopleQueries
 from shuyaku_sim.storage.records import RecordQueries
 from shuyaku_sim.storage.work import WorkQueries
 
-if TYPE_CHECKING:
-    from shuyaku_sim.storage.db import Database
+
+class Digests(Protocol):
+    """What a transaction needs of its database (:class:`shuyaku_sim.storage.db.Database`):
+    the keyed digest a 個人番号 is kept under. A protocol, so that tx does not import db
+    (db opens the transactions)."""
+
+    def digest(self, my_number: MyNumber) -> bytes: ...
 
 
 class Tx(PeopleQueries, WorkQueries, RecordQueries, CandidateListQueries):
     """The queries available inside one transaction (see the mixin modules)."""
 
-    def __init__(self, conn: sqlite3.Connection, db: Database) -> None:
+    def __init__(self, conn: sqlite3.Connection, db: Digests) -> None:
         self.conn = conn
         self.db = db

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kokuho_pc.demo.tour import Tour, run_tour
+from kokuho_pc.demo.tour import run_tour
+from kokuho_pc.demo.tour_base import Tour
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.ui.controller import AppController
 from kokuho_pc.ui.jobs import JobRunner

@@ -1,4 +1,4 @@
-"""``kokuho-pc check [--json] PATH...`` exactly as cli.md says."""
+"""``kokuho-pc check [--json] PATH...`` exactly as docs/cli.md says."""
 
 from __future__ import annotations
 
@@ -92,3 +92,38 @@ def test_real_entry_point(medium: Path) -> None:
                           capture_output=True, text=True, cwd=ROOT, check=False, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["valid"] is True
+
+
+def test_directory_with_misnamed_files_lists_them(
+    medium: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (medium / K1).rename(medium / K1.lower())
+    (medium / "KKG01_082015_20261110081500.dat").rename(
+        medium / "KKG01_082015_20261110081500.DAT")
+    code, out, err = _run(["check", str(medium)], capsys)
+    assert code == 1
+    assert f"{K1.lower()}:-: -: ファイル名の大文字・小文字" in out
+    assert "KKG01_082015_20261110081500.DAT:-: -: " in out
+    assert "3件のファイル" in err
+
+
+def test_file_name_not_utf8_is_reported_without_traceback(medium: Path) -> None:
+    """Issue 18: a name of bytes that are not UTF-8 (Linux) is reported, JSON stays UTF-8."""
+    bad = medium / "KSK02_082015_20261110081500 \udcff.dat"
+    bad_bytes = bytes(medium) + b"/KSK02_082015_20261110081500 \xff.dat"
+    with open(bad_bytes, "wb") as f:
+        f.write((medium / K2).read_bytes())
+    assert bad.exists()
+    proc = subprocess.run([sys.executable, "-m", "kokuho_pc", "check", "--json", str(medium)],
+                          capture_output=True, cwd=ROOT, check=False, timeout=120)
+    assert proc.returncode == 2
+    assert b"Traceback" not in proc.stderr
+    doc = json.loads(proc.stdout.decode("utf-8"))
+    names = [e["file"] for e in doc["errors"] if e["code"] == "file_name_encoding"]
+    assert names == ["KSK02_082015_20261110081500 \ufffd.dat"]
+    assert doc["files"].count("KSK02_082015_20261110081500 \ufffd.dat") == 1
+    assert not any(e["code"] == "pair_missing" for e in doc["errors"])
+    proc = subprocess.run([sys.executable, "-m", "kokuho_pc", "check", str(medium)],
+                          capture_output=True, cwd=ROOT, check=False, timeout=120)
+    assert proc.returncode == 2 and b"Traceback" not in proc.stderr
+    proc.stdout.decode("utf-8")

@@ -1,4 +1,4 @@
-"""Delivered CSV files KSK11, KSK12, KKG11 (interface-files.md §2, §7)."""
+"""Delivered CSV files KSK11, KSK12, KKG11 (docs/interface-files.md §2, §7)."""
 
 from __future__ import annotations
 
@@ -103,15 +103,22 @@ def test_ksk12_row_shape(line: bytes, code: str) -> None:
 
 def test_csv_line_ends_and_encoding() -> None:
     files = _valid_set()
+    # LF only (said once for the file, issue 18), the rows still checked
     files[S12] = files[S12][:-2] + b"\n" + b"082201,\x85\x40,0800000001,1,20261120"
-    assert found(check(files)) == {(S12, 1, None, "line_end"), (S12, 2, None, "line_end"),
+    assert found(check(files)) == {(S12, None, None, "lf_only"),
                                    (S12, 2, "市町村被保険者ID", "encoding")}
+    # one bare LF among CR LF rows: located at its row
+    files[S12] = files[S12].replace(b"\n", b"\r\n", 1) + b"\n" + files[S12][:-1] + b"\r\n"
+    assert (S12, 2, None, "line_end") in found(check(files))
 
 
 def test_empty_and_over_long_csv() -> None:
     files = _valid_set()
     files[S12] = b""
     files[G11] = b"x" * 100_000
+    assert found(check(files)) == {(S12, None, None, "empty_file"),
+                                   (G11, None, None, "no_line_end")}
+    files[G11] = b"x" * 100_000 + b"\r\n"
     assert found(check(files)) == {(S12, None, None, "empty_file"),
                                    (G11, 1, None, "line_too_long")}
 

@@ -26,7 +26,8 @@ from tests.formats.util import TODAY, examples
 
 FILES = examples()
 NAMES = sorted(FILES)
-FILE_LEVEL = {"file_name", "file_kind_unknown", "empty_file", "pair_missing", "too_many_issues"}
+FILE_LEVEL = {"file_name", "file_kind_unknown", "empty_file", "pair_missing", "too_many_issues",
+              "bom", "utf8", "lf_only", "cr_only", "no_line_end", "eof_byte"}
 ITEM_NAMES = {f.name for layout in all_layouts().values()
               for f in (*layout.header, *layout.data, *layout.trailer, *layout.columns)}
 STATIC_TEXT = [*MESSAGES.values(), *IF_IDS]

@@ -10,6 +10,7 @@ from kokuho_pc.auth.accounts import is_generic_id, validate_user_id
 from kokuho_pc.domain.errors import (
     AccountInactive,
     InvalidAccountData,
+    LoginFailed,
     PasswordChangeRequired,
     PermissionDenied,
     WeakPassword,
@@ -86,7 +87,7 @@ def test_validity_period(profile: Profile, admin: Session, login: LoginService,
     service = AccountService(profile)
     service.add_user(admin, "rinji.ichiro", "臨時 一郎", Role.STAFF, INITIAL,
                      valid_from=date(2026, 12, 1), valid_to=date(2026, 12, 31))
-    with pytest.raises(AccountInactive):
+    with pytest.raises(LoginFailed):  # the one message for every refusal
         login.login("rinji.ichiro", INITIAL)
     clock.now = datetime(2026, 12, 1, 8, 30, tzinfo=JST)
     login.login("rinji.ichiro", INITIAL).logout()
@@ -97,7 +98,7 @@ def test_validity_period(profile: Profile, admin: Session, login: LoginService,
     with pytest.raises(AccountInactive):
         session.require(setup=True)
     assert not session.is_logged_in  # the session ended
-    with pytest.raises(AccountInactive):
+    with pytest.raises(LoginFailed):  # the one message for every refusal
         login.login("rinji.ichiro", INITIAL)
     admin = login.login(ADMIN_ID, ADMIN_PW)
     with pytest.raises(InvalidAccountData):
@@ -124,7 +125,7 @@ def test_fiscal_year_rollover_expires_every_grant(
         staff.require(setup=True)
     with pytest.raises(AccountInactive):
         admin.require()  # administrators lapse too
-    with pytest.raises(AccountInactive):
+    with pytest.raises(LoginFailed):  # the one message for every refusal
         login.login(ADMIN_ID, ADMIN_PW)
     assert not staff.is_logged_in and not admin.is_logged_in
 
@@ -156,7 +157,7 @@ def test_revocation_is_immediate(profile: Profile, admin: Session, staff: Sessio
     with pytest.raises(AccountInactive):
         staff.require()
     assert not staff.is_logged_in
-    with pytest.raises(AccountInactive):
+    with pytest.raises(LoginFailed):  # the one message for every refusal
         login.login(STAFF_ID, STAFF_PW)
     with pytest.raises(PermissionDenied):
         AccountService(profile).revoke(admin, ADMIN_ID)

@@ -83,7 +83,7 @@ def test_profile_is_created_and_administered_from_the_command_line(cli) -> None:
     r = cli("passwd", "--as", "sato.hanako", stdin=f"{STAFF_INITIAL}\n{STAFF_NEW}\n")
     assert r.code == 0, r.err
     r = cli("passwd", "--as", "sato.hanako", stdin=f"{STAFF_INITIAL}\n{STAFF_NEW}x\n")
-    assert r.code == 1 and "ユーザIDまたはパスワード" in r.err
+    assert r.code == 1 and "ログインできませんでした" in r.err
     r = cli("admin", "list-users", "--as", "sato.hanako", stdin=STAFF_NEW + "\n")
     assert r.code == 1 and "権限" in r.err
 
@@ -99,7 +99,7 @@ def test_profile_is_created_and_administered_from_the_command_line(cli) -> None:
     try:
         service = LoginService(profile, sleep=lambda _s: None)
         for _ in range(10):
-            with pytest.raises(Exception, match="正しくありません"):
+            with pytest.raises(Exception, match="ログインできませんでした"):
                 service.login("sato.hanako", "not-the-password-at-all")
     finally:
         profile.close()
@@ -116,7 +116,7 @@ def test_profile_is_created_and_administered_from_the_command_line(cli) -> None:
     assert cli("admin", "revoke", "--as", "yamada.taro", "--user", "sato.hanako",
                stdin=ADMIN_PW + "\n").code == 0
     r = cli("passwd", "--as", "sato.hanako", stdin=f"{STAFF_NEW}\nanother-new-kotoba\n")
-    assert r.code == 1 and "利用できません" in r.err
+    assert r.code == 1 and "ログインできませんでした" in r.err  # revoked: the one message
     r = cli("admin", "revoke", "--as", "yamada.taro", "--user", "nobody.here",
             stdin=ADMIN_PW + "\n")
     assert r.code == 1

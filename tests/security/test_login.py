@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kokuho_pc.domain.errors import AccountLocked, LoginFailed
-from kokuho_pc.services.accounts import AccountService, AccountState
+from kokuho_pc.domain.errors import LoginFailed
+from kokuho_pc.services.accounts import AccountService, AccountState, Role
 from kokuho_pc.services.login import LoginService, Session, failure_delay
 from kokuho_pc.services.profile import Profile, ProfileKind, create_profile
 from kokuho_pc.store.clock import ManualClock
@@ -32,12 +32,13 @@ def test_lockout_sequence(profile: Profile, login: LoginService, admin: Session,
     assert len(set(messages)) == 1
     with pytest.raises(LoginFailed):  # 10th failure: locked, same message
         login.login(STAFF_ID, "wrong-password-attempt")
-    with pytest.raises(AccountLocked):  # even the right password is refused now
+    with pytest.raises(LoginFailed) as locked:  # even the right password, same answer
         login.login(STAFF_ID, STAFF_PW)
+    assert locked.value.user_message == messages[0]
     service = AccountService(profile)
     views = {v.user_id: v for v in service.list_users(admin)}
     assert views[STAFF_ID].state is AccountState.LOCKED
-    assert views[STAFF_ID].failed_count == 10
+    assert views[STAFF_ID].failed_count == 11  # the attempt after the lock counts too
     actions = [r.action for r in profile.audit.records(staff_id=STAFF_ID)]
     assert actions.count("login.failure") == 11 and actions.count("account.lockout") == 1
     service.unlock(admin, STAFF_ID)
@@ -102,3 +103,105 @@ def test_unknown_and_wrong_password_take_similar_time(tmp_path: Path,
         assert measure() < 0.050 or measure() < 0.050
     finally:
         profile.close()
+
+
+def _fresh(profile: Profile, sleeps: Sleeps) -> LoginService:
+    """A new login service per attempt, as every ``kokuho-pc --as`` command is a new process."""
+    return LoginService(profile, sleep=sleeps)
+
+
+def test_unknown_ids_get_the_same_delays_as_known_ones(profile: Profile, staff: Session) -> None:
+    """Before the fix an unknown ID never slept (its count lived in one process's memory)."""
+    known, unknown = Sleeps(), Sleeps()
+    for _ in range(12):
+        with pytest.raises(LoginFailed) as wrong:
+            _fresh(profile, known).login(STAFF_ID, "not-the-password-at-all")
+        with pytest.raises(LoginFailed) as nobody:
+            _fresh(profile, unknown).login("no.such.person", "not-the-password-at-all")
+        assert (wrong.value.user_message, wrong.value.hint) == (
+            nobody.value.user_message, nobody.value.hint)
+    assert known == [0, 0, 0, 0, 1, 2, 4, 8, 16, 16, 16, 16]
+    assert unknown == known
+    # The ID itself is stored nowhere (a keyed hash only).
+    rows = profile.db.query("SELECT id_key, failed_count FROM login_unknown_failures")
+    assert len(rows) == 1 and rows[0][1] == 12 and "no.such" not in rows[0][0]
+
+
+@pytest.mark.parametrize("how", ["locked", "revoked", "expired"])
+def test_unusable_account_is_refused_before_the_password_with_the_one_message(
+    profile: Profile, login: LoginService, admin: Session, staff: Session, clock: ManualClock,
+    how: str,
+) -> None:
+    """Before the fix the right password of a locked account got 'locked' and of a revoked
+    one 'inactive': the answer confirmed the guess."""
+    service = AccountService(profile)
+    if how == "locked":
+        for _ in range(10):
+            with pytest.raises(LoginFailed):
+                login.login(STAFF_ID, "wrong-password-attempt")
+    elif how == "revoked":
+        service.revoke(admin, STAFF_ID)
+    else:
+        clock.advance(days=200)  # past the fiscal year's grant
+    with pytest.raises(LoginFailed) as wrong:
+        login.login(STAFF_ID, "wrong-password-attempt")
+    with pytest.raises(LoginFailed) as right:
+        login.login(STAFF_ID, STAFF_PW)
+    assert (right.value.user_message, right.value.hint) == (
+        wrong.value.user_message, wrong.value.hint)
+    reasons = [r.targets.get("reason") for r in profile.audit.records(staff_id=STAFF_ID)
+               if r.action == "login.failure"]
+    assert reasons[-1] == {"expired": "not_granted"}.get(how, how)
+
+
+def test_wrong_one_time_password_gets_the_one_message(profile: Profile, login: LoginService,
+                                                      staff: Session, clock: ManualClock) -> None:
+    from kokuho_pc.auth import totp
+    from kokuho_pc.auth.accounts import AccountRepository
+
+    secret = totp.new_secret()
+    with profile.db.transaction():
+        AccountRepository(profile.db).update(
+            STAFF_ID, clock(), totp_secret=totp.seal_secret(profile.db.key, STAFF_ID, secret))
+        profile.policy_store.set("second_factor_required", True, by=None, now=clock())
+    with pytest.raises(LoginFailed) as wrong_pw:
+        login.login(STAFF_ID, "wrong-password-attempt", totp.code_at(secret, clock()))
+    bad = "000000" if totp.code_at(secret, clock()) != "000000" else "111111"
+    with pytest.raises(LoginFailed) as wrong_otp:
+        login.login(STAFF_ID, STAFF_PW, bad)
+    assert wrong_otp.value.user_message == wrong_pw.value.user_message
+    code = totp.code_at(secret, clock())
+    login.login(STAFF_ID, STAFF_PW, code).logout()
+    with pytest.raises(LoginFailed):  # the same code never twice
+        login.login(STAFF_ID, STAFF_PW, code)
+
+
+def test_the_last_administrators_lock_ends_after_the_policy_time(
+    profile: Profile, login: LoginService, admin: Session, clock: ManualClock
+) -> None:
+    """Before the fix the sole administrator, once locked, was locked for good."""
+    admin.logout()
+    profile.policy_store.set("admin_lockout_minutes", 30, by=None, now=clock())
+    for _ in range(10):
+        with pytest.raises(LoginFailed):
+            login.login(ADMIN_ID, "wrong-password-attempt")
+    clock.advance(minutes=29)
+    with pytest.raises(LoginFailed):
+        login.login(ADMIN_ID, ADMIN_PW)
+    clock.advance(minutes=2)  # 31 minutes after the lock (the attempt above did not extend it)
+    assert login.login(ADMIN_ID, ADMIN_PW).user_id == ADMIN_ID
+    unlock = [r for r in profile.audit.records() if r.action == "account.unlock"]
+    assert unlock and unlock[-1].targets["reason"] == "last_admin_lock_expired"
+
+
+def test_a_locked_administrator_stays_locked_while_another_can_unlock(
+    profile: Profile, login: LoginService, admin: Session, clock: ManualClock
+) -> None:
+    AccountService(profile).add_user(admin, "kimura.jiro", "木村 次郎", Role.ADMIN,
+                                     "dai-ni-no-kanrisha-desu")
+    for _ in range(10):
+        with pytest.raises(LoginFailed):
+            login.login(ADMIN_ID, "wrong-password-attempt")
+    clock.advance(hours=5)
+    with pytest.raises(LoginFailed):
+        login.login(ADMIN_ID, ADMIN_PW)

@@ -47,13 +47,13 @@ def test_sentinel_password_is_nowhere_on_disk(
     profile = open_profile(profile_dir)
     try:
         login = LoginService(profile, sleep=lambda _s: None)
-        with pytest.raises(Exception, match="正しくありません"):
+        with pytest.raises(Exception, match="ログインできませんでした"):
             login.login(SENTINEL, SENTINEL)
-        with pytest.raises(Exception, match="正しくありません"):
+        with pytest.raises(Exception, match="ログインできませんでした"):
             login.login("sato.hanako", SENTINEL_2)
         session = login.login("sato.hanako", SENTINEL + "x")
         session.lock()
-        with pytest.raises(Exception, match="正しくありません"):
+        with pytest.raises(Exception, match="ログインできませんでした"):
             session.unlock(SENTINEL_2)
         session.unlock(SENTINEL + "x")
         with pytest.raises(Exception, match="同じパスワード"):

@@ -1,4 +1,4 @@
-"""``shuyaku-sim judge`` and ``seed`` exactly as cli.md says."""
+"""``shuyaku-sim judge`` and ``seed`` exactly as docs/cli.md says."""
 
 from __future__ import annotations
 
@@ -134,3 +134,41 @@ def test_module_entry_point_runs_judge(examples_dir: Path) -> None:
                           capture_output=True, check=False, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     assert len(json.loads(proc.stdout)["ksk11"]) == 5
+
+
+def _scenario_with_duplicate_month(directory: Path) -> Path:
+    """Mito's KKG01 names 2026-09 twice for household 100 (once 該当区分 2)."""
+    out = _scenario(directory)
+    mito = Town(MITO)
+    for m in ("202601", "202603", "202607", "202609"):
+        mito.month("100", "O1", m)
+    mito.month("100", "O1", "202609", kind="2")
+    write_dir(out, mito.kkg01(T2))
+    return out
+
+
+def test_judge_refuses_one_household_month_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18: a second record for the same household and month used to overwrite the
+    first (the 多数回 count of household 100 went from 4 to 3); now the file is refused."""
+    directory = _scenario_with_duplicate_month(tmp_path / "in")
+    code, _, err = _judge(capsys, str(directory), "--confirm")
+    assert code == 1
+    [kkg01] = [p.name for p in directory.glob("KKG01_*")]
+    assert f"{kkg01}:6: 診療年月: " in err
+    assert not contains_my_number(err)
+
+
+@pytest.mark.parametrize("rename", [
+    lambda n: n.replace(".dat", " - コピー.dat"), lambda n: n.replace(".dat", ".DAT"), str.lower])
+def test_judge_reports_misnamed_files_and_pairs_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rename: object
+) -> None:
+    directory = _scenario(tmp_path / "in")
+    victim = sorted(directory.glob("KSK02_*"))[-1]
+    copy = directory / rename(victim.name)  # type: ignore[operator]
+    copy.write_bytes(victim.read_bytes())
+    code, _, err = _judge(capsys, str(directory))
+    assert code == 1
+    assert err.startswith(f"{copy.name}:-: -: ファイル名") and err.count("\n") == 1

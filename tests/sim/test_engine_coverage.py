@@ -1,4 +1,4 @@
-"""ID links (KSK12) and the gap/overlap/pending checks (KSK11) of business-rules.md §2."""
+"""ID links (KSK12) and the gap/overlap/pending checks (KSK11) of docs/business-rules.md §2."""
 
 from __future__ import annotations
 

@@ -1,14 +1,12 @@
-"""The detail of one continuation candidate: before and after households side by side."""
+"""The detail of one continuation candidate: both households compared in one grid."""
 
 from __future__ import annotations
 
 from kokuho_pc.domain.wareki import wareki_long
 from kokuho_pc.services.candidate_views import CandidateDetailView, CandidateView, HeadInfo
-from kokuho_pc.ui.candidates.candidate_models import MembersTableModel
+from kokuho_pc.ui.candidates.candidate_models import CompareTableModel
 from kokuho_pc.ui.widgets.qt import (
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QVBoxLayout,
@@ -16,47 +14,19 @@ from kokuho_pc.ui.widgets.qt import (
 )
 from kokuho_pc.ui.widgets.views import NoCopyTableView
 
-EMPTY_TEXT = "一覧から候補を選択すると、転出前と転入後の世帯を対比して表示します。"
+EMPTY_TEXT = "一覧から候補を選択すると、転出前と転入後の世帯を1つの表で対比して表示します。"
+LEGEND = "色の付いた行: 転出前のみ(赤)・転入後のみ(緑)・続柄変更(黄)。内容は「異動」欄に記載。"
 
 
 def _head_text(head: HeadInfo) -> str:
     if not head.name:
-        return "世帯主: (なし)"
+        return "(なし)"
     nominal = " [擬制世帯主]" if head.nominal else ""
-    return f"世帯主: {head.name}({head.kana}){nominal}"
-
-
-class _HouseholdBox(QGroupBox):
-    """One side: title, head of household and the members table."""
-
-    def __init__(self, side: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.head = QLabel()
-        self.model = MembersTableModel(side, self)
-        self.table = NoCopyTableView(self)
-        self.table.setObjectName(f"members_{side}")
-        self.table.setModel(self.model)
-        self.table.setSelectionMode(NoCopyTableView.SelectionMode.NoSelection)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.head)
-        layout.addWidget(self.table)
-
-    def show_side(self, title: str, head: HeadInfo, detail: CandidateDetailView) -> None:
-        self.setTitle(title)
-        self.head.setText(_head_text(head))
-        self.model.set_members(detail.members)
-
-    def clear_side(self, title: str) -> None:
-        self.setTitle(title)
-        self.head.setText("")
-        self.model.clear()
+    return f"{head.name}({head.kana}){nominal}"
 
 
 class CandidateDetail(QWidget):
-    """Header facts, the suggestion with its reason, and both households side by side."""
+    """Header facts, the suggestion with its reason, and the comparison grid."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,11 +36,18 @@ class CandidateDetail(QWidget):
         self.title.setWordWrap(True)
         self.move_date = QLabel()
         self.route = QLabel()
+        self.route.setWordWrap(True)
         self.category = QLabel()
         self.suggestion = QLabel()
         self.suggestion.setWordWrap(True)
-        self.before_box = _HouseholdBox("before", self)
-        self.after_box = _HouseholdBox("after", self)
+        self.heads = QLabel()
+        self.heads.setWordWrap(True)
+        self.legend = QLabel(LEGEND)
+        self.legend.setStyleSheet("color: #555555;")
+        self.legend.setWordWrap(True)
+        self.model = CompareTableModel(self)
+        self.table = NoCopyTableView(self)
+        self.table.setObjectName("compare_grid")
         self._build()
 
     def _build(self) -> None:
@@ -78,19 +55,35 @@ class CandidateDetail(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.title.setFont(font)
-        facts = QFormLayout()
-        facts.addRow("異動日", self.move_date)
-        facts.addRow("転出元 → 転入先", self.route)
-        facts.addRow("判定候補区分", self.category)
-        facts.addRow("判定候補", self.suggestion)
-        sides = QHBoxLayout()
-        sides.addWidget(self.before_box)
-        sides.addWidget(self.after_box)
+        self.table.setModel(self.model)
+        self.table.setSelectionMode(NoCopyTableView.SelectionMode.NoSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(10)
+        facts.setVerticalSpacing(2)
+        facts.addWidget(QLabel("異動日"), 0, 0)
+        facts.addWidget(self.move_date, 0, 1)
+        facts.addWidget(QLabel("判定候補区分"), 0, 2)
+        facts.addWidget(self.category, 0, 3)
+        for row, (label, widget) in enumerate((("転出元 → 転入先", self.route),
+                                               ("世帯主", self.heads),
+                                               ("判定候補", self.suggestion)), start=1):
+            facts.addWidget(QLabel(label), row, 0)
+            facts.addWidget(widget, row, 1, 1, 3)
+        facts.setColumnStretch(1, 1)
+        facts.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addWidget(self.title)
         layout.addLayout(facts)
-        layout.addLayout(sides, 1)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.legend)
         self.clear()
 
     def show_detail(self, detail: CandidateDetailView) -> None:
@@ -101,25 +94,22 @@ class CandidateDetail(QWidget):
         self.move_date.setText(wareki_long(c.move_date))
         self.move_date.setToolTip(c.move_date.isoformat())
         self.route.setText(
-            f"{c.before_municipality_name}(世帯番号 {c.before_household})"
-            f" → {c.after_municipality_name}(世帯番号 {c.after_household})")
+            f"{c.before_municipality_name}(世帯番号 {c.before_household}・{c.before_count}人)"
+            f" → {c.after_municipality_name}(世帯番号 {c.after_household}・{c.after_count}人)")
         self.category.setText(c.category_text)
+        self.heads.setText(f"転出前 {_head_text(c.before_head)} / "
+                           f"転入後 {_head_text(c.after_head)}")
         self.suggestion.setText(f"{c.suggestion_label} — {c.reason}")
-        self.before_box.show_side(
-            f"転出前の世帯({c.before_municipality_name}・{c.before_count}人)",
-            c.before_head, detail)
-        self.after_box.show_side(
-            f"転入後の世帯({c.after_municipality_name}・{c.after_count}人)",
-            c.after_head, detail)
+        self.model.set_members(detail.members)
+        self.table.resizeColumnsToContents()
 
     def clear(self) -> None:
         """Show nothing (no candidate chosen, or the screen locked)."""
         self.candidate = None
         self.title.setText(EMPTY_TEXT)
-        for label in (self.move_date, self.route, self.category, self.suggestion):
+        for label in (self.move_date, self.route, self.category, self.suggestion, self.heads):
             label.setText("")
             label.setToolTip("")
-        self.before_box.clear_side("転出前の世帯")
-        self.after_box.clear_side("転入後の世帯")
+        self.model.clear()
 
     clear_for_lock = clear

@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from kokuho_pc.domain.wareki import era_of, wareki_short
 from kokuho_pc.services.candidate_views import (
     CandidateView,
     MemberView,
     ResultView,
+    candidate_matches,
     candidate_sort_key,
+    search_text,
 )
 from kokuho_pc.services.candidates import sort_candidates
-from kokuho_pc.ui.widgets.models import CENTER, RIGHT, Column, LazyTableModel, Query, RowId
-from kokuho_pc.ui.widgets.qt import QObject
+from kokuho_pc.ui.widgets.models import (
+    CENTER,
+    RIGHT,
+    AnyIndex,
+    Column,
+    LazyTableModel,
+    Query,
+    RowId,
+)
+from kokuho_pc.ui.widgets.qt import QColor, QObject, Qt
 
 
 def short_date(value: object) -> str:
@@ -62,6 +73,15 @@ class CandidatesTableModel(LazyTableModel):
         super().__init__(CANDIDATE_COLUMNS, self._search, self._fetch, parent)
         self._views: dict[str, CandidateView] = {}
 
+    def set_search(self, text: str) -> None:
+        """Show only candidates matching ``text`` (候補番号, カナ氏名, 世帯番号; any width,
+        spaces ignored). Filters what is loaded, on the GUI thread, without the network."""
+        self.set_filter(text=search_text(text) or None)
+
+    def loaded_count(self) -> int:
+        """How many candidates are loaded (before the search box filters them)."""
+        return len(self._views)
+
     def set_rows(self, views: Sequence[CandidateView]) -> None:
         """Take the views a background job loaded and show them (sorted as chosen)."""
         self._views = {v.candidate_no: v for v in views}
@@ -90,7 +110,9 @@ class CandidatesTableModel(LazyTableModel):
     clear_for_lock = clear
 
     def _search(self, query: Query) -> list[RowId]:
-        ordered = sort_candidates(list(self._views.values()), query.sort_key, query.ascending)
+        needle = str(query.filters.get("text") or "")
+        shown = [v for v in self._views.values() if candidate_matches(v, needle)]
+        ordered = sort_candidates(shown, query.sort_key, query.ascending)
         return [v.candidate_no for v in ordered]
 
     def _fetch(self, ids: Sequence[RowId]) -> Mapping[RowId, Mapping[str, object]]:
@@ -104,31 +126,57 @@ class CandidatesTableModel(LazyTableModel):
                 "route": f"{v.before_municipality_name} → {v.after_municipality_name}",
                 "after_head": v.after_head.name, "category": v.category_text,
                 "suggestion": v.suggestion_label, "decision": v.decision_label,
-                "state": v.state_label, "decided_by": v.decided_by,
+                "state": v.state_label, "decided_by": v.decided_by_label,
             }
         return out
 
 
-MEMBER_COLUMNS = (
+COMPARE_COLUMNS = (
     Column("name", "氏名", sortable=False),
     Column("kana", "カナ", sortable=False),
     Column("birth", "生年月日", align=CENTER, sortable=False, format=short_date),
-    Column("sex", "性別", align=CENTER, sortable=False),
-    Column("relation", "続柄", align=CENTER, sortable=False),
-    Column("marker", "異動", align=CENTER, sortable=False),
+    Column("before", "転出前 続柄", align=CENTER, sortable=False),
+    Column("after", "転入後 続柄", align=CENTER, sortable=False),
+    Column("change", "異動", sortable=False),
 )
 
+# Row kinds of the comparison and their background (the 異動 column says it in words too).
+LEFT, JOINED, CHANGED, SAME = "left", "joined", "changed", "same"
+KIND_COLOURS = {LEFT: "#fde2e2", JOINED: "#dff3e4", CHANGED: "#fff3c4"}
 
-class MembersTableModel(LazyTableModel):
-    """One side (before or after) of a candidate; a person absent on this side is a blank row.
 
-    Both sides list the same persons in the same order, so a person stays on
-    the same line across the two tables.
+def member_kind(m: MemberView) -> str:
+    """left (転出前のみ), joined (転入後のみ), changed (続柄が変わった) or same."""
+    if m.in_before and not m.in_after:
+        return LEFT
+    if m.in_after and not m.in_before:
+        return JOINED
+    if m.relation_before != m.relation_after:
+        return CHANGED
+    return SAME
+
+
+def change_text(m: MemberView) -> str:
+    """The 異動 column in words: what happened to this person between the two households."""
+    kind = member_kind(m)
+    if kind == LEFT:
+        return f"転出前のみ: {m.marker_label}"
+    if kind == JOINED:
+        return f"転入後のみ: {m.marker_label}"
+    if kind == CHANGED:
+        return f"続柄変更: {m.relation_before} → {m.relation_after}"
+    return "変更なし"
+
+
+class CompareTableModel(LazyTableModel):
+    """One grid comparing both households: a person per line, 続柄 before and after.
+
+    Lines of persons who left, joined or changed 続柄 are tinted and say so in
+    the 異動 column (the colour is never the only sign).
     """
 
-    def __init__(self, side: str, parent: QObject | None = None) -> None:
-        super().__init__(MEMBER_COLUMNS, self._search, self._fetch, parent)
-        self.side = side  # "before" / "after"
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(COMPARE_COLUMNS, self._search, self._fetch, parent)
         self._members: tuple[MemberView, ...] = ()
 
     def set_members(self, members: Sequence[MemberView]) -> None:
@@ -136,12 +184,24 @@ class MembersTableModel(LazyTableModel):
         self._members = tuple(members)
         self.refresh()
 
+    def kind(self, row: int) -> str:
+        """The row's kind (left / joined / changed / same)."""
+        return member_kind(self._members[row])
+
     def clear(self) -> None:
         """Forget the members (the idle lock)."""
         self._members = ()
         super().clear()
 
     clear_for_lock = clear
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """As the base model, plus the tint of changed lines."""
+        if role == Qt.ItemDataRole.BackgroundRole and index.isValid() \
+                and index.row() < len(self._members):
+            colour = KIND_COLOURS.get(self.kind(index.row()))
+            return QColor(colour) if colour else None
+        return super().data(index, role)
 
     def _search(self, query: Query) -> list[RowId]:
         return list(range(len(self._members)))
@@ -151,14 +211,10 @@ class MembersTableModel(LazyTableModel):
         for row_id in ids:
             assert isinstance(row_id, int)
             m = self._members[row_id]
-            present = m.in_before if self.side == "before" else m.in_after
-            if not present:
-                out[row_id] = {"marker": "(転出前のみ)" if self.side == "after" else "(転入後のみ)"}
-                continue
-            relation = m.relation_before if self.side == "before" else m.relation_after
-            marker = m.marker_label if self.side == "after" or not m.in_after else ""
             out[row_id] = {"name": m.name, "kana": m.kana, "birth": m.birth_date,
-                           "sex": m.sex, "relation": relation, "marker": marker}
+                           "before": m.relation_before if m.in_before else "(いない)",
+                           "after": m.relation_after if m.in_after else "(いない)",
+                           "change": change_text(m)}
         return out
 
 

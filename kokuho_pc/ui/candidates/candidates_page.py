@@ -1,4 +1,10 @@
-"""The 継続候補世帯 screen: list with filters, detail side by side, decision, 確定指示, print."""
+"""The 継続候補世帯 screen: list with filters and search, comparison, decision, 確定指示, print.
+
+A judgement is never lost: before the row, the page or the session changes
+while the decision panel holds unsaved input, :meth:`CandidatesPage.ask_to_leave`
+asks 保存／破棄／戻る; the idle lock keeps the input in memory and puts it back
+after unlocking.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +25,18 @@ from kokuho_pc.ui.candidates.candidate_detail import CandidateDetail
 from kokuho_pc.ui.candidates.candidate_models import CandidatesTableModel
 from kokuho_pc.ui.candidates.confirm_dialog import ConfirmDialog
 from kokuho_pc.ui.candidates.decision_panel import DecisionPanel
+from kokuho_pc.ui.candidates.unsaved_prompt import DISCARD, SAVE, ask_unsaved
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.printing.print_flow import PrintFlow
 from kokuho_pc.ui.widgets.error_dialog import show_error, user_message
 from kokuho_pc.ui.widgets.qt import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QItemSelectionModel,
     QLabel,
+    QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     Qt,
@@ -52,6 +62,15 @@ class CandidatesPage(QWidget):
         self.state_filter = QComboBox()
         self.category_filter = QComboBox()
         self.municipality_filter = QComboBox()
+        self.search = QLineEdit()
+        self.search.setObjectName("candidate_search")
+        self.search.setPlaceholderText("検索: 候補番号・カナ氏名・世帯番号")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.unsaved_box: QMessageBox | None = None
+        self._after_save: Callable[[], None] | None = None
+        self._select_after_save: str | None = None
+        self._reverting = False
         self.reload_button = QPushButton("再表示")
         self.count_label = QLabel()
         self.print_button = QPushButton("候補リスト印刷")
@@ -86,23 +105,28 @@ class CandidatesPage(QWidget):
                              ("転出元", self.municipality_filter)):
             bar.addWidget(QLabel(label))
             bar.addWidget(combo)
+        bar.addWidget(self.search, 1)
         bar.addWidget(self.reload_button)
         bar.addWidget(self.count_label)
-        bar.addStretch(1)
         bar.addWidget(self.print_button)
         bar.addWidget(self.confirm_button)
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.detail, 1)
-        self.panel.setFixedWidth(330)
+        self.panel.setFixedWidth(320)
         lower_layout.addWidget(self.panel)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)  # 判断者 stays narrow; 判定候補区分 takes the rest
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(lower)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([330, 420])
+        splitter.setSizes([330, 400])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
@@ -111,8 +135,10 @@ class CandidatesPage(QWidget):
         for combo in (self.state_filter, self.category_filter, self.municipality_filter):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.reload_button.clicked.connect(lambda: self.reload(refresh=True))
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._select(cur))
+        self.search.textChanged.connect(self._search_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.panel.save_requested.connect(self.save_decision)
+        self.panel.save_next_requested.connect(self.save_and_next)
         self.print_button.clicked.connect(self.print_list)
         self.confirm_button.clicked.connect(self.open_confirm_dialog)
 
@@ -151,16 +177,36 @@ class CandidatesPage(QWidget):
             return
         self.loading = False
         self.model.set_rows(views)
-        self.count_label.setText(f"{len(views)}件")
+        self._count()
         self.table.resizeColumnsToContents()
-        row = self.model.row_of(current) if current else None
+        self.table.setColumnWidth(8, min(self.table.columnWidth(8), 110))  # 判断者: a name
+        self._show_row_of(current)
+
+    def _show_row_of(self, candidate_no: str | None) -> None:
+        """Select ``candidate_no`` if listed; else show nothing (unless input is unsaved)."""
+        row = self.model.row_of(candidate_no) if candidate_no else None
         if row is not None:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
-        else:
+            self._set_current(row)
+        elif not self.panel.is_dirty():
             self.detail.clear()
             self.panel.clear()
+
+    def _set_current(self, row: int) -> None:
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    def _count(self) -> None:
+        shown, loaded = self.model.total_count(), self.model.loaded_count()
+        self.count_label.setText(f"{shown}件" if shown == loaded else f"{shown}件/{loaded}件")
+
+    def _search_changed(self, text: str) -> None:
+        """Filter the loaded list (no network); the candidate shown stays when listed."""
+        current = self.detail.candidate.candidate_no if self.detail.candidate else None
+        self.model.set_search(text)
+        self._count()
+        self._show_row_of(current)
 
     def _load_failed(self, exc: BaseException, generation: int) -> None:
         if generation != self._generation:
@@ -171,11 +217,73 @@ class CandidatesPage(QWidget):
 
     # --- detail and decision ----------------------------------------------------------
 
-    def _select(self, index: Any) -> None:
-        if not index.isValid():
+    def _row_changed(self, current: Any, previous: Any) -> None:
+        """Open the chosen candidate; ask first when the shown one has unsaved input."""
+        if self._reverting or not current.isValid():
             return
-        no = self.model.view(index.row()).candidate_no
-        self._run(lambda _p, _c: self.service.detail(no), self._show_detail)
+        no = self.model.view(current.row()).candidate_no
+        shown = self.panel.candidate
+        if shown is not None and shown.candidate_no == no and self.panel.is_dirty():
+            return  # the list was reloaded or searched: keep the input being typed
+        if shown is not None and self.panel.is_dirty():
+            self._reverting = True
+            try:  # stay on the row being edited until the user answers
+                row = self.model.row_of(shown.candidate_no)
+                if row is not None:
+                    self._set_current(row)
+                else:
+                    self.table.selectionModel().clearSelection()
+            finally:
+                self._reverting = False
+            self.ask_to_leave(lambda: self.open_candidate(no), select=no)
+            return
+        self.open_candidate(no)
+
+    def open_candidate(self, candidate_no: str) -> None:
+        """Select ``candidate_no`` in the list (when listed) and load its detail (a job)."""
+        row = self.model.row_of(candidate_no)
+        if row is not None and self.table.currentIndex().row() != row:
+            self._reverting = True
+            try:
+                self._set_current(row)
+            finally:
+                self._reverting = False
+        self._run(lambda _p, _c: self.service.detail(candidate_no), self._show_detail)
+
+    # --- unsaved input ----------------------------------------------------------------
+
+    def has_unsaved(self) -> bool:
+        """True while the panel holds input not saved (shown, or kept across the lock)."""
+        return self.panel.is_dirty() or self.panel.stashed is not None
+
+    def ask_to_leave(self, proceed: Callable[[], None], *, select: str | None = None) -> bool:
+        """Before leaving unsaved input: ask 保存／破棄／戻る, then ``proceed`` unless 戻る.
+
+        Returns False (and calls ``proceed`` at once) when nothing is unsaved.
+        ``select`` is the candidate to show after a save (a row change).
+        """
+        candidate = self.panel.candidate
+        if candidate is None or not self.panel.is_dirty():
+            self.panel.discard_stash()
+            proceed()
+            return False
+        if self.unsaved_box is not None:
+            return True  # already asking
+
+        def answered(answer: str) -> None:
+            self.unsaved_box = None
+            if answer == SAVE:
+                self._after_save, self._select_after_save = proceed, select
+                if not self.panel.save():
+                    self._after_save = self._select_after_save = None
+            elif answer == DISCARD:
+                self.panel.set_candidate(candidate)  # back to what is recorded
+                proceed()
+            else:
+                self.panel.continue_radio.setFocus()
+
+        self.unsaved_box = ask_unsaved(self, candidate.candidate_no, answered)
+        return True
 
     def _show_detail(self, detail: CandidateDetailView) -> None:
         if self.context.session.is_locked:
@@ -193,12 +301,34 @@ class CandidatesPage(QWidget):
                       no, decision, reason, remarks, suggestion=suggestion),
                   self._saved, self._save_failed)
 
+    def save_and_next(self, decision: str, reason: str, remarks: str) -> None:
+        """「保存して次の未判断へ」: save, then open the next undecided candidate of the list."""
+        candidate = self.panel.candidate
+        if candidate is None:
+            return
+        self._select_after_save = self.next_undecided(candidate.candidate_no)
+        self.save_decision(decision, reason, remarks)
+
+    def next_undecided(self, after: str) -> str | None:
+        """The first undecided candidate listed after ``after`` (wrapping round), if any."""
+        views = self.model.views()
+        start = next((i for i, v in enumerate(views) if v.candidate_no == after), -1)
+        for view in views[start + 1:] + views[:max(start, 0)]:
+            if view.state == "undecided" and view.candidate_no != after:
+                return view.candidate_no
+        return None
+
     def _saved(self, detail: CandidateDetailView) -> None:
         self._show_detail(detail)
         self.panel.saved(detail.candidate)
-        self.reload(select=detail.candidate.candidate_no)
+        proceed, self._after_save = self._after_save, None
+        target, self._select_after_save = self._select_after_save, None
+        self.reload(select=target or detail.candidate.candidate_no)
+        if proceed is not None and target is None:
+            proceed()
 
     def _save_failed(self, exc: BaseException) -> None:
+        self._after_save = self._select_after_save = None
         if isinstance(exc, KokuhoError):
             self.panel.save_failed(user_message(exc)[0])
         else:
@@ -246,7 +376,10 @@ class CandidatesPage(QWidget):
         self.service.forget()
         self.model.clear()
         self.detail.clear()
-        self.panel.clear()
+        self.panel.clear_for_lock()  # keeps unsaved input in memory for after the unlock
+        if self.unsaved_box is not None:
+            self.unsaved_box.close()
+            self.unsaved_box = None
         self.count_label.setText("")
         self.printing.clear_for_lock()
         if self.confirm_dialog is not None:
@@ -254,5 +387,6 @@ class CandidatesPage(QWidget):
             self.confirm_dialog = None
 
     def restore_after_unlock(self) -> None:
-        """Load again after the same user unlocked."""
-        self.reload(refresh=True)
+        """Load again after the same user unlocked; reopen a candidate with unsaved input."""
+        stashed = self.panel.stashed
+        self.reload(select=stashed.candidate_no if stashed else None, refresh=True)

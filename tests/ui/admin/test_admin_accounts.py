@@ -8,7 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kokuho_pc.audit.actions import AuditAction
-from kokuho_pc.domain.errors import AccountInactive, LoginFailed, PermissionDenied
+from kokuho_pc.domain.errors import LoginFailed, PermissionDenied
 from kokuho_pc.services.accounts import AccountService, AccountState, Role
 from kokuho_pc.services.login import LoginService
 from kokuho_pc.services.profile import Profile
@@ -163,7 +163,7 @@ def test_revoke_asks_first_and_takes_effect_at_once(
     tab.revoke_button.click()
     answer(qtbot, yes=True)
     qtbot.waitUntil(lambda: _cell(admin_page, STAFF_ID, 6) == "失効", timeout=TIMEOUT)
-    with pytest.raises(AccountInactive):
+    with pytest.raises(LoginFailed):  # revoked: the one message for every refusal
         LoginService(profile, sleep=lambda _s: None).login(STAFF_ID, STAFF_INITIAL_PW)
     _select(admin_page, STAFF_ID)
     assert not tab.revoke_button.isEnabled() and not tab.edit_button.isEnabled()

@@ -14,7 +14,7 @@ from kokuho_pc.audit.actions import AuditAction
 from kokuho_pc.ui.candidates.candidates_page import CandidatesPage
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.widgets.qt import QApplication, QItemSelectionModel, Qt
+from kokuho_pc.ui.widgets.qt import QApplication, QItemSelectionModel, QLabel, Qt
 from tests.services.cand_env import CandidateEnv, sim_candidates
 from tests.ui.widget_scan import my_numbers_on_screen
 
@@ -142,7 +142,15 @@ def test_list_loads_in_one_request(qtbot: QtBot, page: CandidatesPage) -> None:
     assert candidate_requests(page)[2:] == ["/api/v1/candidates/{candidate_no}"]
 
 
-def test_detail_side_by_side(qtbot: QtBot, page: CandidatesPage) -> None:
+def grid_rows(page: CandidatesPage) -> list[list[str]]:
+    grid = page.detail.model
+    return [[str(grid.data(grid.index(r, c))) for c in range(grid.columnCount())]
+            for r in range(grid.total_count())]
+
+
+def test_comparison_grid_labels_changes_in_words(qtbot: QtBot, page: CandidatesPage) -> None:
+    """One grid (氏名・カナ・生年月日 | 転出前 続柄 | 転入後 続柄 | 異動): lines of persons who
+    left, joined or changed 続柄 are tinted and say so in words; all of it on screen."""
     split = next(i for i in range(page.model.total_count())
                  if page.model.view(i).category in (3, 5))
     select(qtbot, page, split)
@@ -153,26 +161,60 @@ def test_detail_side_by_side(qtbot: QtBot, page: CandidatesPage) -> None:
     assert detail.move_date.text().startswith("令和8年")
     assert detail.move_date.toolTip() == c.move_date.isoformat()
     assert c.reason in detail.suggestion.text()
-    before, after = detail.before_box.model, detail.after_box.model
-    assert before.total_count() == after.total_count() > 0
-    assert before.headerData(2, Qt.Orientation.Horizontal) == "生年月日"
-    markers = {str(after.data(after.index(r, 5))) for r in range(after.total_count())}
-    assert markers & {"転入", "出生", "加入(社保離脱)", "転入(他世帯から)", "(転出前のみ)"}
-    names_before = [str(before.data(before.index(r, 0))) for r in range(before.total_count())]
-    names_after = [str(after.data(after.index(r, 0))) for r in range(after.total_count())]
-    # Same person on the same line on both sides (blank where absent).
-    assert any(a and a == b for a, b in zip(names_before, names_after, strict=True))
-    assert all(str(before.data(before.index(r, 2))).startswith(("R", "H", "S", ""))
-               for r in range(before.total_count()))
-    assert detail.before_box.head.text().startswith("世帯主: ")
-    shot(page, "candidates_detail")
+    grid = detail.model
+    headers = [grid.headerData(i, Qt.Orientation.Horizontal) for i in range(grid.columnCount())]
+    assert headers == ["氏名", "カナ", "生年月日", "転出前 続柄", "転入後 続柄", "異動"]
+    rows = grid_rows(page)
+    assert rows and all(r[2].startswith(("R", "H", "S")) for r in rows)
+    changed = [(r, grid.kind(i)) for i, r in enumerate(rows) if grid.kind(i) != "same"]
+    assert changed, rows
+    for row, kind in changed:  # words, not colour alone
+        assert row[5].startswith({"left": "転出前のみ", "joined": "転入後のみ",
+                                  "changed": "続柄変更"}[kind]), row
+        i = rows.index(row)
+        assert grid.data(grid.index(i, 0), Qt.ItemDataRole.BackgroundRole) is not None
+    same = [i for i in range(len(rows)) if grid.kind(i) == "same"]
+    for i in same:
+        assert rows[i][5] == "変更なし"
+        assert grid.data(grid.index(i, 0), Qt.ItemDataRole.BackgroundRole) is None
+    assert "世帯主" in "".join(w.text() for w in detail.findChildren(QLabel))
+    assert c.before_household in detail.route.text()
     shrunk = next(i for i in range(page.model.total_count()) if page.model.view(i).category == 4)
     select(qtbot, page, shrunk)
-    before = detail.before_box.model
-    left = {str(before.data(before.index(r, 5))) for r in range(before.total_count())}
-    assert any(m.startswith(("離脱(", "残留")) for m in left), left
-    shot(page, "candidates_detail_removed")
+    left = [r for i, r in enumerate(grid_rows(page)) if grid.kind(i) == "left"]
+    assert left and all(r[4] == "(いない)" for r in left)
+    assert any(r[5].startswith(("転出前のみ: 離脱(", "転出前のみ: 残留")) for r in left), left
     assert my_numbers_on_screen([page]) == []
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_comparison_fits_the_screen(qtbot: QtBot, page: CandidatesPage,
+                                    size: tuple[int, int]) -> None:
+    """At 1280×800 every column and line of the grid is visible without scrolling (the
+    page inside the main window: 190 px navigation, menu and status bar); at 1024×768
+    the list still shows more than 8 lines and the grid every column."""
+    width, height = size
+    page.resize(width - 190, height - 60)
+    views = [page.model.view(i) for i in range(page.model.total_count())]
+    biggest = max(range(len(views)), key=lambda i: (views[i].category in (2, 5),
+                                                   views[i].before_count + views[i].after_count))
+    select(qtbot, page, biggest)
+    assert any(page.detail.model.kind(r) != "same"
+               for r in range(page.detail.model.total_count()))
+    wait_idle(qtbot, page)
+    QApplication.processEvents()
+    table = page.detail.table
+    shown_columns = sum(table.columnWidth(c) for c in range(6))
+    if width == 1280:
+        assert shown_columns <= table.viewport().width() + 1
+        assert not table.horizontalScrollBar().isVisible()
+        assert not table.verticalScrollBar().isVisible()
+    else:
+        assert not table.horizontalScrollBar().isVisible()
+    visible_rows = page.table.viewport().height() // page.table.rowHeight(0)
+    assert visible_rows > 8, visible_rows
+    name = "compare" if width == 1280 else "compare-1024"
+    shot(page, f"candidates_{name}_{width}x{height}")
 
 
 def test_decide_with_and_without_reason_then_change(qtbot: QtBot, page: CandidatesPage) -> None:
@@ -198,7 +240,9 @@ def test_decide_with_and_without_reason_then_change(qtbot: QtBot, page: Candidat
                     timeout=TIMEOUT)
     wait_idle(qtbot, page)
     assert cell(page, 0, 6) == "継続する" and cell(page, 0, 7) == "判断済"
-    assert cell(page, 0, 8) == page.context.session.user_id
+    staff = page.service.staff_names()[page.context.session.user_id]
+    assert cell(page, 0, 8) == staff  # the staff name, not the ID
+    assert page.table.columnWidth(8) <= 110
     # Change it, overruling with a reason.
     panel.discontinue_radio.click()
     panel.reason.setText("転入後の世帯の実態が異なるため")
@@ -207,7 +251,7 @@ def test_decide_with_and_without_reason_then_change(qtbot: QtBot, page: Candidat
     wait_idle(qtbot, page)
     assert panel.discontinue_radio.isChecked()
     assert panel.reason.text() == "転入後の世帯の実態が異なるため"
-    assert "判断者: " in panel.decided.text()
+    assert f"判断者: {staff}({page.context.session.user_id})" in panel.decided.text()
     shot(page, "candidates_decided")
     decisions = [(r.result, dict(r.targets)) for r in page.context.profile.audit.records(
         limit=1000) if r.action == AuditAction.DECISION.value]
@@ -278,7 +322,7 @@ def test_no_my_number_copy_and_lock(qtbot: QtBot, page: CandidatesPage) -> None:
     clipboard.setText("sentinel")
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(page.detail.after_box.table, Qt.Key.Key_C,
+    qtbot.keyClick(page.detail.table, Qt.Key.Key_C,
                    Qt.KeyboardModifier.ControlModifier)
     page.panel.discontinue_radio.click()
     page.panel.reason.setText("世帯の実態を確認")
@@ -289,7 +333,7 @@ def test_no_my_number_copy_and_lock(qtbot: QtBot, page: CandidatesPage) -> None:
     assert page.panel.reason.text() == "世帯の実態を確認"
     page.clear_for_lock()
     assert page.model.total_count() == 0 and page.detail.candidate is None
-    assert page.detail.before_box.model.total_count() == 0
+    assert page.detail.model.total_count() == 0
     page.restore_after_unlock()
     wait_idle(qtbot, page)
     assert page.model.total_count() == len(sim_candidates(page.env))  # type: ignore[attr-defined]
@@ -298,7 +342,7 @@ def test_no_my_number_copy_and_lock(qtbot: QtBot, page: CandidatesPage) -> None:
 def test_models_pass_qtmodeltester(qtbot: QtBot, page: CandidatesPage, qtmodeltester: object
                                    ) -> None:
     select(qtbot, page, 4)
-    for model in (page.model, page.detail.before_box.model, page.detail.after_box.model):
+    for model in (page.model, page.detail.model):
         qtmodeltester.check(model, force_py=True)  # type: ignore[attr-defined]
 
 

@@ -1,0 +1,25 @@
+"""One API operation: method, path template, handler and who may call it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from aiohttp import web
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# municipality: a municipality's terminal; federation: the federation administrator's
+# terminal; anyone: any registered terminal.
+Who = Literal["municipality", "federation", "anyone"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """An entry of the API (also the row ``openapi.json`` must document)."""
+
+    method: str
+    path: str
+    handler: Handler
+    who: Who = "municipality"
+    staff_required: bool = True

@@ -1,0 +1,3 @@
+"""Names shared by the route modules."""
+
+V1 = "/api/v1"
