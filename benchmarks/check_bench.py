@@ -4,7 +4,7 @@ The pair (100,000 persons, ~45,000 households, valid My Numbers) is made in
 this process with the codec's writer. The baseline reads the same bytes line
 by line, slices every record into its fields by the layout and decodes each
 field as CP932: the least any reader must do. The checker does that plus every
-rule of interface-files.md. Target: checker ≤ 5× the baseline.
+rule of docs/interface-files.md. Target: checker ≤ 5× the baseline.
 
 Run: ``.venv/bin/python -m benchmarks.check_bench [--quick]``.
 """

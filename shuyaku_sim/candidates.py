@@ -1,4 +1,4 @@
-"""Forming and refreshing 継続候補世帯 (business-rules.md §3).
+"""Forming and refreshing 継続候補世帯 (docs/business-rules.md §3).
 
 A candidate pairs an after household (in the destination municipality,
 with at least one member whose move-in checked 00) with each before

@@ -1,4 +1,4 @@
-"""The ``shuyaku-sim`` command line (../shared/spec/cli.md): init-pki, serve, seed, judge."""
+"""The ``shuyaku-sim`` command line (docs/cli.md): init-pki, serve, seed, judge."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Decisions and the 確定指示 (business-rules.md §4)."""
+"""Decisions and the 確定指示 (docs/business-rules.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The gap/overlap/pending check of an in-prefecture move-in (business-rules.md §2.3).
+"""The gap/overlap/pending check of an in-prefecture move-in (docs/business-rules.md §2.3).
 
 A period with 適用開始事由 02 must follow, in its 前住所地 municipality, a
 period of the same person (same 都道府県被保険者ID) ended by 12 (県内転出),

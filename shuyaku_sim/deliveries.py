@@ -1,4 +1,5 @@
-"""Making delivered CSV files (KSK11, KSK12, KKG11) and their names (interface-files.md §2, §7)."""
+"""Making delivered CSV files (KSK11, KSK12, KKG11) and their names
+(docs/interface-files.md §2, §7)."""
 
 from __future__ import annotations
 

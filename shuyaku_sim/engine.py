@@ -7,8 +7,9 @@ another municipality's candidate or delivery is answered with
 mutating method takes ``terminal_id`` and ``staff_id`` and records both.
 Results are JSON-able dicts (:mod:`shuyaku_sim.model`); no result ever holds
 a 個人番号. Errors are :mod:`shuyaku_sim.errors` classes (``http_status`` says
-how to answer them). The engine is thread-safe: calls are serialised on the
-database's lock, and each mutating call is one transaction.
+how to answer them). The engine is thread-safe: mutating calls are serialised on
+the database's writer lock, each one transaction; reading calls run beside them on
+each thread's own connection and see the last committed state.
 """
 
 from __future__ import annotations
@@ -172,6 +173,13 @@ class Engine:
         with self.db.transaction() as tx:
             return confirm_candidates(tx, municipality_code, candidate_nos, terminal_id,
                                       staff_id, self.clock())
+
+    def result_problems(self, municipality_code: str, submission_id: int | None = None
+                        ) -> list[dict[str, object]]:
+        """The 処理結果・エラーリスト: persons whose result is 空白/重複/該当なし/処理区分不正
+        (of one submission, or the latest result of each person)."""
+        with self.db.reading() as tx:
+            return tx.problem_results(municipality_code, submission_id)
 
     def list_results(self, municipality_code: str) -> list[model.ResultRow]:
         """The 継続世帯確定結果: every confirmed candidate with §5–§6 figures."""

@@ -1,4 +1,4 @@
-"""High-cost carry-over and the 多数回 figures (business-rules.md §4–§6).
+"""High-cost carry-over and the 多数回 figures (docs/business-rules.md §4–§6).
 
 Care months are ``YYYYMM`` strings. Only months from 2018-04 are carried.
 ``tasuu_count`` counts 該当区分 1 months in M−11 … M over the after

@@ -1,4 +1,4 @@
-"""``shuyaku-sim judge``: run a directory through a fresh store; print cli.md's JSON."""
+"""``shuyaku-sim judge``: run a directory through a fresh store; print docs/cli.md's JSON."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The suggested category of one before → after household pair (business-rules.md §3).
+"""The suggested category of one before → after household pair (docs/business-rules.md §3).
 
 Members are compared by 都道府県被保険者ID; the 国保上の世帯主 (insured head or
 擬制世帯主) is compared by its 個人番号 digest, so a head is recognised across

@@ -37,6 +37,7 @@ class SubmissionResult(TypedDict):
     households: int
     high_cost_months: int
     result_counts: dict[str, int]
+    rechecked_counts: dict[str, int]
     deliveries: list[str]
     candidates_changed: int
     errors: list[dict[str, object]]
@@ -147,7 +148,7 @@ class ConfirmSummary(TypedDict):
 
 
 class ResultRow(TypedDict):
-    """One line of the 継続世帯確定結果 (business-rules.md §5–§6)."""
+    """One line of the 継続世帯確定結果 (docs/business-rules.md §5–§6)."""
 
     candidate_no: str
     before_municipality: str

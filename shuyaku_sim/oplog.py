@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 
-from kokuho_pc.domain.leakscan import contains_my_number
+from kokuho_pc.domain.leakscan import contains_my_number, hide_logged_hashes
 from shuyaku_sim import model
 from shuyaku_sim.errors import IdempotencyConflict, InvalidRequest
 from shuyaku_sim.storage import Tx
@@ -35,7 +35,7 @@ def accept_records(
             raise InvalidRequest("操作ログの形式が正しくありません。") from exc
         if len(text.encode("utf-8")) > MAX_RECORD_BYTES:
             raise InvalidRequest("操作ログの1件が大きすぎます。")
-        if contains_my_number(text):
+        if contains_my_number(hide_logged_hashes(text)):
             raise InvalidRequest("個人番号を含む操作ログは受け付けられません。")
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         stored = tx.operation_log_entry(municipality, terminal_id, seq)

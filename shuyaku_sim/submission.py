@@ -85,6 +85,7 @@ def _result(
         "received_at": received, "files": listed, "persons": out.persons,
         "households": out.households, "high_cost_months": out.high_cost_months,
         "result_counts": dict(sorted(out.result_counts.items())),
+        "rechecked_counts": dict(sorted(out.rechecked_counts.items())),
         "deliveries": out.deliveries, "candidates_changed": out.candidates_changed,
         "errors": errors, "replayed": False,
     }
@@ -98,6 +99,7 @@ def _replay(found: tuple[int, str, str, str], digest: str) -> model.SubmissionRe
     if status == "rejected":
         raise FileSetInvalid(result["errors"])
     result["replayed"] = True
+    result.setdefault("rechecked_counts", {})  # stored before the field existed
     return result
 
 

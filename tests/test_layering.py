@@ -1,4 +1,13 @@
-"""The import rules of ../shared/design/architecture.md, enforced on the source tree."""
+"""The import rules of docs/architecture.md, enforced on the source tree.
+
+Besides the layers: ``shuyaku_sim`` stands for an external system and may import only
+``kokuho_pc.domain`` and ``kokuho_pc.formats`` of the client (docs/architecture.md), and no
+client module imports ``shuyaku_sim`` (the client talks to it over HTTPS; the demo starts it
+as a child process). domain and formats are what both sides must agree on (the interface
+files' layouts, the 個人番号 type and detector, municipality codes), are already free of Qt,
+I/O and the network, and so serve as the shared package; a third package would only move
+them. No import circles (below).
+"""
 
 from __future__ import annotations
 
@@ -141,6 +150,10 @@ def test_source_tree_respects_layering() -> None:
         ("kokuho_pc/ui/bad.py", "import requests\n", "must not import requests"),
         ("kokuho_pc/ui/bad.py", "from kokuho_pc.store import db\n", "must not import"),
         ("shuyaku_sim/bad.py", "from kokuho_pc.auth import x\n", "must not import"),
+        ("shuyaku_sim/storage/bad.py", "import kokuho_pc.services.login\n", "must not import"),
+        ("shuyaku_sim/bad.py", "from kokuho_pc.transfer.client import x\n", "must not import"),
+        ("kokuho_pc/demo/bad.py", "import shuyaku_sim.engine\n", "must not import"),
+        ("kokuho_pc/transfer/bad.py", "from shuyaku_sim import engine\n", "must not import"),
         ("kokuho_pc/print/bad.py", "from ..services import x\n", "must not import"),
         ("kokuho_pc/ui/home/bad.py", "from kokuho_pc.demo import tour\n", "must not import"),
         ("kokuho_pc/services/bad.py", "from kokuho_pc.demo import tour\n", "must not import"),
@@ -156,7 +169,7 @@ def test_forbidden_imports_are_detected(
     assert any(expected in p for p in problems), problems
 
 
-# Inside the UI and the demo, only the gateway module names PySide6 (style.md: one gateway
+# Inside the UI and the demo, only the gateway module names PySide6 (docs/style.md: one gateway
 # module).
 QT_GATEWAY = {"kokuho_pc/ui/widgets/qt.py"}
 
@@ -204,13 +217,6 @@ def test_direct_qt_import_in_ui_is_detected(tmp_path: Path) -> None:
 # package. Importing a submodule does not count as importing its parent package's __init__
 # (Python runs it, but a package that re-exports its modules would otherwise always be a
 # circle with them).
-
-# Circles being removed by work in progress elsewhere; each entry names who removes it.
-KNOWN_CIRCLES: set[frozenset[str]] = {
-    # issue 19 (h19) replaces this HTTP layer by shuyaku_sim/api/; drop the entry then.
-    frozenset({"shuyaku_sim.api_app", "shuyaku_sim.api_routes"}),
-}
-
 
 def _modules(root: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
@@ -290,8 +296,7 @@ def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_no_import_circles() -> None:
-    circles = [c for c in import_circles(import_graph()) if frozenset(c) not in KNOWN_CIRCLES]
-    assert circles == []
+    assert import_circles(import_graph()) == []
 
 
 def _plant(root: Path, files: dict[str, str]) -> None:

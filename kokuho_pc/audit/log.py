@@ -21,7 +21,7 @@ from typing import Any
 from kokuho_pc.audit import chain
 from kokuho_pc.audit.actions import HASH_KEYS, TARGET_KEYS, AuditAction, AuditResult, log_hash
 from kokuho_pc.domain.errors import AuditError, KokuhoError
-from kokuho_pc.domain.leakscan import contains_my_number
+from kokuho_pc.domain.leakscan import contains_my_number, hide_logged_hashes
 from kokuho_pc.store.clock import Clock, system_clock
 from kokuho_pc.store.database import Database
 
@@ -134,7 +134,8 @@ class AuditLog:
         _check_text(self._terminal)
         targets_text = chain.canonical_targets(_check_targets(targets or {}))
         time = self._clock().isoformat(timespec="milliseconds")
-        if contains_my_number(" ".join((staff_id, self._terminal, targets_text))):
+        if contains_my_number(hide_logged_hashes(" ".join((staff_id, self._terminal,
+                                                              targets_text)))):
             _log.error("refused an operation-log record that looked like it held a My Number")
             raise AuditError(
                 "操作ログに個人番号らしき値が含まれていたため、記録を拒否し操作を中止しました。"

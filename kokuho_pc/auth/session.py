@@ -178,11 +178,13 @@ class Session:
             raise PermissionDenied("この操作は情報システム管理者のみが行えます。")
 
     # --- lock and unlock ----------------------------------------------------
-    def lock(self) -> None:
-        """Lock now (e.g. the user leaves the desk)."""
+    def lock(self, reason: str = "manual") -> None:
+        """Lock now: ``manual`` (the user leaves the desk) or ``idle`` (the screen's timer);
+        the operation log records that reason."""
         if not self.expired() and not self._locked:
             self._locked = True
-            self._record(AuditAction.SESSION_LOCK, AuditResult.SUCCESS, "manual")
+            self._record(AuditAction.SESSION_LOCK, AuditResult.SUCCESS,
+                         reason if reason in ("manual", "idle") else "manual")
 
     def unlock(self, password: str, otp: str | None = None, *, user_id: str | None = None) -> None:
         """Unlock with the same user's password; another user must log this session out."""

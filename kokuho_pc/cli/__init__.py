@@ -1,1 +1,1 @@
-"""The command line of ../shared/spec/cli.md (administration, scripted operation, checks)."""
+"""The command line of docs/cli.md (administration, scripted operation, checks)."""

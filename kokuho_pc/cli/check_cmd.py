@@ -1,4 +1,4 @@
-"""``kokuho-pc check [--json] PATH...``: check interface files (cli.md).
+"""``kokuho-pc check [--json] PATH...``: check interface files (docs/cli.md).
 
 Exit 0 when every file is valid, 1 when any problem was found, 2 for a usage
 or I/O error (e.g. a missing path, or a file whose name on disk is not valid

@@ -238,6 +238,10 @@ def _foundation_dialogs(tour: Tour, controller: AppController, main: MainWindow,
     _progress_example(tour, controller, main)
     lock = controller.idle_lock
     if lock is not None:
+        lock.warn()
+        if lock.warning is not None:
+            tour.capture("lock-warning", lock.warning)
+            lock.warning.continue_button.click()
         lock.lock()
         tour.capture("lock-screen", main)
         screen = main.centralWidget()

@@ -105,6 +105,18 @@ def drive_send(tour: Tour, controller: AppController, main: MainWindow, page: QW
                     "the send result")
     tour.settle(0.3)
     tour.capture("send-done", main)
+    history = p.open_history()
+    history.resize(1000, 520)
+    tour.wait_until(lambda: not history.loading, "the send history")
+    tour.capture("send-history", history)
+    rows = [r for r in range(history.model.rowCount())
+            if not history.model.item(r).is_high_cost]
+    if rows:
+        history.table.selectRow(rows[0])
+        before = history.printing.preview
+        history.print_button.click()
+        _capture_preview(tour, history.printing, "result-list", before)
+    history.close()
 
 
 def drive_receive(tour: Tour, controller: AppController, main: MainWindow, page: QWidget,
@@ -145,6 +157,11 @@ def drive_candidates(tour: Tour, controller: AppController, main: MainWindow, pa
     p: Any = page
     if p.model.rowCount() == 0:
         raise TourError(f"no candidates listed ({p.count_label.text()})")
+    views = [p.model.view(row) for row in range(p.model.rowCount())]
+    changed = next((i for i, v in enumerate(views) if v.category in (2, 3, 4, 5, 6)), None)
+    if changed is not None:
+        _select(tour, p, changed)
+        tour.capture("candidates-compare", main)
     _select(tour, p, 0)
     tour.capture("candidates-detail", main)
     first = p.model.view(0)
@@ -152,6 +169,14 @@ def drive_candidates(tour: Tour, controller: AppController, main: MainWindow, pa
     overrule = panel.discontinue_radio if first.suggestion != "discontinue" else \
         panel.continue_radio
     overrule.click()
+    panel.reason.setText("窓口で世帯の実態を確認中")
+    if p.model.rowCount() > 1:  # leaving the unsaved judgement asks 保存／破棄／戻る
+        p.table.selectionModel().setCurrentIndex(
+            p.model.index(1, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        tour.wait_until(lambda: p.unsaved_box is not None, "the unsaved-judgement question")
+        tour.capture("candidates-unsaved", p.unsaved_box)
+        p.unsaved_box.button(QMessageBox.StandardButton.Cancel).click()  # 戻る
     panel.reason.setText("")
     panel.save_button.click()
     tour.wait_until(lambda: bool(panel.message.text()), "the reason refusal")

@@ -1,4 +1,4 @@
-"""Code tables T1–T4 of interface-files.md §8 as enums with Japanese labels."""
+"""Code tables T1–T4 of docs/interface-files.md §8 as enums with Japanese labels."""
 
 from __future__ import annotations
 
@@ -133,7 +133,7 @@ class LinkType(CodeEnum):
 
 
 class Category(int, Enum):
-    """判定候補区分 of business-rules.md §3."""
+    """判定候補区分 of docs/business-rules.md §3."""
 
     label: str
 

@@ -1,4 +1,4 @@
-"""地方公共団体コード (municipality code) with its check digit (business-rules.md §7.2)."""
+"""地方公共団体コード (municipality code) with its check digit (docs/business-rules.md §7.2)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ MASK = "************"
 
 
 def my_number_check_digit(first_eleven: str) -> int:
-    """Return the check digit of business-rules.md §7.1 for 11 digits."""
+    """Return the check digit of docs/business-rules.md §7.1 for 11 digits."""
     if len(first_eleven) != 11 or not first_eleven.isascii() or not first_eleven.isdigit():
         raise ValueError("11 half-width digits expected")
     total = 0

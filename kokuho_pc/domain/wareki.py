@@ -1,4 +1,4 @@
-"""和暦 (Japanese era) dates for screens and paper (business-rules.md §8)."""
+"""和暦 (Japanese era) dates for screens and paper (docs/business-rules.md §8)."""
 
 from __future__ import annotations
 

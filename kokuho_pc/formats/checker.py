@@ -1,4 +1,4 @@
-"""Check sets of interface files: every rule of interface-files.md §2–§9.
+"""Check sets of interface files: every rule of docs/interface-files.md §2–§9.
 
 ``check_paths`` streams files from disk (a directory stands for every
 interface file in it); ``check_file_set`` checks contents already in memory.
@@ -23,8 +23,8 @@ from kokuho_pc.formats.csvcheck import check_csv
 from kokuho_pc.formats.filenames import (
     FileName,
     InvalidFileName,
-    base_name,
     display_name,
+    guess_if_id,
     is_valid_text,
     looks_like_interface_file,
     parse_file_name,
@@ -88,8 +88,7 @@ def _identify(src: _Source) -> None:
         return
     with src.opener() as stream:
         head = stream.read(32)
-    folded = base_name(src.name).casefold()
-    guess = next((i for i in IF_IDS if i.casefold() in folded), None)
+    guess = guess_if_id(src.name)
     sniffed = head[1:6].decode("latin-1")
     if guess is None and sniffed in IF_IDS and get_layout(sniffed).is_fixed:
         guess = sniffed

@@ -83,6 +83,8 @@ def cell_problem(c: Field, raw: bytes) -> str | None:
             return "code_table"
         if c.check == "municipality_code" and not fr.valid_municipality(raw):
             return "check_digit"
+        if c.check == "prefecture_prefix" and not fr.valid_prefecture_prefix(raw):
+            return "prefecture_code"
         if c.check == "yyyymm_from_201804":
             if not fr.valid_month(raw):
                 return "invalid_month"

@@ -59,6 +59,8 @@ def _cell_body(c: Field, max_repeat: int = 4096) -> bytes:
         return b"(?:" + b"|".join(sorted(fr.table_codes(c))) + b")"
     if c.type == "D":
         return DATE
+    if c.check == "prefecture_prefix" and c.length is not None:
+        return fr.PREFECTURE_PREFIX + rb"[0-9]{%d}" % (c.length - 2)
     if c.length is not None:
         return rb"[0-9]{%d}" % c.length
     return rb"[0-9]+"

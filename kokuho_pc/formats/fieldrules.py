@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from kokuho_pc.domain.leakscan import contains_my_number
 from kokuho_pc.domain.municipality import is_valid_municipality_code
 from kokuho_pc.domain.mynumber import is_valid_my_number
 from kokuho_pc.formats.layouts import Field, all_tables
@@ -79,7 +80,9 @@ def k_has_twelve_digits(raw: bytes) -> bool:
     if _FULL_WIDTH_DIGIT.search(raw) is None:
         return False
     text = raw.decode(ENCODING, errors="replace")
-    return TWELVE_DIGITS_TEXT.search(text) is not None
+    # Any 12 digits (§2), and any 個人番号 the product's one detector finds (groups
+    # joined by the long-vowel mark, spaced hyphens, other groupings; check digit).
+    return TWELVE_DIGITS_TEXT.search(text) is not None or contains_my_number(text)
 
 
 def valid_date(raw: bytes) -> bool:
@@ -117,6 +120,15 @@ def valid_municipality(raw: bytes) -> bool:
         if len(_municipality_cache) < _CACHE_LIMIT:
             _municipality_cache[raw] = known
     return known
+
+
+# 01-47: the prefecture code that starts a 都道府県被保険者ID (interface-files.md §7).
+PREFECTURE_PREFIX = rb"(?:0[1-9]|[1-3][0-9]|4[0-7])"
+
+
+def valid_prefecture_prefix(raw: bytes) -> bool:
+    """True when ``raw`` starts with a prefecture code 01-47."""
+    return raw[:2].isdigit() and 1 <= int(raw[:2]) <= 47
 
 
 def valid_my_number(raw: bytes) -> bool:

@@ -141,6 +141,12 @@ def looks_like_interface_file(name: str) -> bool:
             and any(e in folded for e in _EXTENSIONS_FOLDED))
 
 
+def guess_if_id(name: str) -> str | None:
+    """The IF-ID a (possibly misnamed) file name holds, ignoring case, or ``None``."""
+    folded = base_name(name).casefold()
+    return next((i for i, f in zip(IF_IDS, _IF_IDS_FOLDED, strict=True) if f in folded), None)
+
+
 def is_interface_file_name(name: str) -> bool:
     """True when ``name`` looks like an interface file (IF-ID prefix and extension).
 

@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
     "date_order": "{ref}より前の日付です。",
     "code_table": "コード表にない値です。",
     "check_digit": "検査数字が一致しません。",
+    "prefecture_code": "先頭2桁が都道府県コード(01〜47)ではありません。",
     "zero_code": "0だけの市町村コードは使えません。前住所地がないときは空白にしてください。",
     "twelve_digits": "12桁の数字があります(個人番号以外の項目に12桁の数字は書けません)。",
     "previous_other_prefecture": "前住所地が同じ都道府県の市町村ではありません。",
@@ -113,7 +114,7 @@ class CheckIssue:
     message: str
 
     def to_json_dict(self) -> dict[str, object]:
-        """The object of cli.md's ``errors`` array."""
+        """The object of docs/cli.md's ``errors`` array."""
         return {"file": self.file, "record": self.record, "item": self.item,
                 "code": self.code, "message": self.message}
 
@@ -137,7 +138,7 @@ class CheckReport:
         return not self.errors
 
     def to_json_dict(self) -> dict[str, object]:
-        """``{"valid", "files", "errors"}`` exactly as cli.md specifies."""
+        """``{"valid", "files", "errors"}`` exactly as docs/cli.md specifies."""
         return {"valid": self.valid, "files": list(self.files),
                 "errors": [e.to_json_dict() for e in self.errors]}
 

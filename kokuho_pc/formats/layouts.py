@@ -23,7 +23,7 @@ FIELD_TYPES = frozenset({"N", "X", "K", "D", "C"})
 PRESENCES = frozenset({"required", "optional", "conditional"})
 KNOWN_CHECKS = frozenset({
     "municipality_code", "hhmmss", "my_number", "kana",
-    "same_prefecture_other_municipality", "yyyymm_from_201804",
+    "same_prefecture_other_municipality", "yyyymm_from_201804", "prefecture_prefix",
 })
 IF_IDS: tuple[str, ...] = ("KSK01", "KSK02", "KKG01", "KSK11", "KSK12", "KKG11")
 

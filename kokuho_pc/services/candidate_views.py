@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from kokuho_pc.domain.codes import Category, Decision, Relation, Sex, Suggestion
+from kokuho_pc.domain.leakscan import mask_my_numbers
 from kokuho_pc.domain.municipality import MUNICIPALITY_NAMES
 
 CATEGORY_LABELS: dict[int, str] = {c.value: c.label for c in Category}
@@ -23,6 +24,12 @@ DECISION_LABELS: dict[str, str] = {d.value: d.label for d in Decision}
 STATE_LABELS: dict[str, str] = {"undecided": "未判断", "decided": "判断済", "confirmed": "確定済"}
 UNDECIDED_LABEL = "未判断"
 
+
+
+def _shown(value: object) -> str:
+    """Text from the server as the screen and paper show it: any 個人番号 masked (the
+    product's one detector; a name or remark typed wrongly at the source)."""
+    return mask_my_numbers(str(value or ""))
 
 def municipality_name(code: str) -> str:
     """The Japanese name of a municipality code (the code itself when unknown)."""
@@ -73,8 +80,8 @@ class HeadInfo:
         """From the API's HeadView."""
         if not data:
             return cls("", "", False)
-        return cls(str(data.get("name") or ""), full_width_kana(str(data.get("name_kana") or "")),
-                   data.get("head_type") == "nominal")
+        kana = full_width_kana(str(data.get("name_kana") or ""))
+        return cls(_shown(data.get("name")), _shown(kana), data.get("head_type") == "nominal")
 
 
 def marker_text(marker: str, reason: str | None, reason_label: str | None) -> str:
@@ -111,8 +118,8 @@ class MemberView:
         before, after = data.get("relation_before"), data.get("relation_after")
         birth = _date(str(data.get("birth_date") or ""))
         return cls(
-            name=str(data.get("name") or ""),
-            kana=full_width_kana(str(data.get("name_kana") or "")),
+            name=_shown(data.get("name")),
+            kana=_shown(full_width_kana(str(data.get("name_kana") or ""))),
             birth_date=birth or dt.date(1900, 1, 1), sex=_sex(str(data.get("sex") or "")),
             relation_before=_relation(before), relation_after=_relation(after),
             in_before=before is not None, in_after=after is not None,
@@ -255,13 +262,15 @@ def _common(data: Mapping[str, Any]) -> dict[str, Any]:
         "category_label": str(data.get("category_label") or CATEGORY_LABELS.get(category, "")),
         "suggestion": str(data["suggestion"]),
         "suggestion_label": str(data.get("suggestion_label") or ""),
-        "reason": str(data.get("reason") or ""), "state": str(data["state"]),
+        "reason": _shown(data.get("reason")), "state": str(data["state"]),
         "decision": data.get("decision"),
-        "before_head": HeadInfo(str(data.get("before_head_name") or ""),
-                                full_width_kana(str(data.get("before_head_name_kana") or "")),
+        "before_head": HeadInfo(_shown(data.get("before_head_name")),
+                                _shown(full_width_kana(str(data.get("before_head_name_kana")
+                                                           or ""))),
                                 False),
-        "after_head": HeadInfo(str(data.get("after_head_name") or ""),
-                               full_width_kana(str(data.get("after_head_name_kana") or "")),
+        "after_head": HeadInfo(_shown(data.get("after_head_name")),
+                               _shown(full_width_kana(str(data.get("after_head_name_kana")
+                                                          or ""))),
                                False),
         "before_count": int(data.get("before_member_count") or 0),
         "after_count": int(data.get("after_member_count") or 0),
@@ -292,8 +301,8 @@ def candidate_from_api(data: Mapping[str, Any]) -> CandidateDetailView:
         after_count=sum(1 for m in members if m.in_after),
         decided_by=str(decision.get("staff_id") or ""),
         decided_at=_moment(decision.get("decided_at")),
-        decision_reason=str(decision.get("reason") or ""),
-        remarks=str(decision.get("remarks") or ""),
+        decision_reason=_shown(decision.get("reason")),
+        remarks=_shown(decision.get("remarks")),
         has_remarks=bool(decision.get("remarks")),
         confirmed_by=str(decision.get("confirmed_by") or ""),
         confirmed_at=_moment(decision.get("confirmed_at")),

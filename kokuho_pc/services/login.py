@@ -95,7 +95,9 @@ class LoginService:
         uid = account.user_id
 
         def verifier(pw: str, code: str | None) -> None:
-            self.check_credentials(uid, pw, code)
+            # Unlocking the screen of this session: the password only (the second factor
+            # was checked at login); wrong passwords still count towards the lockout.
+            self.check_credentials(uid, pw, code, second_factor=code is not None)
 
         def recorder(action: AuditAction, result: AuditResult, reason: str | None) -> None:
             audit.record(action, uid, {"reason": reason} if reason else None, result)
@@ -123,8 +125,13 @@ class LoginService:
             account_check=account_check,
         )
 
-    def check_credentials(self, user_id: str, password: str, otp: str | None = None) -> Account:
-        """Verify state, password (and TOTP when required); count failures; return the account."""
+    def check_credentials(self, user_id: str, password: str, otp: str | None = None, *,
+                          second_factor: bool = True) -> Account:
+        """Verify state, password (and TOTP when required); count failures; return the account.
+
+        ``second_factor=False`` (unlocking the screen of a session that passed it at
+        login) checks the password alone.
+        """
         profile = self._profile
         hasher = profile.hasher
         account = self._accounts.get(user_id)
@@ -141,7 +148,7 @@ class LoginService:
             self._refuse(account, _Refusal("wrong_password", AuditResult.FAILURE))
         step: int | None = None
         enrolled = account.totp_secret is not None
-        if profile.policy().second_factor_required and enrolled:
+        if second_factor and profile.policy().second_factor_required and enrolled:
             if not otp:
                 self._refuse(account, _Refusal("otp_missing", AuditResult.FAILURE),
                              SecondFactorRequired())

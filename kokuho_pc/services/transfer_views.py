@@ -11,7 +11,7 @@ the local store or the network: the screens call them through ``context.jobs``
 
 from __future__ import annotations
 
-import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +22,13 @@ from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.auth.session import Session
 from kokuho_pc.domain.errors import Cancelled, ValidationError
 from kokuho_pc.formats.checker import check_file_set
-from kokuho_pc.formats.filenames import InvalidFileName, parse_file_name
+from kokuho_pc.formats.filenames import (
+    InvalidFileName,
+    display_name,
+    guess_if_id,
+    looks_like_interface_file,
+    parse_file_name,
+)
 from kokuho_pc.formats.issues import CheckIssue, CheckReport
 from kokuho_pc.formats.layouts import IF_IDS, get_layout
 from kokuho_pc.services.media_admin import MediumStatus, media_gate
@@ -39,8 +45,20 @@ __all__ = [
     "check_rows", "if_label", "medium_kind_label", "sent_files",
 ]
 
-_INTERFACE_NAME = re.compile(r"^[A-Z]{3}\d{2}_\d{6}_\d{14}\.(dat|csv)$")
 SENDABLE = ("KSK01", "KSK02", "KKG01")
+
+
+def to_check_before_sending(name: str) -> bool:
+    """True for a file the default check/send of a medium takes.
+
+    Correctly named KSK01/KSK02/KKG01 files, and every misnamed file that may be
+    one of them (other case, a Windows copy, ...): the check reports those, so
+    they are never sent and never skipped in silence (interface-files.md §2).
+    """
+    try:
+        return parse_file_name(name).if_id in SENDABLE
+    except InvalidFileName:
+        return guess_if_id(name) in (*SENDABLE, None)
 EMULATED_LABEL = "エミュレート媒体"
 REMOVABLE_LABEL = "外部媒体"
 
@@ -181,9 +199,14 @@ class TransferViewService:
         views = []
         try:
             entries = sorted(p for p in medium_dir.iterdir()
-                             if p.is_file() and _INTERFACE_NAME.match(p.name))
+                             if not p.name.startswith(".") and looks_like_interface_file(p.name))
             for path in entries:
-                views.append(self._file_view(path.name, path.stat().st_size, sent))
+                # lstat: a link or special file is listed with its own size, never
+                # followed; reading it is refused with a message (medium_io).
+                st = path.lstat()
+                if stat.S_ISDIR(st.st_mode):
+                    continue
+                views.append(self._file_view(path.name, st.st_size, sent))
         except OSError as exc:
             raise MediaRefused("missing", "媒体を読み取れません(取り外された可能性があります)。",
                                "媒体の接続を確認して「再検出」してください。") from exc
@@ -194,10 +217,10 @@ class TransferViewService:
         try:
             parsed = parse_file_name(name)
             if_id, created = parsed.if_id, parsed.created
-        except InvalidFileName:
-            if_id, created = name[:5], None
+        except InvalidFileName:  # misnamed: checked with the others, so it is reported
+            if_id, created = guess_if_id(name) or name[:5], None
         return MediumFileView(name, if_id, if_label(if_id), size, created,
-                              if_id in SENDABLE, (name, size) in sent)
+                              to_check_before_sending(name), (name, size) in sent)
 
     def check(
         self, medium_dir: Path, names: Sequence[str] | None = None, *,
@@ -210,7 +233,7 @@ class TransferViewService:
         medium = media_gate(self._profile).connect(medium_dir, self._session.user_id)
         files = MediumFiles(medium, self._profile.audit)
         chosen = list(names) if names else [
-            n for n in files.interface_files() if n[:5] in SENDABLE]
+            n for n in files.interface_files() if to_check_before_sending(n)]
         if not chosen:
             raise ValidationError("媒体に送信するインタフェースファイルがありません。",
                                   "媒体の内容を確認してください。")
@@ -230,7 +253,7 @@ class TransferViewService:
         contents.clear()
         self._profile.audit.record(
             AuditAction.FILE_CHECK, self._session.user_id,
-            {"files": sorted(chosen), "errors": len(result.errors)},
+            {"files": sorted(map(display_name, chosen)), "errors": len(result.errors)},
             AuditResult.SUCCESS if result.valid else AuditResult.FAILURE,
         )
         return result

@@ -1,6 +1,6 @@
 """Which scenarios the demo prefecture holds: a fixed core plus scaled extras.
 
-The core covers every category of business-rules.md §3 with its variants,
+The core covers every category of docs/business-rules.md §3 with its variants,
 moves into つくば市 from every other municipality (the demo), gaps, overlaps
 (including a new start equal to the old end) and moves whose new
 municipality sends first (pending 20, then resolved). Extras, drawn at random,

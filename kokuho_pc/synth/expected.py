@@ -6,7 +6,7 @@ first because the new municipality sent before the old one), and each
 intended candidate with category and suggestion. ``results`` is what
 ``judge --confirm`` should print when every candidate is decided as
 suggested (``review`` counts as continue): carried months, 多数回 count,
-next-hit flag and move-month flag (business-rules.md §4–§6). Months are
+next-hit flag and move-month flag (docs/business-rules.md §4–§6). Months are
 counted once per 診療年月 over the after household's own months plus every
 month carried into it by a continued candidate. No 個人番号 is written.
 """

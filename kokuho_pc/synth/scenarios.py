@@ -1,4 +1,4 @@
-"""One builder per intended continuity situation of business-rules.md §3.
+"""One builder per intended continuity situation of docs/business-rules.md §3.
 
 Each builder makes the before household(s) in the old municipality, moves
 people on ``day`` and logs the intended candidates with their category

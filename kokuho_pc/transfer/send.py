@@ -18,6 +18,7 @@ from typing import Any
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.domain.errors import Cancelled, KokuhoError, ValidationError
 from kokuho_pc.formats.checker import check_file_set
+from kokuho_pc.formats.filenames import display_name
 from kokuho_pc.formats.issues import CheckReport
 from kokuho_pc.transfer.client import ConsolidationClient
 from kokuho_pc.transfer.errors import FileSetInvalid
@@ -30,7 +31,8 @@ from kokuho_pc.transfer.ports import CancelCheck, ProgressCallback, log_hash
 from kokuho_pc.transfer.records import FileEntry
 
 _SUMMARY_KEYS = ("submission_id", "status", "received_at", "persons", "households",
-                 "high_cost_months", "result_counts", "deliveries", "candidates_changed")
+                 "high_cost_months", "result_counts", "rechecked_counts", "deliveries",
+                 "candidates_changed")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class SendPipeline(TransferPipeline):
         check = check_file_set(contents, today=self._today())
         self._oplog.record(
             AuditAction.FILE_CHECK, staff,
-            {"files": sorted(chosen), "errors": len(check.errors)},
+            {"files": sorted(map(display_name, chosen)), "errors": len(check.errors)},
             AuditResult.SUCCESS if check.valid else AuditResult.FAILURE,
         )
         if not check.valid:

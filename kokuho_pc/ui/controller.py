@@ -173,10 +173,11 @@ class AppController(QObject):
         timeout = self._idle_timeout_ms or policy.idle_timeout_seconds * 1000
         lock = IdleLock(
             self.jobs, session.unlock, session.user_id, timeout,
-            second_factor=policy.second_factor_required,
             on_lock=session.lock, on_activity=session.touch, demo=profile.is_demo,
+            has_unsaved=lambda: window.unsaved_page() is not None,
         )
         lock.logout_requested.connect(self.logout)
+        window.lock_requested.connect(lambda: lock.lock("manual"))
         self.main_window, self.idle_lock = window, lock
         self.login_window.hide()
         window.show()

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
     """The shell; see the module docstring. Emits :attr:`logout_requested` and :attr:`closed`."""
 
     logout_requested = Signal()
+    lock_requested = Signal()  # 「画面ロック」 (Ctrl+L)
     closed = Signal()
     page_changed = Signal(str)
 
@@ -119,6 +120,9 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.user_label = QLabel(f"ユーザID: {user_id}（{role_label}）")
         self.logout_action = QAction("ログアウト(&L)", self)
+        self.lock_action = QAction("画面ロック(&K)", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action = QAction("終了(&X)", self)
         self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.help_action = QAction("操作説明(&H)", self)
@@ -146,6 +150,7 @@ class MainWindow(QMainWindow):
         outer.addLayout(body, 1)
         self.setCentralWidget(central)
         file_menu = self.menuBar().addMenu("ファイル(&F)")
+        file_menu.addAction(self.lock_action)
         file_menu.addAction(self.logout_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -158,6 +163,7 @@ class MainWindow(QMainWindow):
         """Every signal of the window, in one place."""
         self.navigation.currentRowChanged.connect(self._row_changed)
         self.logout_action.triggered.connect(self.request_logout)
+        self.lock_action.triggered.connect(self.lock_requested)
         self.quit_action.triggered.connect(self.close)
         self.help_action.triggered.connect(self.open_help)
         self.about_action.triggered.connect(self._about)

@@ -26,6 +26,7 @@ from shuyaku_sim import access_log
 from shuyaku_sim.api.context import CALLER, RUNNER, Caller, EngineRunner
 from shuyaku_sim.api.errors import RETRY_AFTER, ApiError, busy, protocol_error
 from shuyaku_sim.api.operation import Handler, Operation
+from shuyaku_sim.api.params import single_header
 from shuyaku_sim.api.routes import all_operations
 from shuyaku_sim.errors import FileSetInvalid, SimError
 from shuyaku_sim.server_tls import Terminal, TerminalRegistry, peer_serial
@@ -100,7 +101,7 @@ async def _middleware(request: web.Request, handler: Handler) -> web.StreamRespo
                            "登録されていない端末からの接続は受け付けません。").to_response()
         refusal.force_close()
         return refusal
-    staff = request.headers.get(STAFF_HEADER)
+    staff = single_header(request, STAFF_HEADER)
     request[CALLER] = Caller(terminal, staff if staff and STAFF_ID.fullmatch(staff) else "")
     resource = request.match_info.route.resource
     route = resource.canonical if resource is not None else "-"
@@ -119,6 +120,8 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         if request.method not in KNOWN_METHODS:
             raise protocol_error(501)
+        if request.version.major != 1:  # only HTTP/1.x framing is spoken here
+            raise protocol_error(505)
         http_exception = request.match_info.http_exception
         if http_exception is not None:
             raise protocol_error(http_exception.status)

@@ -2,8 +2,10 @@
 
 The engine is synchronous (SQLite); :class:`EngineRunner` runs its calls on a thread
 pool so the event loop keeps serving TLS handshakes and other requests meanwhile.
-Writing calls are serialised (SQLite has one writer); a call that waits longer than
-``ENGINE_WAIT`` for its turn is answered 503 with ``Retry-After``.
+Reading calls run at once, side by side (each pool thread reads on its own connection:
+WAL snapshots, see :class:`shuyaku_sim.storage.Database`). Writing calls are serialised
+(SQLite has one writer); one that waits longer than ``ENGINE_WAIT`` for its turn is
+answered 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -67,8 +69,9 @@ class EngineRunner:
         return await loop.run_in_executor(self.executor, functools.partial(fn, *args))
 
     async def read(self, fn: Callable[..., T], *args: object) -> T:
-        """Run ``fn(engine, *args)`` (a reading call) on the pool."""
-        return await self._call(fn, args)
+        """Run ``fn(engine, *args)`` (a reading call) on the pool, beside other calls."""
+        self._refuse_if_closing()
+        return await self.offload(fn, self.engine, *args)
 
     async def write(self, fn: Callable[..., T], *args: object) -> T:
         """Run ``fn(engine, *args)`` (a writing call) on the pool, one writer at a time."""
@@ -81,12 +84,15 @@ class EngineRunner:
         except TimeoutError:
             raise busy() from None
         try:
-            if self.closing:
-                raise ApiError(503, "shutting_down", "国保情報集約システムは停止処理中です。",
-                               retry_after=RETRY_AFTER)
+            self._refuse_if_closing()
             return await self.offload(fn, self.engine, *args)
         finally:
             lock.release()
+
+    def _refuse_if_closing(self) -> None:
+        if self.closing:
+            raise ApiError(503, "shutting_down", "国保情報集約システムは停止処理中です。",
+                           retry_after=RETRY_AFTER)
 
     def close(self) -> None:
         """Wait for the calls still running, then close the engine's database."""

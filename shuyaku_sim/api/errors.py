@@ -24,8 +24,9 @@ PROTOCOL_MESSAGES = {
     417: ("http_error", "要求の形式が正しくありません。"),
     431: ("http_error", "要求のヘッダが大きすぎます。"),
     501: ("http_error", "この操作は許可されていません。"),
-    505: ("http_error", "この HTTP のバージョンには対応していません。"),
 }
+# A version we do not speak is the caller's malformed request: 400, never a 5xx.
+UNSUPPORTED_VERSION = ("http_error", "この HTTP のバージョンには対応していません。")
 
 
 class ApiError(Exception):
@@ -69,6 +70,9 @@ class ApiError(Exception):
 
 def protocol_error(status: int) -> ApiError:
     """The error for a status the HTTP layer answers (bad framing, unknown path, ...)."""
+    if status == 505:
+        code, message = UNSUPPORTED_VERSION
+        return ApiError(400, code, message)
     if status >= 500 and status not in PROTOCOL_MESSAGES:
         status = 400  # never a 5xx for the caller's malformed request
     code, message = PROTOCOL_MESSAGES.get(status, ("http_error", "要求を処理できません。"))

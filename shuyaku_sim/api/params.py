@@ -92,13 +92,50 @@ async def json_body(request: web.Request) -> dict[str, object]:
 
 
 def parse_json_object(raw: bytes) -> dict[str, object]:
-    """Parse a JSON object from UTF-8 bytes (anything else: 400)."""
+    """Parse a JSON object from UTF-8 bytes (anything else: 400).
+
+    Refused beside broken JSON: NaN and Infinity (not JSON; they could not be answered
+    back as JSON), integers of more than 4300 digits, and lone surrogates (``"\\ud800"``:
+    no UTF-8 text holds them, so they could not be stored).
+    """
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise bad_request("本文が正しい JSON ではありません。") from None
     except ValueError:  # an integer of more than 4300 digits
         raise bad_request("本文に桁数の多すぎる数値があります。") from None
     if not isinstance(data, dict):
         raise bad_request("本文は JSON オブジェクトで送信してください。")
+    if _ESCAPED_SURROGATE.search(raw) and _has_surrogate(data):
+        raise bad_request("本文の文字列に使用できない文字があります。")
     return data
+
+
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_constant(name: str) -> object:
+    raise json.JSONDecodeError("not JSON", name, 0)
+
+
+def _has_surrogate(value: object) -> bool:
+    """True when a string anywhere in ``value`` (keys too) holds a lone surrogate."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def single_header(request: web.Request, name: str) -> str | None:
+    """A header that must be sent at most once (twice: treated as malformed, None)."""
+    values = request.headers.getall(name, [])
+    return values[0] if len(values) == 1 else None

@@ -1,9 +1,12 @@
 """The simulator's database: SQLite (WAL, synchronous=FULL, foreign keys), migrations, HMAC key.
 
 This package is the only code that talks to the database; swapping SQLite for
-PostgreSQL means rewriting this package only. A :class:`Database` holds one
+PostgreSQL means rewriting this package only. A :class:`Database` holds one writing
 connection guarded by a lock; :meth:`Database.transaction` gives a
 :class:`~shuyaku_sim.storage.tx.Tx` inside ``BEGIN IMMEDIATE … COMMIT``.
+:meth:`Database.reading` uses a read-only connection of the calling thread (one per
+thread, made on first use): in WAL mode a reader sees the last committed state and
+neither waits for the writer nor blocks it, so the API's reads go on during an ingest.
 """
 
 from __future__ import annotations
@@ -66,6 +69,10 @@ class Database:
         self.path = str(path)
         self._key = key
         self._lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
         try:
             self._conn = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False
@@ -86,9 +93,34 @@ class Database:
         return cls(data_dir / DB_FILE, load_or_create_key(data_dir))
 
     def close(self) -> None:
-        """Close the connection (checkpointing the WAL)."""
+        """Close every connection (the writer last: it checkpoints the WAL)."""
+        with self._readers_lock:
+            self._closed = True
+            readers, self._readers = self._readers, []
+        for conn in readers:
+            conn.close()
         with self._lock:
             self._conn.close()
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read-only connection."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        with self._readers_lock:
+            if self._closed:
+                raise StorageFailure()
+            try:
+                conn = sqlite3.connect(self.path, isolation_level=None,
+                                       check_same_thread=False)
+                conn.execute("PRAGMA query_only=ON")
+                conn.execute("PRAGMA busy_timeout=10000")
+                conn.execute("PRAGMA cache_size=-16384")
+            except sqlite3.Error as exc:
+                raise StorageFailure() from exc
+            self._readers.append(conn)
+        self._local.conn = conn
+        return conn
 
     def pragmas(self) -> dict[str, object]:
         """journal_mode, synchronous and foreign_keys as SQLite reports them."""
@@ -159,13 +191,14 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Tx]:
-        """A consistent read (a deferred transaction that is rolled back)."""
-        with self._lock:
-            self._conn.execute("BEGIN")
-            try:
-                yield Tx(self._conn, self)
-            finally:
-                self._conn.execute("ROLLBACK")
+        """A consistent read of the last committed state (this thread's own connection,
+        a deferred transaction that is rolled back); it does not wait for the writer."""
+        conn = self._reader()
+        conn.execute("BEGIN")
+        try:
+            yield Tx(conn, self)
+        finally:
+            conn.execute("ROLLBACK")
 
 
 def _statements(script: str) -> list[str]:

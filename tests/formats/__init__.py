@@ -1,0 +1,1 @@
+"""Tests of kokuho_pc.formats: the interface-file codec, names and checker."""

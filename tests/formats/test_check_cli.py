@@ -1,4 +1,4 @@
-"""``kokuho-pc check [--json] PATH...`` exactly as cli.md says."""
+"""``kokuho-pc check [--json] PATH...`` exactly as docs/cli.md says."""
 
 from __future__ import annotations
 

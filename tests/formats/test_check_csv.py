@@ -1,4 +1,4 @@
-"""Delivered CSV files KSK11, KSK12, KKG11 (interface-files.md §2, §7)."""
+"""Delivered CSV files KSK11, KSK12, KKG11 (docs/interface-files.md §2, §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every check rule of interface-files.md §2–§9, each with a failing example.
+"""Every check rule of docs/interface-files.md §2–§9, each with a failing example.
 
 Each case changes one field of the spec's valid example set and asserts the
 exact set of (file, record, item, code) the checker reports.

@@ -1,4 +1,4 @@
-"""Structure, encoding, file names and hostile input (interface-files.md §2, §3)."""
+"""Structure, encoding, file names and hostile input (docs/interface-files.md §2, §3)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Fuzzing (hypothesis, schemathesis) of the interface-file parsers and the simulator's API."""

@@ -1,0 +1,1 @@
+"""Tests of kokuho_pc.print: the list reports as PDF."""

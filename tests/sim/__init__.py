@@ -1,0 +1,1 @@
+"""Tests of shuyaku_sim: its engine, storage, PKI and HTTP API."""

@@ -83,14 +83,19 @@ def test_sigterm_lets_the_request_in_progress_finish(sim_server: SimServer) -> N
 
 
 def test_busy_engine_answers_503_with_retry_after(sim_pki: SimPki, tmp_path: Path) -> None:
+    """A write waiting for the single writer longer than the busy wait: 503 + Retry-After.
+    Reads meanwhile are answered at once (WAL snapshots), without waiting for the ingest."""
     server = SimServer(tmp_path / "data", sim_pki, env={"SHUYAKU_SIM_BUSY_WAIT": "0.05"})
     with server:
         conn = _start_submission(server, 400)
         try:
-            answers = []
+            answers, reads = [], []
             with server.session(OLD) as http_session:
-                for _ in range(50):  # while the ingest holds the engine
-                    answers.append(http_session.get(server.url("/api/v1/status"), timeout=10))
+                for _ in range(50):  # while the ingest holds the writer
+                    reads.append(http_session.get(server.url("/api/v1/status"), timeout=10))
+                    answers.append(http_session.post(
+                        server.url("/api/v1/operation-log"), timeout=10,
+                        json={"records": [{"seq": len(answers) + 1, "action": "x"}]}))
                     if answers[-1].status_code == 503:
                         break
                     time.sleep(0.02)
@@ -103,6 +108,7 @@ def test_busy_engine_answers_503_with_retry_after(sim_pki: SimPki, tmp_path: Pat
     assert busy, [r.status_code for r in answers]
     assert busy[0].headers["Retry-After"] == "2"
     assert busy[0].json()["error"]["code"] == "busy"
+    assert all(r.status_code == 200 for r in reads), [r.status_code for r in reads]
 
 
 def _serve(tmp_path: Path, pki_dir: Path, port: int) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,4 @@
-"""``shuyaku-sim judge`` and ``seed`` exactly as cli.md says."""
+"""``shuyaku-sim judge`` and ``seed`` exactly as docs/cli.md says."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Candidate categories 1–6 and 9 of business-rules.md §3, on hand-built households."""
+"""Candidate categories 1–6 and 9 of docs/business-rules.md §3, on hand-built households."""
 
 from __future__ import annotations
 

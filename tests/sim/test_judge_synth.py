@@ -2,7 +2,7 @@
 
 The synthetic prefecture is written independently of the engine (by the
 client's synth package) with the categories, KSK11 codes and §5–§6 figures
-it intends; both sides follow business-rules.md, so they must agree.
+it intends; both sides follow docs/business-rules.md, so they must agree.
 """
 
 from __future__ import annotations

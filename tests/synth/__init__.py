@@ -1,0 +1,1 @@
+"""Tests of kokuho_pc.synth: the synthetic prefecture and its files."""

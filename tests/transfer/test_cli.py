@@ -1,4 +1,4 @@
-"""``kokuho-pc media register``, ``send`` and ``export`` as cli.md specifies them."""
+"""``kokuho-pc media register``, ``send`` and ``export`` as docs/cli.md specifies them."""
 
 from __future__ import annotations
 

@@ -163,3 +163,60 @@ def test_named_files_must_be_interface_files_on_the_medium(profile: Profile,
             SendingService(profile).send(staff, medium, names)
         assert "媒体にない" in info.value.user_message
     staff.logout()
+
+
+def test_misnamed_files_are_reported_and_never_sent(profile: Profile, tmp_path: Path,
+                                                    sim_env: tuple[Any, Any]) -> None:
+    """Issue 18: a Windows copy and an upper-case extension beside a good pair are named
+    in the check (send and the screen's check alike); nothing is sent while they are there."""
+    from kokuho_pc.services.transfer_views import TransferViewService
+
+    sim, _ = sim_env
+    medium = approved_medium(profile, tmp_path / "usb")
+    files = _move_in_set(first=7000)
+    ksk02 = sorted(files)[1]
+    copy = ksk02.replace(".dat", " - コピー.dat")
+    upper = sorted(files)[0].replace("KSK01", "KKG01").replace(".dat", ".DAT")
+    files[copy] = files[ksk02]
+    from tests.formats.util import KG, examples
+    files[upper] = examples()[KG]
+    write_files(medium, files)
+    count_before = submissions(sim)
+    staff = login(profile, STAFF)
+    with pytest.raises(FileSetInvalid) as info:
+        SendingService(profile).send(staff, medium)
+    report = info.value.report
+    assert report is not None
+    assert {(e.file, e.record, e.code) for e in report.errors} == {
+        (copy, None, "file_name_extra"), (upper, None, "file_name_case")}
+    assert submissions(sim) == count_before
+    views = TransferViewService(profile, staff)
+    listed = {v.name: v.sendable for v in views.files(medium)}
+    assert listed[copy] and listed[upper]
+    checked = views.check(medium)
+    assert {(e.file, e.code) for e in checked.errors} == {
+        (copy, "file_name_extra"), (upper, "file_name_case")}
+    staff.logout()
+
+
+def test_file_name_not_utf8_on_the_medium_is_reported(profile: Profile, tmp_path: Path,
+                                                      sim_env: tuple[Any, Any]) -> None:
+    """Issue 18: a name of bytes that are not UTF-8 is reported by the check (shown with
+    U+FFFD), the operation log takes it, and nothing is sent."""
+    sim, _ = sim_env
+    medium = approved_medium(profile, tmp_path / "usb")
+    files = _move_in_set(first=8000)
+    write_files(medium, files)
+    raw = bytes(medium) + b"/" + sorted(files)[1].encode("ascii")[:-4] + b"\xff.dat"
+    with open(raw, "wb") as f:
+        f.write(files[sorted(files)[1]])
+    count_before = submissions(sim)
+    staff = login(profile, STAFF)
+    with pytest.raises(FileSetInvalid) as info:
+        SendingService(profile).send(staff, medium)
+    report = info.value.report
+    assert report is not None
+    [issue] = report.errors
+    assert issue.code == "file_name_encoding" and issue.file.endswith("\ufffd.dat")
+    assert submissions(sim) == count_before
+    staff.logout()

@@ -14,9 +14,12 @@ the timer runs out it
 The same user unlocks with their password: ``unlock(password, otp)``
 (``Session.unlock``) runs through the job helper (key derivation is slow) and
 raises an :class:`~kokuho_pc.domain.errors.AuthError` when it is wrong.
-``on_lock()`` (``Session.lock``, which writes the operation log) runs in the
-background when the screen locks. ``on_activity()`` (``Session.touch``) is
-called at most once a second on user input; when it raises
+``on_lock(reason)`` (``Session.lock``, which writes the operation log) runs in the
+background when the screen locks, with the real reason: ``idle`` when the timer
+ran out, ``manual`` for the 「画面ロック」 command (Ctrl+L). A countdown
+(:class:`~kokuho_pc.ui.login.lock_warning.LockWarning`) appears
+``warning_ms`` (30 s) before an idle lock; any activity hides it.
+``on_activity()`` (``Session.touch``) is called at most once a second on user input; when it raises
 ``SessionLocked`` the screen locks at once, ``SessionExpired`` logs out. After unlocking,
 ``restore_after_unlock()`` is called on every widget that has one so pages load
 their data again. 「ログアウト」 emits :attr:`IdleLock.logout_requested`.
@@ -31,6 +34,8 @@ from kokuho_pc.domain.errors import KokuhoError, SessionExpired, SessionLocked
 from kokuho_pc.ui import log
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.login.lock_screen import LockScreen
+from kokuho_pc.ui.login.lock_warning import LockWarning
+from kokuho_pc.ui.widgets import msgbox
 from kokuho_pc.ui.widgets.error_dialog import user_message
 from kokuho_pc.ui.widgets.qt import (
     QAbstractItemView,
@@ -50,6 +55,8 @@ FIXED_LABELS = "kokuhoFixedLabels"  # view property: see mark_fixed_labels
 
 LOCKED_TITLE = "国保総合PC — ロック中"
 DEFAULT_TIMEOUT_SECONDS = 60
+WARNING_MS = 30_000
+IDLE, MANUAL = "idle", "manual"
 _ACTIVITY = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.MouseButtonDblClick,
@@ -75,16 +82,16 @@ class IdleLock(QObject):
         user_id: str,
         timeout_ms: int = DEFAULT_TIMEOUT_SECONDS * 1000,
         *,
-        second_factor: bool = False,
-        on_lock: Callable[[], None] | None = None,
+        on_lock: Callable[[str], None] | None = None,
         on_activity: Callable[[], None] | None = None,
         demo: bool = False,
+        warning_ms: int = WARNING_MS,
+        has_unsaved: Callable[[], bool] | None = None,
     ) -> None:
         super().__init__()
         self._jobs = jobs
         self._verify = unlock
         self._user_id = user_id
-        self._second_factor = second_factor
         self._demo = demo
         self._on_lock = on_lock
         self._on_activity = on_activity
@@ -98,7 +105,13 @@ class IdleLock(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(timeout_ms)
-        self._timer.timeout.connect(self.lock)
+        self._timer.timeout.connect(self._idle_timeout)
+        self._warning_ms = warning_ms
+        self._has_unsaved = has_unsaved
+        self.warning: LockWarning | None = None
+        self._warn_timer = QTimer(self)
+        self._warn_timer.setSingleShot(True)
+        self._warn_timer.timeout.connect(self.warn)
 
     @property
     def is_locked(self) -> bool:
@@ -114,7 +127,30 @@ class IdleLock(QObject):
         """Change the idle time (policy change)."""
         self._timer.setInterval(timeout_ms)
         if self._timer.isActive():
-            self._timer.start()
+            self._restart()
+
+    def _warning_lead_ms(self) -> int:
+        """How long before the lock the countdown appears (at most half the idle time)."""
+        return min(self._warning_ms, self._timer.interval() // 2)
+
+    def _restart(self) -> None:
+        """Activity (or start): the idle time begins again, no countdown."""
+        self._timer.start()
+        self._warn_timer.start(max(0, self._timer.interval() - self._warning_lead_ms()))
+        if self.warning is not None and self.warning.isVisible():
+            self.warning.stop()
+
+    def warn(self) -> None:
+        """Show the countdown before the idle lock (the timer calls it; so does the tour)."""
+        if self._lock_screen is not None or self._primary is None:
+            return
+        if self.warning is None:
+            self.warning = LockWarning(self._primary)
+            self.warning.keep_working.connect(self._restart)
+        self.warning.start(self._timer.remainingTime() / 1000, self._primary)
+
+    def _idle_timeout(self) -> None:
+        self.lock(IDLE)
 
     def start(self, primary: QMainWindow) -> None:
         """Start watching; ``primary`` is the window that shows the lock screen."""
@@ -122,11 +158,14 @@ class IdleLock(QObject):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        self._timer.start()
+        self._restart()
 
     def stop(self) -> None:
         """Stop watching (logout); does not unlock."""
         self._timer.stop()
+        self._warn_timer.stop()
+        if self.warning is not None:
+            self.warning.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
@@ -136,7 +175,7 @@ class IdleLock(QObject):
         kind = event.type()
         if self._lock_screen is None:
             if kind in _ACTIVITY:
-                self._timer.start()
+                self._restart()
                 self._activity()
         elif kind == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
             if watched is not self._primary and watched not in self._hidden_windows:
@@ -157,15 +196,18 @@ class IdleLock(QObject):
             log.lock.info("session expired; logging out")
             QTimer.singleShot(0, self._logout)
         except SessionLocked:
-            QTimer.singleShot(0, self.lock)
+            QTimer.singleShot(0, lambda: self.lock(IDLE))
 
     # --- locking ---------------------------------------------------------------------
 
-    def lock(self) -> None:
-        """Lock now (also called by the timer)."""
+    def lock(self, reason: str = MANUAL) -> None:
+        """Lock now: ``manual`` (the 「画面ロック」 command) or ``idle`` (the timer)."""
         if self._lock_screen is not None or self._primary is None:
             return
-        log.lock.info("idle lock engaged")
+        log.lock.info("screen lock engaged (%s)", reason)
+        self._warn_timer.stop()
+        if self.warning is not None:
+            self.warning.stop()
         primary = self._primary
         for window in QApplication.topLevelWidgets():
             if window is not primary and window.isVisible():
@@ -180,26 +222,37 @@ class IdleLock(QObject):
                 self._hidden_bars.append(bar)
                 bar.hide()
         self._saved_central = primary.takeCentralWidget()
-        screen = LockScreen(self._user_id, self._second_factor, demo=self._demo)
+        screen = LockScreen(self._user_id, demo=self._demo, idle=reason == IDLE)
         screen.unlock_requested.connect(self._try_unlock)
-        screen.logout_requested.connect(self._logout)
+        screen.logout_requested.connect(self._logout_clicked)
         self._lock_screen = screen
         primary.setCentralWidget(screen)
         screen.password.setFocus()
-        if self._on_lock is not None:
-            self._jobs.run(lambda _p, _c: self._on_lock() if self._on_lock else None,
+        on_lock = self._on_lock
+        if on_lock is not None:
+            self._jobs.run(lambda _p, _c: on_lock(reason),
                            lambda _r: None, self._lock_record_failed, store=True)
         self.locked.emit()
 
     def _lock_record_failed(self, exc: BaseException) -> None:
         log.lock.error("recording the lock failed: %s", type(exc).__name__)
 
-    def _try_unlock(self, password: str, otp: str) -> None:
+    def _logout_clicked(self) -> None:
+        """「ログアウト」 on the lock screen: warn first when a judgement is unsaved."""
+        screen = self._lock_screen
+        if screen is None or self._has_unsaved is None or not self._has_unsaved():
+            self._logout()
+            return
+        msgbox.confirm(screen, "保存していない判断", "保存していない判断の入力があります。"
+                       "ログアウトすると、その入力は破棄されます。ログアウトしますか。",
+                       self._logout)
+
+    def _try_unlock(self, password: str) -> None:
         screen = self._lock_screen
         if screen is None:
             return
         self._jobs.run(
-            lambda _progress, _cancel: self._verify(password, otp or None),
+            lambda _progress, _cancel: self._verify(password, None),
             lambda _result: self._unlock(),
             self._unlock_failed,
             store=True,
@@ -234,7 +287,7 @@ class IdleLock(QObject):
             window.show()
         for window in [primary, *hidden]:
             _restore_data(window)
-        self._timer.start()
+        self._restart()
         self.unlocked.emit()
 
     def _logout(self) -> None:
@@ -249,6 +302,10 @@ class IdleLock(QObject):
             self._saved_central = None
         self._lock_screen = None
         self._hidden_windows.clear()
+        if self.warning is not None:
+            self.warning.close()
+            self.warning.deleteLater()
+            self.warning = None
 
 
 def mark_fixed_labels(view: QAbstractItemView) -> None:

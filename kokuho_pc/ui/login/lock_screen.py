@@ -15,20 +15,28 @@ from kokuho_pc.ui.widgets.qt import (
     Signal,
 )
 
+UNLOCK_HINT = ("続けるには、パスワードだけを入力してください。\n"
+               "(ワンタイムパスワードは不要です)")
+
 
 class LockScreen(QWidget):
-    """Password field, 「ロック解除」 and 「ログアウト」; shows no data at all."""
+    """Password field, 「ロック解除」 and 「ログアウト」; shows no data at all.
 
-    unlock_requested = Signal(str, str)  # password, one-time password ("" when not asked)
+    Unlocking asks for the password only (the session passed the second factor
+    at login) and the screen says so; it says too why it locked (idle or the
+    「画面ロック」 command).
+    """
+
+    unlock_requested = Signal(str)  # password
     logout_requested = Signal()
 
     def __init__(
         self,
         user_id: str,
-        second_factor: bool = False,
         parent: QWidget | None = None,
         *,
         demo: bool = False,
+        idle: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
@@ -39,18 +47,16 @@ class LockScreen(QWidget):
         font.setBold(True)
         title.setFont(font)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        who = QLabel(
-            f"ユーザID「{user_id}」で使用中です。\n続けるにはパスワードを入力してください。"
-        )
+        why = "一定時間操作がなかったため、ロックしました。\n" if idle else ""
+        who = QLabel(f"{why}ユーザID「{user_id}」で使用中です。\n{UNLOCK_HINT}")
+        who.setObjectName("lockHint")
+        who.setWordWrap(True)
         who.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint = who
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("パスワード")
         self.password.setMinimumWidth(280)
-        self.otp = QLineEdit()
-        self.otp.setMaxLength(6)
-        self.otp.setPlaceholderText("ワンタイムパスワード(6桁)")
-        self.otp.setVisible(second_factor)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -77,7 +83,6 @@ class LockScreen(QWidget):
         inner.addWidget(title)
         inner.addWidget(who)
         inner.addWidget(self.password)
-        inner.addWidget(self.otp)
         inner.addWidget(self.message)
         inner.addLayout(buttons)
         inner.addWidget(other)
@@ -96,29 +101,23 @@ class LockScreen(QWidget):
     def _wire(self) -> None:
         self.unlock_button.clicked.connect(self._submit)
         self.password.returnPressed.connect(self._submit)
-        self.otp.returnPressed.connect(self._submit)
         self.logout_button.clicked.connect(self.logout_requested)
 
     def _submit(self) -> None:
         if not self.unlock_button.isEnabled():
             return
         password = self.password.text()
-        otp = self.otp.text().strip() if not self.otp.isHidden() else ""
         if not password:
             self.show_message("パスワードを入力してください。")
             return
-        if not self.otp.isHidden() and len(otp) != 6:
-            self.message.setText("ワンタイムパスワード(6桁)を入力してください。")
-            return
         self.set_busy(True)
-        self.unlock_requested.emit(password, otp)
+        self.unlock_requested.emit(password)
 
     def set_busy(self, busy: bool) -> None:
         """Disable input while the password is being verified."""
         self.unlock_button.setEnabled(not busy)
         self.logout_button.setEnabled(not busy)
         self.password.setEnabled(not busy)
-        self.otp.setEnabled(not busy)
         if busy:
             self.message.setText("確認しています…")
 
@@ -126,6 +125,5 @@ class LockScreen(QWidget):
         """Show why unlocking failed and let the user try again."""
         self.set_busy(False)
         self.password.clear()
-        self.otp.clear()
         self.message.setText(text)
         self.password.setFocus()

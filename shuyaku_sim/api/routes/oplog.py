@@ -14,7 +14,7 @@ from shuyaku_sim.api.routes.common import V1
 from shuyaku_sim.engine import Engine
 
 MAX_RECORDS = 5000
-MAX_SEQ = 2**63 - 1  # SQLite INTEGER
+MAX_SEQ = 2**53  # openapi.json: OperationLogRecordIn.seq maximum (exact in every JSON reader)
 
 
 async def post_operation_log(request: web.Request) -> web.Response:

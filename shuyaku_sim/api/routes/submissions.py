@@ -12,7 +12,7 @@ from aiohttp import web
 from shuyaku_sim.api.context import caller, runner
 from shuyaku_sim.api.errors import ApiError, bad_request, json_response
 from shuyaku_sim.api.operation import Operation
-from shuyaku_sim.api.params import json_body, only
+from shuyaku_sim.api.params import json_body, only, single_header
 from shuyaku_sim.api.routes.common import V1
 from shuyaku_sim.engine import Engine, file_set_digest
 
@@ -24,7 +24,7 @@ MAX_FILES = 2
 
 async def post_submission(request: web.Request) -> web.Response:
     """Submit a file set with an Idempotency-Key and the set's SHA-256."""
-    key = request.headers.get("Idempotency-Key")
+    key = single_header(request, "Idempotency-Key")
     if key is None or not IDEMPOTENCY_KEY.fullmatch(key):
         raise bad_request("Idempotency-Key(8〜128文字の英数字と ._:-)を指定してください。",
                           "idempotency_key_required")
@@ -78,4 +78,17 @@ def _decode_file(item: object) -> tuple[str, bytes]:
     return name, content
 
 
-OPERATIONS = [Operation("POST", f"{V1}/submissions", post_submission)]
+async def get_result_problems(request: web.Request) -> web.Response:
+    """The 処理結果・エラーリスト (persons whose result is not 正常; no 個人番号)."""
+    text = request.query.get("submission_id")
+    if text is not None and not text.isdigit():
+        raise bad_request("submission_id には受付番号(数字)を指定してください。")
+    rows = await runner(request).read(Engine.result_problems, caller(request).municipality(),
+                                      int(text) if text is not None else None)
+    return json_response(200, {"rows": rows})
+
+
+OPERATIONS = [
+    Operation("POST", f"{V1}/submissions", post_submission),
+    Operation("GET", f"{V1}/result-problems", get_result_problems),
+]
