@@ -14,7 +14,7 @@ from tests.formats.util import check, examples
 FILES = examples()
 NAMES = sorted(FILES)
 FILE_LEVEL = {"file_name", "file_kind_unknown", "empty_file", "pair_missing", "too_many_issues",
-              "bom", "utf8", "lf_only", "cr_only", "no_line_end", "eof_byte"}
+              "bom", "utf8", "utf16", "lf_only", "cr_only", "no_line_end", "eof_byte"}
 ITEM_NAMES = {f.name for layout in all_layouts().values()
               for f in (*layout.header, *layout.data, *layout.trailer, *layout.columns)}
 STATIC_TEXT = [*MESSAGES.values(), *IF_IDS]
