@@ -14,6 +14,45 @@ if os.environ["QT_QPA_PLATFORM"] != "offscreen":
     raise RuntimeError("tests must run with QT_QPA_PLATFORM=offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _share_faked_clock_with_children() -> None:
+    """Under libfaketime, give every process the tests start the same (moved) clock.
+
+    ``faketime -f '@2027-04-01 08:59:30' ...`` restarts the clock at that moment in
+    *each* process: a simulator or ``kokuho-pc`` started ten minutes into the run
+    would be ten minutes behind the test process (certificates not yet valid,
+    accounts created "tomorrow" at a day change). A machine whose clock is moved
+    has one clock, so the children get the test process's offset from the real
+    clock instead (``FAKETIME=+<seconds>``, same for all of them).
+
+    Known limits of libfaketime 0.9.10 with CPython 3.11 (not of the product): the
+    monotonic clock is faked too, and ``sem_clockwait`` (behind
+    ``Lock.acquire(timeout=...)``, ``Event.wait(timeout)``) is not intercepted, so a
+    timed wait lasts until its event instead of timing out; with
+    ``FAKETIME_DONT_FAKE_MONOTONIC=1`` (``faketime --exclude-monotonic``) every
+    ``time.sleep`` fails with EINVAL instead, so that setting cannot be used at all.
+    """
+    if "faketime" not in os.environ.get("LD_PRELOAD", ""):
+        return
+    if os.environ.get("FAKETIME_DONT_FAKE_MONOTONIC") == "1":
+        raise RuntimeError(
+            "libfaketime 0.9.10 with FAKETIME_DONT_FAKE_MONOTONIC=1 (faketime "
+            "--exclude-monotonic) makes every time.sleep fail with EINVAL: run plain "
+            "`faketime -f '@2027-04-01 08:59:30' python3 dev.py test`.")
+    import subprocess
+    import time
+
+    real_env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    before = time.time()
+    real = float(subprocess.run(["date", "+%s.%N"], env=real_env, capture_output=True,
+                                text=True, check=True).stdout)
+    faked = (before + time.time()) / 2
+    os.environ["FAKETIME"] = f"{faked - real:+.3f}"
+    os.environ.pop("FAKETIME_SHARED", None)
+
+
+_share_faked_clock_with_children()
 # The spec's example file set, committed as a fixture so a fresh clone tests on its
 # own; tests/test_spec_examples.py checks the copy against ../shared when it is there.
 SPEC_DIR = ROOT.parent / "shared" / "spec"
