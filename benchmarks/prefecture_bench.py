@@ -1,7 +1,7 @@
 """Benchmark: a prefecture's load on the simulator — 44 municipalities of 茨城県 at once.
 
 Files: :mod:`benchmarks.ibaraki` (kokuho-pc synth's generators, the persons split over
-the 44 municipalities by real size; ``--persons``, 1,000,000 at full size, 20,000 with
+the 44 municipalities by real size; ``--persons``, 1,000,000 at full size, 5,000 with
 ``--quick``). Each municipality has a baseline round (KSK01+KSK02, then KKG01) and a
 monthly round (KSK01+KSK02 of the month's changes, all created at the same minute).
 
@@ -57,7 +57,7 @@ from shuyaku_sim.engine import Engine, file_set_digest
 from shuyaku_sim.filesets import group_file_sets, read_files
 from tests.simhelpers import SimPki, SimServer, make_pki, make_session
 
-QUICK_PERSONS = 20_000
+QUICK_PERSONS = 5_000
 FULL_PERSONS = 1_000_000
 THINK = 0.5
 READER = "reader"
