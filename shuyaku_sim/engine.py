@@ -174,6 +174,13 @@ class Engine:
             return confirm_candidates(tx, municipality_code, candidate_nos, terminal_id,
                                       staff_id, self.clock())
 
+    def result_problems(self, municipality_code: str, submission_id: int | None = None
+                        ) -> list[dict[str, object]]:
+        """The 処理結果・エラーリスト: persons whose result is 空白/重複/該当なし/処理区分不正
+        (of one submission, or the latest result of each person)."""
+        with self.db.reading() as tx:
+            return tx.problem_results(municipality_code, submission_id)
+
     def list_results(self, municipality_code: str) -> list[model.ResultRow]:
         """The 継続世帯確定結果: every confirmed candidate with §5–§6 figures."""
         with self.db.reading() as tx:

@@ -24,6 +24,7 @@ from shuyaku_sim.storage import Tx
 from shuyaku_sim.storage.rows import from_date
 
 MOVE_IN = "02"
+DELETED = "deleted"  # result_counts key of a deleted record (it has no T4 code)
 
 
 @dataclass(slots=True)
@@ -33,7 +34,8 @@ class Outcome:
     persons: int = 0
     households: int = 0
     high_cost_months: int = 0
-    result_counts: Counter[str] = field(default_factory=Counter)
+    result_counts: Counter[str] = field(default_factory=Counter)  # one per KSK02 record
+    rechecked_counts: Counter[str] = field(default_factory=Counter)  # earlier moves re-checked
     deliveries: list[str] = field(default_factory=list)
     candidates_changed: int = 0
 
@@ -98,6 +100,10 @@ def ingest_pair(
     period_rows: list[tuple[object, ...]] = []
     new_links: list[tuple[str, str, str]] = []
     applied: list[tuple[dict[str, object], str]] = []
+    # The result of each record of this file: its T4 code, or 削除 for a deletion (no
+    # KSK11 line). These add up to the records sent; moves of earlier files re-checked
+    # now are counted apart (rechecked_counts).
+    counts: Counter[str] = Counter()
     for r, pid in zip(ksk02.records, pids, strict=True):
         mid, ptype = str(r["municipal_insured_id"]), str(r["processing_type"])
         start = r["coverage_start"]
@@ -105,8 +111,10 @@ def ingest_pair(
         if ptype in ("2", "3") and mid not in links:
             ksk11[muni].append(
                 _record_row(muni, r, pid, today, ResultCode.BAD_PROCESSING_TYPE.value))
+            counts[ResultCode.BAD_PROCESSING_TYPE.value] += 1
             continue
         if ptype == "3":
+            counts[DELETED] += 1
             tx.delete_person_period(muni, mid, start)
             if tx.live_period_count(muni, mid) == 0:
                 tx.delete_link(muni, mid)
@@ -135,15 +143,19 @@ def ingest_pair(
     for r, pid in applied:
         if r["coverage_start_reason"] != MOVE_IN:
             ksk11[muni].append(_record_row(muni, r, pid, today))
+            counts[ResultCode.OK.value] += 1
     for key in moves:
         period = tx.person_period_by_id(move_ids[key])
         assert period is not None
         move, rows = check_move(tx, period, today)
         tx.upsert_move(move, now.isoformat())
+        counts[move.result_code] += 1
         for row in rows:
             ksk11[str(row["municipality_code"])].append(row)
+    before = len(ksk11.get(muni, []))
     _recheck_pending(tx, muni, today, now, ksk11)
-    out.result_counts = Counter(str(r["result_code"]) for r in ksk11.get(muni, []))
+    out.result_counts = counts
+    out.rechecked_counts = Counter(str(r["result_code"]) for r in ksk11.get(muni, [])[before:])
     _save_results(tx, ksk11, submission_id)
     out.deliveries = deliver_grouped(tx, "KSK11", ksk11, now)
     out.deliveries += deliver_grouped(tx, "KSK12", {muni: ksk12}, now)

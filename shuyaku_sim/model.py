@@ -37,6 +37,7 @@ class SubmissionResult(TypedDict):
     households: int
     high_cost_months: int
     result_counts: dict[str, int]
+    rechecked_counts: dict[str, int]
     deliveries: list[str]
     candidates_changed: int
     errors: list[dict[str, object]]

@@ -12,6 +12,7 @@ from kokuho_pc.formats.filenames import InvalidFileName, parse_file_name
 from kokuho_pc.formats.reader import parse_fixed
 from shuyaku_sim import model
 from shuyaku_sim.errors import FileSetInvalid, Forbidden, IdempotencyConflict, InvalidRequest
+from shuyaku_sim.faultpoints import kill_point
 from shuyaku_sim.ingest import Outcome, ingest_kkg01, ingest_pair
 from shuyaku_sim.settings import Settings
 from shuyaku_sim.storage import Database
@@ -84,6 +85,7 @@ def _result(
         "received_at": received, "files": listed, "persons": out.persons,
         "households": out.households, "high_cost_months": out.high_cost_months,
         "result_counts": dict(sorted(out.result_counts.items())),
+        "rechecked_counts": dict(sorted(out.rechecked_counts.items())),
         "deliveries": out.deliveries, "candidates_changed": out.candidates_changed,
         "errors": errors, "replayed": False,
     }
@@ -97,6 +99,7 @@ def _replay(found: tuple[int, str, str, str], digest: str) -> model.SubmissionRe
     if status == "rejected":
         raise FileSetInvalid(result["errors"])
     result["replayed"] = True
+    result.setdefault("rechecked_counts", {})  # stored before the field existed
     return result
 
 
@@ -135,6 +138,9 @@ def submit(
             result = _result(sid, municipality, key, digest, now.isoformat(), files, out, errors)
             tx.finish_submission(sid, result["status"],
                                  json.dumps(result, ensure_ascii=False))
+            kill_point("ingest_before_commit")
+    if found is None:
+        kill_point("ingest_after_commit")
     if found is not None:
         return _replay(found, digest)
     if errors:

@@ -59,4 +59,6 @@ def _run(args: argparse.Namespace) -> int:
         else:
             say(f"国保情報集約システムが受け付けませんでした: {files} "
                 f"(誤り {outcome.error_count} 件)")
+    for name in result.misnamed_not_sent:
+        say(f"ファイル名が命名規則に従っていないため送信していません: {name}")
     return EXIT_OK if result.all_accepted else EXIT_REFUSED

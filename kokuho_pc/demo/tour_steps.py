@@ -105,6 +105,18 @@ def drive_send(tour: Tour, controller: AppController, main: MainWindow, page: QW
                     "the send result")
     tour.settle(0.3)
     tour.capture("send-done", main)
+    history = p.open_history()
+    history.resize(1000, 520)
+    tour.wait_until(lambda: not history.loading, "the send history")
+    tour.capture("send-history", history)
+    rows = [r for r in range(history.model.rowCount())
+            if not history.model.item(r).is_high_cost]
+    if rows:
+        history.table.selectRow(rows[0])
+        before = history.printing.preview
+        history.print_button.click()
+        _capture_preview(tour, history.printing, "result-list", before)
+    history.close()
 
 
 def drive_receive(tour: Tour, controller: AppController, main: MainWindow, page: QWidget,

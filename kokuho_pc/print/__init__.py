@@ -7,31 +7,43 @@ from kokuho_pc.print.geometry import ROWS_PER_PAGE, page_count
 from kokuho_pc.print.reports import (
     CANDIDATE_TITLE,
     CARRY_OVER_TITLE,
+    CHECK_TITLE,
     CONFIRMED_TITLE,
+    PROBLEM_TITLE,
     render_candidate_list,
     render_carry_over_list,
+    render_check_list,
     render_confirmed_list,
+    render_problem_list,
 )
 from kokuho_pc.print.rows import (
     CandidateRow,
     CarryOverRow,
+    CheckListRow,
     ConfirmedRow,
     HouseholdPair,
+    ProblemListRow,
     ReportHeader,
 )
 
 __all__ = [
     "CANDIDATE_TITLE",
     "CARRY_OVER_TITLE",
+    "CHECK_TITLE",
     "CONFIRMED_TITLE",
+    "PROBLEM_TITLE",
     "ROWS_PER_PAGE",
     "CandidateRow",
     "CarryOverRow",
+    "CheckListRow",
     "ConfirmedRow",
     "HouseholdPair",
+    "ProblemListRow",
     "ReportHeader",
     "page_count",
     "render_candidate_list",
     "render_carry_over_list",
+    "render_check_list",
     "render_confirmed_list",
+    "render_problem_list",
 ]

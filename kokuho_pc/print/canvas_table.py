@@ -106,6 +106,7 @@ class _Drawer:
             mask_my_numbers(self.header.title), mask_my_numbers(self.header.municipality_name),
             mask_my_numbers(self.header.municipality_code), self.header.printed_at,
             mask_my_numbers(self.header.operator_id),
+            mask_my_numbers(self.header.condition),
         )
         top = PAGE_HEIGHT - MARGIN_TOP
         c.beginForm(FRAME_FORM)
@@ -121,8 +122,9 @@ class _Drawer:
         self._put(t, top - 15, title, title_size, left)
         box = Placed(TABLE_RIGHT - box_w, TABLE_RIGHT, box_w, "center", False)
         self._put(t, top - 14.5, HANDLE_WITH_CARE, 12, box)
+        condition = f"　　条件　{h.condition}" if h.condition else ""
         insurer, insurer_size = fit.fit(
-            f"保険者　{h.municipality_name}（{h.municipality_code}）", 300, 9, 6
+            f"保険者　{h.municipality_name}（{h.municipality_code}）{condition}", 420, 9, 7
         )
         self._put(t, top - 36, insurer, insurer_size, left)
         # Leave room on the right for the widest page label.

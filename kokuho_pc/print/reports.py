@@ -16,14 +16,18 @@ from kokuho_pc.print.geometry import Column
 from kokuho_pc.print.rows import (
     CandidateRow,
     CarryOverRow,
+    CheckListRow,
     ConfirmedRow,
     HouseholdPair,
+    ProblemListRow,
     ReportHeader,
 )
 
 CANDIDATE_TITLE = "継続候補世帯リスト"
 CONFIRMED_TITLE = "継続世帯確定リスト"
 CARRY_OVER_TITLE = "高額該当引継結果一覧"
+PROBLEM_TITLE = "処理結果・エラーリスト"
+CHECK_TITLE = "検査結果(誤りの一覧)"
 MARK = "○"
 
 
@@ -170,3 +174,33 @@ def render_confirmed_list(header: ReportHeader, rows: Sequence[ConfirmedRow]) ->
 def render_carry_over_list(header: ReportHeader, rows: Sequence[CarryOverRow]) -> bytes:
     """The 高額該当引継結果一覧 as PDF bytes."""
     return render_table(header, _carry_over_columns(), rows, CARRY_OVER_TITLE)
+
+
+def _problem_columns() -> list[Column[ProblemListRow]]:
+    return [
+        Column("世帯番号", 10.0, lambda r: (r.household_no, ""), "center"),
+        Column("市町村被保険者ID", 12.0, lambda r: (r.municipal_insured_id, ""), "center"),
+        Column("処理結果", 14.0, lambda r: (r.result_label, "")),
+        Column("適用開始\n年月日", 6.0, lambda r: (short_date(r.coverage_start), ""), "center"),
+        Column("受付番号", 6.0, lambda r: (str(r.submission_id), ""), "right"),
+        Column("確認・訂正欄", 30.0, lambda r: ("", "")),
+    ]
+
+
+def _check_columns() -> list[Column[CheckListRow]]:
+    return [
+        Column("ファイル", 16.0, lambda r: (r.file, "")),
+        Column("行", 4.0, lambda r: ("-" if r.record is None else str(r.record), ""), "right"),
+        Column("項目", 10.0, lambda r: (r.item, "")),
+        Column("内容", 40.0, lambda r: (r.message, ""), wrap=True),
+    ]
+
+
+def render_problem_list(header: ReportHeader, rows: Sequence[ProblemListRow]) -> bytes:
+    """The 処理結果・エラーリスト as PDF bytes (世帯番号 and 市町村被保険者ID; no 個人番号)."""
+    return render_table(header, _problem_columns(), rows, PROBLEM_TITLE)
+
+
+def render_check_list(header: ReportHeader, rows: Sequence[CheckListRow]) -> bytes:
+    """The 検査 problems as PDF bytes (file, line, item and message only)."""
+    return render_table(header, _check_columns(), rows, CHECK_TITLE)

@@ -24,6 +24,7 @@ class ReportHeader:
     municipality_code: str
     printed_at: dt.datetime
     operator_id: str
+    condition: str = ""  # what was printed, e.g. the screen's filter (「全件」 when none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +89,27 @@ class CarryOverRow:
     tasuu_count: int
     next_hit_tasuu: bool
     move_month_rule: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemListRow:
+    """One line of the 処理結果・エラーリスト: a person whose result is not 正常.
+
+    世帯番号 and 市町村被保険者ID name the person for the city's own system; no name,
+    no 個人番号."""
+
+    household_no: str
+    municipal_insured_id: str
+    result_label: str
+    coverage_start: dt.date | None
+    submission_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckListRow:
+    """One problem found by a 検査 (file, line, item, message; never a field's value)."""
+
+    file: str
+    record: int | None
+    item: str
+    message: str

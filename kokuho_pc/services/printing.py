@@ -19,25 +19,35 @@ from kokuho_pc.auth.session import Session
 from kokuho_pc.print import (
     CANDIDATE_TITLE,
     CARRY_OVER_TITLE,
+    CHECK_TITLE,
     CONFIRMED_TITLE,
+    PROBLEM_TITLE,
     CandidateRow,
     CarryOverRow,
+    CheckListRow,
     ConfirmedRow,
     HouseholdPair,
+    ProblemListRow,
     ReportHeader,
     page_count,
     render_candidate_list,
     render_carry_over_list,
+    render_check_list,
     render_confirmed_list,
+    render_problem_list,
 )
 from kokuho_pc.services.candidate_views import CandidateView, ResultView, municipality_name
 from kokuho_pc.services.profile import Profile
+from kokuho_pc.services.send_history import ProblemRow
+from kokuho_pc.services.transfer_views import CheckRow
 
 __all__ = ["PrintDocument", "PrintingService"]
 
 REPORT_CANDIDATES = "candidate_list"
 REPORT_CONFIRMED = "confirmed_list"
 REPORT_CARRY_OVER = "carry_over_list"
+REPORT_PROBLEMS = "result_problem_list"
+REPORT_CHECK = "check_list"
 
 
 @dataclass(frozen=True)
@@ -109,11 +119,30 @@ class PrintingService:
         self._profile = profile
         self._session = session
 
-    def _header(self, title: str) -> ReportHeader:
+    def _header(self, title: str, condition: str = "") -> ReportHeader:
         code = self._profile.municipality_code
         return ReportHeader(title=title, municipality_name=municipality_name(code),
                             municipality_code=code, printed_at=self._profile.clock(),
-                            operator_id=self._session.user_id)
+                            operator_id=self._session.user_id, condition=condition)
+
+    def render_problem_list(self, rows: Sequence[ProblemRow],
+                            submission_id: int | None = None) -> PrintDocument:
+        """The 処理結果・エラーリスト (from the consolidation system; no 個人番号)."""
+        self._session.require()
+        lines = [ProblemListRow(r.household_no, r.municipal_insured_id, r.result_label,
+                                r.coverage_start, r.submission_id) for r in rows]
+        condition = (f"受付番号 {submission_id} の送信" if submission_id is not None
+                     else "被保険者ごとの最新の処理結果")
+        pdf = render_problem_list(self._header(PROBLEM_TITLE, condition), lines)
+        return PrintDocument(pdf, PROBLEM_TITLE, REPORT_PROBLEMS, len(lines),
+                             page_count(len(lines)))
+
+    def render_check_list(self, rows: Sequence[CheckRow], files: str = "") -> PrintDocument:
+        """The problems a 検査 found (file, line, item, message; never a field's value)."""
+        self._session.require()
+        lines = [CheckListRow(r.file, r.record, r.item, r.message) for r in rows]
+        pdf = render_check_list(self._header(CHECK_TITLE, files), lines)
+        return PrintDocument(pdf, CHECK_TITLE, REPORT_CHECK, len(lines), page_count(len(lines)))
 
     def render_candidate_list(self, candidates: Sequence[CandidateView]) -> PrintDocument:
         """The 継続候補世帯リスト of the given candidates (in the given order)."""

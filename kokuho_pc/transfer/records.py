@@ -214,6 +214,18 @@ class TransferRecords:
         )
         return [j for j in (self.find_job(r[0], r[1]) for r in rows) if j is not None]
 
+    def finished_sends(self) -> list[tuple[str, str | None, str, dict[str, Any]]]:
+        """Every answered send, newest first: (job id, staff ID, created at, stored summary).
+
+        The summary is what the consolidation system answered (counts, 受付番号, codes):
+        bookkeeping without personal data."""
+        rows = self._db.query(
+            "SELECT job_id, staff_id, created_at, result_json FROM transfer_jobs"
+            " WHERE kind = 'send' AND state = 'done' AND result_json IS NOT NULL"
+            " ORDER BY created_at DESC, job_id",
+        )
+        return [(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
     # --- exported deliveries --------------------------------------------------------
     def export_state(self, delivery_id: str) -> str | None:
         """The local state of an exported delivery (``written``, ``acknowledged``) or None."""

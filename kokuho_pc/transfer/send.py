@@ -18,6 +18,7 @@ from typing import Any
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.domain.errors import Cancelled, KokuhoError, ValidationError
 from kokuho_pc.formats.checker import check_file_set
+from kokuho_pc.formats.filenames import InvalidFileName, display_name, parse_file_name
 from kokuho_pc.formats.issues import CheckReport
 from kokuho_pc.transfer.client import ConsolidationClient
 from kokuho_pc.transfer.errors import FileSetInvalid
@@ -30,7 +31,8 @@ from kokuho_pc.transfer.ports import CancelCheck, ProgressCallback, log_hash
 from kokuho_pc.transfer.records import FileEntry
 
 _SUMMARY_KEYS = ("submission_id", "status", "received_at", "persons", "households",
-                 "high_cost_months", "result_counts", "deliveries", "candidates_changed")
+                 "high_cost_months", "result_counts", "rechecked_counts", "deliveries",
+                 "candidates_changed")
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,22 @@ class SendResult:
 
     outcomes: list[SetOutcome] = field(default_factory=list)
     check: CheckReport | None = None
+    # Misnamed interface files on the medium that were not chosen (named files were
+    # sent): never sent, and said rather than skipped in silence (display names).
+    misnamed_not_sent: list[str] = field(default_factory=list)
 
     @property
     def all_accepted(self) -> bool:
         """True when every set was accepted by the consolidation system."""
         return all(o.accepted for o in self.outcomes)
+
+
+def _well_named(name: str) -> bool:
+    try:
+        parse_file_name(name)
+    except InvalidFileName:
+        return False
+    return True
 
 
 class SendPipeline(TransferPipeline):
@@ -89,12 +102,13 @@ class SendPipeline(TransferPipeline):
         check = check_file_set(contents, today=self._today())
         self._oplog.record(
             AuditAction.FILE_CHECK, staff,
-            {"files": sorted(chosen), "errors": len(check.errors)},
+            {"files": sorted(map(display_name, chosen)), "errors": len(check.errors)},
             AuditResult.SUCCESS if check.valid else AuditResult.FAILURE,
         )
         if not check.valid:
             raise FileSetInvalid(check)
-        result = SendResult(check=check)
+        result = SendResult(check=check, misnamed_not_sent=[
+            display_name(n) for n in available if n not in chosen and not _well_named(n)])
         sets = group_file_sets(chosen)
         with self._staging.session() as session, self._client_factory() as client:
             for names_in_set in each_step(sets, report, cancelled,

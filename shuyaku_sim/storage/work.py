@@ -130,6 +130,30 @@ class WorkQueries:
             (municipality, *codes),
         ).fetchone()[0])
 
+    def problem_results(self, municipality: str, submission_id: int | None
+                        ) -> list[dict[str, object]]:
+        """Persons whose KSK11 result is not 正常: of one submission, or (``None``) the latest
+        result of every person. 世帯番号 and 市町村被保険者ID only (never a 個人番号)."""
+        if submission_id is None:
+            join = ("JOIN (SELECT MAX(id) AS id FROM qualification_results "
+                    "WHERE municipality_code = ? GROUP BY municipal_insured_id) l ON l.id = q.id ")
+            where, params = "", (municipality, municipality)
+        else:
+            join, where = "", "AND q.submission_id = ? "
+            params = (municipality, submission_id)  # type: ignore[assignment]
+        rows = self.conn.execute(
+            "SELECT q.municipal_insured_id, COALESCE(p.household_no, ''), q.result_code, "  # noqa: S608
+            f"q.coverage_start, q.submission_id FROM qualification_results q {join}"
+            "LEFT JOIN person_periods p ON p.municipality_code = q.municipality_code "
+            "AND p.municipal_insured_id = q.municipal_insured_id "
+            "AND p.coverage_start = q.coverage_start "
+            f"WHERE q.municipality_code = ? AND q.result_code <> '00' {where}"
+            "ORDER BY 2, 1, q.id",
+            params,
+        ).fetchall()
+        return [{"municipal_insured_id": r[0], "household_no": r[1], "result_code": r[2],
+                 "coverage_start": r[3], "submission_id": r[4]} for r in rows]
+
     # candidates
     def candidates_of_after(self, municipality: str, household_no: str) -> list[CandidateRow]:
         """Every candidate whose after household is the given one."""

@@ -160,7 +160,7 @@ EXPECTED_SCREENS = (
     "confirm-dialog", "confirm-done", "page-results", "results-confirmed",
     "print-confirmed-list", "page-receive", "receive-exported", "help-staff", "help-admin",
     "about", "error-dialog", "progress-dialog", "lock-warning", "lock-screen", "page-admin",
-    "admin-tab1", "candidates-compare", "candidates-unsaved",
+    "admin-tab1", "candidates-compare", "candidates-unsaved", "send-history", "result-list",
     "admin-new-account", "admin-tab4", "logged-out",
 )
 

@@ -109,7 +109,10 @@ def test_new_municipality_first_is_pending_then_rechecked(engine: Engine) -> Non
     assert engine.status(TSUKUBA)["pending_persons"] == 1
     assert engine.list_candidates(TSUKUBA) == []
     second = submit(engine, old.pair(T2))
-    assert second["result_counts"] == {"00": 2}  # own person, then the move re-checked
+    # The file's own person; the earlier move re-checked now is counted apart, so the
+    # result counts add up to the records of the file sent.
+    assert second["result_counts"] == {"00": 1}
+    assert second["rechecked_counts"] == {"00": 1}
     assert [r["result_code"] for r in _deliveries(engine, TSUKUBA, "KSK11")] == ["20", "00"]
     assert engine.status(TSUKUBA)["pending_persons"] == 0
     assert len(engine.list_candidates(TSUKUBA)) == 1
@@ -182,3 +185,22 @@ def test_candidate_dropped_when_its_move_is_deleted(engine: Engine) -> None:
     undo.person("N1", "200", 1, "01", start=D, reason="02", prev=MITO, ptype="3")
     submit(engine, undo.pair(T3))
     assert engine.list_candidates(TSUKUBA) == []
+
+
+def test_result_counts_add_up_and_the_problem_list_names_the_persons(engine: Engine) -> None:
+    """Issue 16: the counts of a send add up to its records (a re-checked earlier move is
+    counted apart), and the 処理結果・エラーリスト names 世帯番号 and 市町村被保険者ID."""
+    old, new = _towns(new_start=D + dt.timedelta(days=3))  # a gap
+    new.person("N2", "200", 2, "02", start=D + dt.timedelta(days=3), reason="04")  # born
+    first = submit(engine, new.pair(T1))  # before 水戸市's file: pending (20)
+    assert first["result_counts"] == {"00": 1, "20": 1}
+    assert sum(first["result_counts"].values()) == first["persons"] == 2
+    problems = engine.result_problems(TSUKUBA, first["submission_id"])
+    assert [(p["household_no"], p["municipal_insured_id"], p["result_code"])
+            for p in problems] == [("200", "N1", "20")]
+    second = submit(engine, old.pair(T2))
+    assert second["result_counts"] == {"00": 1} and second["persons"] == 1
+    assert second["rechecked_counts"] == {"10": 1}  # つくば市's pending move, re-checked now
+    latest = engine.result_problems(TSUKUBA)
+    assert [(p["municipal_insured_id"], p["result_code"]) for p in latest] == [("N1", "10")]
+    assert "my_number" not in latest[0]

@@ -13,6 +13,7 @@ from kokuho_pc.services.accounts import AccountService
 from kokuho_pc.services.login import LoginService, Session
 from kokuho_pc.services.media_admin import MediaAdminService
 from kokuho_pc.services.profile import Profile, ProfileKind, create_profile
+from kokuho_pc.store.clock import Clock, system_clock
 from tests.simhelpers import SimPki, SimServer
 
 ADMIN, STAFF = "sato.kanri", "suzuki.hanako"
@@ -29,11 +30,18 @@ def profile_settings(sim: SimServer, pki: SimPki, code: str = CODE) -> dict[str,
             "client_key_file": str(key)}
 
 
-def make_profile(path: Path, sim: SimServer, pki: SimPki, code: str = CODE) -> Profile:
-    """A demo profile of ``code`` (082201) with admin1 and staff1 (password already changed)."""
+def make_profile(path: Path, sim: SimServer, pki: SimPki, code: str = CODE,
+                 clock: Clock = system_clock) -> Profile:
+    """A demo profile of ``code`` (082201) with admin1 and staff1 (password already changed).
+
+    ``clock`` is the profile's clock from its creation on: a test that moves time
+    passes its own clock here, so the accounts and grants are dated by the clock the
+    code under test reads (never by the machine's date).
+    """
     hasher = PasswordHasher(Argon2Params(memory_kib=256, iterations=1), weak_params_for_tests=True)
     profile = create_profile(path, kind=ProfileKind.DEMO, municipality_code=code,
-                             settings=profile_settings(sim, pki, code), hasher=hasher)
+                             settings=profile_settings(sim, pki, code), clock=clock,
+                             hasher=hasher)
     accounts = AccountService(profile)
     accounts.create_first_admin(ADMIN, "管理者", ADMIN_PW)
     admin = LoginService(profile).login(ADMIN, ADMIN_PW)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from kokuho_pc.ui.widgets.qt import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from kokuho_pc.ui.widgets.qt import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 LEVEL_STYLES = {
     "normal": ("#ffffff", "#c4ccd6", "#1f2d3d"),
@@ -38,6 +46,7 @@ class DashboardCard(QFrame):
         layout.addWidget(self.title_label)
         layout.addWidget(self.value_label)
         layout.addWidget(self.detail_label, 1)
+        self._layout = layout
         self.setMinimumHeight(150)
         self.set_state("-", "", "normal")
 
@@ -53,6 +62,15 @@ class DashboardCard(QFrame):
             f"QFrame#dashboard_card {{ background: {background}; border: 2px solid {border};"
             f" border-radius: 6px; }} QFrame#dashboard_card QLabel {{ color: {text};"
             " background: transparent; border: none; }")
+
+    def add_link(self, text: str) -> QPushButton:
+        """A button at the card's foot that opens what the figure counts."""
+        button = QPushButton(text)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(button)
+        self._layout.addLayout(row)
+        return button
 
     def clear(self) -> None:
         """Show no figure (the idle lock)."""

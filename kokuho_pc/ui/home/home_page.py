@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from kokuho_pc.domain.wareki import wareki_datetime, wareki_long
 from kokuho_pc.services.dashboard import Dashboard, DashboardService
+from kokuho_pc.services.send_history import SendHistoryService
 from kokuho_pc.services.transfer_views import medium_kind_label
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.home.dashboard_card import DashboardCard
+from kokuho_pc.ui.printing.print_flow import PrintFlow
 from kokuho_pc.ui.widgets.error_dialog import user_message
 from kokuho_pc.ui.widgets.media_choice import MediaChoice
 from kokuho_pc.ui.widgets.qt import (
@@ -68,6 +70,8 @@ class HomePage(QWidget):
         self.candidates = DashboardCard("未判断の継続候補世帯")
         self.problems = DashboardCard("集約システムが報告したエラー")
         self.link = DashboardCard("国保情報集約システムとの接続")
+        self.problem_list_button = self.problems.add_link("処理結果・エラーリスト…")
+        self.printing = PrintFlow(context, self)
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_REFRESH_MS)
         self._build()
@@ -107,6 +111,7 @@ class HomePage(QWidget):
 
     def _wire(self) -> None:
         self.refresh_button.clicked.connect(self.refresh)
+        self.problem_list_button.clicked.connect(self.print_problem_list)
         self.timer.timeout.connect(self._auto_refresh)
         self.choice.changed.connect(self._auto_refresh)
 
@@ -215,6 +220,12 @@ class HomePage(QWidget):
         level = "error" if serious else ("warn" if s.pending_persons else "normal")
         self.problems.set_state(f"{s.reported_problems}件", "\n".join(lines), level)
 
+    def print_problem_list(self) -> None:
+        """「処理結果・エラーリスト…」: every person whose latest result is 空白・重複・該当なし
+        (世帯番号 and 市町村被保険者ID, from the consolidation system) in the print preview."""
+        history = SendHistoryService(self.context.profile, self.context.session)
+        self.printing.start(lambda printing: printing.render_problem_list(history.problems()))
+
     # --- visibility and lock ----------------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -236,6 +247,7 @@ class HomePage(QWidget):
                      self.problems, self.link):
             card.clear()
         self.link_banner.clear_message()
+        self.printing.clear_for_lock()
         self.refreshed_label.setText("")
 
     def restore_after_unlock(self) -> None:

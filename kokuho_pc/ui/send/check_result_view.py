@@ -8,7 +8,7 @@ name and message.
 from __future__ import annotations
 
 from kokuho_pc.services.transfer_views import CheckReport, check_rows
-from kokuho_pc.ui.widgets.qt import QLabel, QVBoxLayout, QWidget
+from kokuho_pc.ui.widgets.qt import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from kokuho_pc.ui.widgets.status_banner import StatusBanner
 from kokuho_pc.ui.widgets.transfer_models import CheckResultModel
 from kokuho_pc.ui.widgets.views import NoCopyTableView
@@ -28,13 +28,19 @@ class CheckResultView(QWidget):
         self.table.setObjectName("check_result_table")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(False)
+        self.print_button = QPushButton("検査結果を印刷")  # printing, not copying
+        self.print_button.setObjectName("check_print")
         title = QLabel("検査結果")
         font = title.font()
         font.setBold(True)
         title.setFont(font)
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addStretch(1)
+        head.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(title)
+        layout.addLayout(head)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addStretch(0)
@@ -68,6 +74,7 @@ class CheckResultView(QWidget):
 
     def _show_table(self, visible: bool) -> None:
         self.table.setVisible(visible)
+        self.print_button.setVisible(visible)
         self._layout.setStretch(self._layout.count() - 1, 0 if visible else 1)
 
     def clear_for_lock(self) -> None:

@@ -17,7 +17,9 @@ from kokuho_pc.services.media_admin import MediumStatus
 from kokuho_pc.services.sending import FileSetInvalid, MediaRefused, SendingService, SendResult
 from kokuho_pc.services.transfer_views import CheckReport, MediumFileView, TransferViewService
 from kokuho_pc.ui.context import AppContext
+from kokuho_pc.ui.printing.print_flow import PrintFlow
 from kokuho_pc.ui.send.check_result_view import CheckResultView
+from kokuho_pc.ui.send.send_history import SendHistoryDialog
 from kokuho_pc.ui.widgets.job_page import JobPage, bold_label
 from kokuho_pc.ui.widgets.media_choice import MediaChoice
 from kokuho_pc.ui.widgets.media_picker import MediaPicker
@@ -65,6 +67,9 @@ class SendPage(JobPage):
         self.files_label = QLabel()
         self.check_button = QPushButton("検査")
         self.send_button = QPushButton("送信")
+        self.history_button = QPushButton("送信履歴…")
+        self.history: SendHistoryDialog | None = None
+        self.printing = PrintFlow(context, self)
         self.banner = StatusBanner(self)
         self.check_view = CheckResultView(self)
         self.result_model = SendResultModel(self)
@@ -101,7 +106,7 @@ class SendPage(JobPage):
         result_layout.addWidget(self.result_table, 1)
         self.lower_stack.addWidget(self.check_view)
         self.lower_stack.addWidget(result_box)
-        actions = self._action_row(self.check_button, self.send_button)
+        actions = self._action_row(self.check_button, self.send_button, self.history_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.picker)
         splitter.addWidget(files_box)
@@ -118,6 +123,8 @@ class SendPage(JobPage):
             lambda _s, _d: self._selection_changed())
         self.check_button.clicked.connect(self.check)
         self.send_button.clicked.connect(self.send)
+        self.history_button.clicked.connect(self.open_history)
+        self.check_view.print_button.clicked.connect(self.print_check)
         self.cancel_button.clicked.connect(self.cancel)
 
     # --- medium and files -----------------------------------------------------------------
@@ -244,10 +251,12 @@ class SendPage(JobPage):
         self.result_table.resizeColumnsToContents()
         self.lower_stack.setCurrentIndex(1)
         accepted = sum(1 for o in result.outcomes if o.accepted)
+        misnamed = (f"ファイル名が命名規則に従っていない{len(result.misnamed_not_sent)}件の"
+                    "ファイルは送信していません。" if result.misnamed_not_sent else "")
         if result.all_accepted:
             self.banner.set_message(
                 f"送信が完了しました。{accepted}組のファイルが国保情報集約システムに受け付けられ"
-                f"ました。{STAGING_REMOVED}", "ok")
+                f"ました。{misnamed}{STAGING_REMOVED}", "ok")
         else:
             self.banner.set_message(
                 f"国保情報集約システムが受付を拒否したファイルがあります"
@@ -278,6 +287,24 @@ class SendPage(JobPage):
             self.picker.reload()
         self._update_buttons()
 
+    def open_history(self) -> SendHistoryDialog:
+        """「送信履歴…」: every answered send with 受付番号 and 処理結果 (a window)."""
+        if self.history is None:
+            self.history = SendHistoryDialog(self.context, self)
+        else:
+            self.history.reload()
+        self.history.show()
+        return self.history
+
+    def print_check(self) -> None:
+        """「検査結果を印刷」: the problems of the last check on paper (copying stays blocked)."""
+        report = self.check_view.report
+        if report is None:
+            return
+        rows = self.check_view.model.items()
+        files = "、".join(sorted(report.files))
+        self.printing.start(lambda service: service.render_check_list(rows, files))
+
     def showEvent(self, event: QShowEvent) -> None:
         """Look for media again when the page comes back into view (a medium may be new)."""
         super().showEvent(event)
@@ -292,6 +319,7 @@ class SendPage(JobPage):
         self.files_model.clear()
         self.result_model.clear()
         self.check_view.clear()
+        self.printing.clear_for_lock()
         self.picker.clear_for_lock()
         self.checked = None
         self.medium = None

@@ -78,4 +78,17 @@ def _decode_file(item: object) -> tuple[str, bytes]:
     return name, content
 
 
-OPERATIONS = [Operation("POST", f"{V1}/submissions", post_submission)]
+async def get_result_problems(request: web.Request) -> web.Response:
+    """The 処理結果・エラーリスト (persons whose result is not 正常; no 個人番号)."""
+    text = request.query.get("submission_id")
+    if text is not None and not text.isdigit():
+        raise bad_request("submission_id には受付番号(数字)を指定してください。")
+    rows = await runner(request).read(Engine.result_problems, caller(request).municipality(),
+                                      int(text) if text is not None else None)
+    return json_response(200, {"rows": rows})
+
+
+OPERATIONS = [
+    Operation("POST", f"{V1}/submissions", post_submission),
+    Operation("GET", f"{V1}/result-problems", get_result_problems),
+]
