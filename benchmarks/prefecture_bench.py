@@ -55,6 +55,7 @@ from kokuho_pc.transfer.client import ClientConfig, ConsolidationClient
 from shuyaku_sim import pki as sim_pki
 from shuyaku_sim.engine import Engine, file_set_digest
 from shuyaku_sim.filesets import group_file_sets, read_files
+from shuyaku_sim.storage.trust import StaffRow
 from tests.simhelpers import SimPki, SimServer, make_pki, make_session
 
 QUICK_PERSONS = 5_000
@@ -185,6 +186,20 @@ def _differences(expected: collections.Counter[Any], got: collections.Counter[An
 # --- one run ------------------------------------------------------------------------------
 
 
+def _register_staff(data_dir: Path) -> None:
+    """Each municipality's staff registry holds the submitting and the reading staff member,
+    as if its PCs had forwarded their account records (so the API's check is a read)."""
+    engine = Engine.open(data_dir)
+    try:
+        with engine.db.transaction() as tx:
+            for code in CODES:
+                for staff in ("staff01", "reader01"):
+                    tx.save_staff(StaffRow(code, staff, "staff", None, None, None),
+                                  f"terminal-{code}-01", 0, "2026-11-01T00:00:00")
+    finally:
+        engine.close()
+
+
 def _pki(base: Path) -> SimPki:
     pki = make_pki(base / "pki", CODES)
     for code in CODES:
@@ -205,6 +220,7 @@ def concurrent_run(base: Path, pki: SimPki, prefecture: Prefecture) -> dict[str,
     # 88 clients share 127.0.0.1 here (in a prefecture each office has its own address).
     env = {"SHUYAKU_SIM_MAX_PER_ADDRESS": "512", "SHUYAKU_SIM_MAX_PENDING_PER_ADDRESS": "256"}
     figures: dict[str, Any] = {"load_before": _loadavg()}
+    _register_staff(base / "concurrent")
     with SimServer(base / "concurrent", pki, env=env) as server:
         assert server.process is not None
         pid = server.process.pid
@@ -257,6 +273,7 @@ def sequential_run(base: Path, pki: SimPki, prefecture: Prefecture) -> dict[str,
     """One municipality after another, no readers."""
     figures: dict[str, Any] = {}
     statuses: list[str] = []
+    _register_staff(base / "sequential")
     with SimServer(base / "sequential", pki) as server:
         for round_name in ("baseline", "monthly"):
             started = time.perf_counter()
