@@ -17,7 +17,7 @@ from kokuho_pc.transfer.staging import StagingArea
 from kokuho_pc.ui.receive.receive_page import ReceivePage
 from kokuho_pc.ui.widgets.qt import Qt
 from kokuho_pc.ui.widgets.transfer_models import short_moment
-from tests.transfer.harness import write_files
+from tests.transfer.harness import STAFF, write_files
 from tests.ui.transfer_env import TIMEOUT, TransferEnv, shot, sim_env, transfer_env, tsukuba_set
 from tests.ui.widget_scan import my_numbers_on_screen
 
@@ -50,7 +50,7 @@ def rows(page: ReceivePage) -> list[list[str]]:
 
 
 def acknowledged_on_server(env: TransferEnv) -> dict[str, bool]:
-    with env.sim.session("082201", staff="check") as http:
+    with env.sim.session("082201", staff=STAFF) as http:
         listed = http.get(env.sim.url("/api/v1/deliveries?include_acknowledged=true")).json()
     return {d["name"]: d["acknowledged"] for d in listed["deliveries"]}
 
