@@ -250,7 +250,7 @@ def test_send_exits_1_when_the_server_refuses_the_forwarded_log(
     server recomputes the hash and REFUSES the batch (409 chain_broken). The send itself
     is accepted, but ``kokuho-pc send`` exits 1 and says that the log was refused
     (before issue 15: INFO in the log file, exit 0); the alarm stays for the administrator."""
-    sim, _, path = env
+    _, _, path = env
     medium = tmp_path / "usb"
     with open_profile(path) as profile:
         from kokuho_pc.services.media_admin import MediaAdminService
