@@ -12,6 +12,7 @@ from kokuho_pc.formats.filenames import InvalidFileName, parse_file_name
 from kokuho_pc.formats.reader import parse_fixed
 from shuyaku_sim import model
 from shuyaku_sim.errors import FileSetInvalid, Forbidden, IdempotencyConflict, InvalidRequest
+from shuyaku_sim.faultpoints import kill_point
 from shuyaku_sim.ingest import Outcome, ingest_kkg01, ingest_pair
 from shuyaku_sim.settings import Settings
 from shuyaku_sim.storage import Database
@@ -137,6 +138,9 @@ def submit(
             result = _result(sid, municipality, key, digest, now.isoformat(), files, out, errors)
             tx.finish_submission(sid, result["status"],
                                  json.dumps(result, ensure_ascii=False))
+            kill_point("ingest_before_commit")
+    if found is None:
+        kill_point("ingest_after_commit")
     if found is not None:
         return _replay(found, digest)
     if errors:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,45 @@ if os.environ["QT_QPA_PLATFORM"] != "offscreen":
     raise RuntimeError("tests must run with QT_QPA_PLATFORM=offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _share_faked_clock_with_children() -> None:
+    """Under libfaketime, give every process the tests start the same (moved) clock.
+
+    ``faketime -f '@2027-04-01 08:59:30' ...`` restarts the clock at that moment in
+    *each* process: a simulator or ``kokuho-pc`` started ten minutes into the run
+    would be ten minutes behind the test process (certificates not yet valid,
+    accounts created "tomorrow" at a day change). A machine whose clock is moved
+    has one clock, so the children get the test process's offset from the real
+    clock instead (``FAKETIME=+<seconds>``, same for all of them).
+
+    Known limits of libfaketime 0.9.10 with CPython 3.11 (not of the product): the
+    monotonic clock is faked too, and ``sem_clockwait`` (behind
+    ``Lock.acquire(timeout=...)``, ``Event.wait(timeout)``) is not intercepted, so a
+    timed wait lasts until its event instead of timing out; with
+    ``FAKETIME_DONT_FAKE_MONOTONIC=1`` (``faketime --exclude-monotonic``) every
+    ``time.sleep`` fails with EINVAL instead, so that setting cannot be used at all.
+    """
+    if "faketime" not in os.environ.get("LD_PRELOAD", ""):
+        return
+    if os.environ.get("FAKETIME_DONT_FAKE_MONOTONIC") == "1":
+        raise RuntimeError(
+            "libfaketime 0.9.10 with FAKETIME_DONT_FAKE_MONOTONIC=1 (faketime "
+            "--exclude-monotonic) makes every time.sleep fail with EINVAL: run plain "
+            "`faketime -f '@2027-04-01 08:59:30' python3 dev.py test`.")
+    import subprocess
+    import time
+
+    real_env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    before = time.time()
+    real = float(subprocess.run(["date", "+%s.%N"], env=real_env, capture_output=True,
+                                text=True, check=True).stdout)
+    faked = (before + time.time()) / 2
+    os.environ["FAKETIME"] = f"{faked - real:+.3f}"
+    os.environ.pop("FAKETIME_SHARED", None)
+
+
+_share_faked_clock_with_children()
 # The spec's example file set, committed as a fixture so a fresh clone tests on its
 # own; tests/test_spec_examples.py checks the copy against ../shared when it is there.
 SPEC_DIR = ROOT.parent / "shared" / "spec"
@@ -34,6 +74,49 @@ def pytest_configure(config: pytest.Config) -> None:
     fuzz = config.getoption("--fuzz-examples", default=None)
     if fuzz:  # read by tests/fuzz/budget.py when the fuzz modules are imported
         os.environ["FUZZ_EXAMPLES"] = str(fuzz)
+    _hypothesis_profile()
+
+
+HYPOTHESIS_DB = ROOT / ".hypothesis" / "examples"  # kept between local runs; .gitignore'd
+CI_SEED = 20261206
+
+
+def _on_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _hypothesis_profile() -> None:
+    """CI: one fixed seed, no database (the same examples every run). Locally: a new
+    seed per test (printed with any failure) and the example database, so a failure
+    found once is replayed first on the next run. Loaded before any test module is
+    imported, so the fuzz tests' own ``settings(...)`` inherit it."""
+    from hypothesis import core, settings
+    from hypothesis.database import DirectoryBasedExampleDatabase
+
+    settings.register_profile("ci", database=None, print_blob=True)
+    settings.register_profile("dev", database=DirectoryBasedExampleDatabase(HYPOTHESIS_DB),
+                              print_blob=True)
+    settings.load_profile("ci" if _on_ci() else "dev")
+    if _on_ci() and core.global_force_seed is None:  # unless --hypothesis-seed was given
+        core.global_force_seed = int(os.environ.get("HYPOTHESIS_SEED") or CI_SEED)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return _hypothesis_line()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    terminalreporter.write_line(_hypothesis_line())  # shown with -q too
+
+
+def _hypothesis_line() -> str:
+    from hypothesis import core
+
+    if core.global_force_seed is not None:
+        return (f"hypothesis seed {core.global_force_seed} (fixed: CI or --hypothesis-seed; "
+                "HYPOTHESIS_SEED=N to change it), no example database")
+    return (f"hypothesis: a new seed per test, printed with any failure (rerun with "
+            f"--hypothesis-seed=N); example database {HYPOTHESIS_DB} (kept between runs)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

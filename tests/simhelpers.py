@@ -160,6 +160,18 @@ class SimServer:
         proc.kill()
         proc.wait()
 
+    def wait_killed(self, timeout: float = 60.0) -> int:
+        """Wait for the server to die on its own (a fault point); return its exit code."""
+        if self.process is None:
+            raise RuntimeError("the simulator is not running")
+        proc, self.process = self.process, None
+        try:
+            return proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
+
     def restart(self) -> SimServer:
         """Start again on the same data (the port may change)."""
         self.stop()

@@ -3,6 +3,9 @@
 The session judges time with an injected clock. It is locked as soon as the
 idle timeout has passed since the last :meth:`Session.touch` (the UI calls
 ``touch`` on user input and checks :attr:`Session.is_locked` on a timer).
+Idle time and age are counted on the session's own time, which only moves
+forward: when the clock is set back (a correction, a user's attempt) the
+session neither gains life nor idle time; time counts again from there.
 Unlocking needs the same user's password; anyone else must log the session
 out first. After ``max_age`` (12 hours) the session is over.
 """
@@ -62,6 +65,8 @@ class Session:
         self._recorder: Recorder | None = recorder
         self._account_check = account_check
         self.started_at: datetime = clock()
+        self._seen = self.started_at  # the clock's last reading
+        self._elapsed = timedelta()  # forward movement of the clock since started_at
         self.last_activity: datetime = self.started_at
         self._locked = False
 
@@ -96,11 +101,25 @@ class Session:
         return not self.expired()
 
     # --- time ---------------------------------------------------------------
+    def _session_time(self) -> datetime:
+        """``started_at`` plus the clock's forward movement since: never goes back.
+
+        A clock set back by an hour does not give the session an hour more (nor
+        postpone the idle lock); its later movement counts from the new reading.
+        Only the time between two readings across a set-back is lost, and the UI
+        reads the clock every second (``is_locked`` on a timer).
+        """
+        now = self._clock()
+        if now > self._seen:
+            self._elapsed += now - self._seen
+        self._seen = now
+        return self.started_at + self._elapsed
+
     def expired(self) -> bool:
         """True when logged out or older than ``max_age`` (then the session ends)."""
         if self._user_id is None:
             return True
-        if self._clock() - self.started_at >= self.max_age:
+        if self._session_time() - self.started_at >= self.max_age:
             try:
                 self._record(AuditAction.SESSION_EXPIRED, AuditResult.SUCCESS, "max_age")
             finally:
@@ -113,7 +132,7 @@ class Session:
         """True while locked (locks itself once the idle timeout has passed)."""
         if self.expired():
             return True
-        if not self._locked and self._clock() - self.last_activity >= self.idle_timeout:
+        if not self._locked and self._session_time() - self.last_activity >= self.idle_timeout:
             self._locked = True
             self._record(AuditAction.SESSION_LOCK, AuditResult.SUCCESS, "idle")
         return self._locked
@@ -122,7 +141,7 @@ class Session:
         """Seconds left before the idle lock (0 when locked)."""
         if self.is_locked:
             return 0.0
-        left = self.idle_timeout - (self._clock() - self.last_activity)
+        left = self.idle_timeout - (self._session_time() - self.last_activity)
         return max(0.0, left.total_seconds())
 
     def touch(self) -> None:
@@ -131,7 +150,7 @@ class Session:
             raise SessionExpired()
         if self.is_locked:
             raise SessionLocked()
-        self.last_activity = self._clock()
+        self.last_activity = self._session_time()
 
     def require(self, role: Role | None = None, *, setup: bool = False) -> None:
         """Check the session may act now (and as ``role``); counts as activity.
@@ -184,7 +203,7 @@ class Session:
             raise
         self._record(AuditAction.SESSION_UNLOCK, AuditResult.SUCCESS, None)  # refused if unlogged
         self._locked = False
-        self.last_activity = self._clock()
+        self.last_activity = self._session_time()
 
     def logout(self, *, reason: str = "user") -> None:
         """End the session (allowed while locked) and clear all its state."""

@@ -1,7 +1,7 @@
 """Problems of a whole file's framing, found once before its records are read.
 
 interface-files.md §9: line ends that are LF only or CR only, a file that is
-not CP932 (saved as UTF-8, with or without BOM), an end-of-file byte 0x1A
+not CP932 (saved as UTF-8, with or without BOM, or as UTF-16), an end-of-file byte 0x1A
 after the last record, no line ends at all. Each is reported once at file
 level (record ``None``) and the errors it would cause in every record are not
 reported. A file with LF-only line ends still has its records checked (with LF
@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 SAMPLE = 64 * 1024
 BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 EOF_BYTE = b"\x1a"
 
 
@@ -66,6 +67,8 @@ def sniff(stream: BinaryIO) -> Framing:
     whole = at + len(head) >= size
     if end is not None:
         head = head[:max(0, end - at)]
+    if head.startswith(UTF16_BOMS) or head.count(0) * 4 > len(head) > 0:
+        return Framing(("utf16", *problems), read_records=False)  # Notepad's "Unicode"
     start = len(BOM) if head.startswith(BOM) else 0
     body = head[start:]
     if _is_utf8(body, whole):

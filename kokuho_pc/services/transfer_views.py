@@ -11,6 +11,7 @@ the local store or the network: the screens call them through ``context.jobs``
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -198,10 +199,14 @@ class TransferViewService:
         views = []
         try:
             entries = sorted(p for p in medium_dir.iterdir()
-                             if p.is_file() and not p.name.startswith(".")
-                             and looks_like_interface_file(p.name))
+                             if not p.name.startswith(".") and looks_like_interface_file(p.name))
             for path in entries:
-                views.append(self._file_view(path.name, path.stat().st_size, sent))
+                # lstat: a link or special file is listed with its own size, never
+                # followed; reading it is refused with a message (medium_io).
+                st = path.lstat()
+                if stat.S_ISDIR(st.st_mode):
+                    continue
+                views.append(self._file_view(path.name, st.st_size, sent))
         except OSError as exc:
             raise MediaRefused("missing", "媒体を読み取れません(取り外された可能性があります)。",
                                "媒体の接続を確認して「再検出」してください。") from exc

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import secrets
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -55,6 +56,24 @@ def reason_message(reason: str) -> str:
     """The Japanese text for a refusal reason code."""
     return REASONS.get(reason, "この媒体は使用できません。")
 
+
+MAX_TOKEN_BYTES = 64 * 1024
+
+
+def _read_token(path: Path) -> bytes:
+    """The token file's bytes: a regular file only (never through a link, never a FIFO
+    or device) and at most 64 KiB; anything else reads as absent."""
+    if not stat.S_ISREG(os.lstat(path).st_mode):
+        raise OSError("not a regular file")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                 | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError("not a regular file")
+        data = f.read(MAX_TOKEN_BYTES + 1)
+    if len(data) > MAX_TOKEN_BYTES:
+        raise OSError("token too large")
+    return data
 
 def new_media_id() -> str:
     """A random media ID such as ``M-7KQ2-XP4D-9RTA-B3NW`` (never a long digit run)."""
@@ -175,12 +194,20 @@ class MediaGate:
         }
         payload["signature"] = base64.b64encode(key.sign(_canonical(payload))).decode()
         token_bytes = json.dumps(payload, ensure_ascii=False, indent=1).encode() + b"\n"
-        tmp = path / (TOKEN_NAME + ".tmp")
-        with open(tmp, "wb") as f:
-            f.write(token_bytes)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path / TOKEN_NAME)
+        # A random temporary name created with O_EXCL and O_NOFOLLOW: a link planted on
+        # the medium cannot redirect the write to the PC (issue 14).
+        tmp = path / f"{TOKEN_NAME}.{secrets.token_hex(8)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_BINARY", 0), 0o644)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(token_bytes)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path / TOKEN_NAME)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         record = MediaRecord(
             media_id, volume["kind"], volume_key, expiry, tuple(payload["allowed_staff"]),
             admin_id, payload["issued_at"], hashlib.sha256(token_bytes).hexdigest(), None,
@@ -215,7 +242,7 @@ class MediaGate:
         if kind == "emulated" and not self._allow_emulated:
             return "emulated_not_allowed", facts
         try:
-            token_bytes = (path / TOKEN_NAME).read_bytes()
+            token_bytes = _read_token(path / TOKEN_NAME)
         except OSError:
             return "unregistered", facts
         try:

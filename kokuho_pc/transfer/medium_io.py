@@ -5,23 +5,122 @@ same directory, write, fsync, rename, fsync of the directory, then the file
 is read back and its SHA-256 compared. A removed medium or a full disk
 leaves no file under the final name (the temporary file is removed, or, if
 the medium vanished, swept by the next export on that medium).
+
+A medium is hostile ground (issue 14): nothing on it is followed or trusted.
+Files are opened with ``O_NOFOLLOW`` (and checked with ``lstat`` first, where
+the platform has no ``O_NOFOLLOW``) and refused unless they are regular files —
+a symlink to a file on the PC, a FIFO or a device is never read. Temporary
+files get a random name and are created with ``O_EXCL``, so a link planted
+under a predictable name cannot redirect a write. Every interface file has a
+size cap derived from its layout (record length × :data:`MAX_DATA_RECORDS`),
+checked before a byte is read and again while reading.
 """
 
 from __future__ import annotations
 
+import errno
+import glob
 import hashlib
 import os
+import re
+import secrets
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.formats.filenames import display_name, looks_like_interface_file
-from kokuho_pc.transfer.errors import MediaWriteFailed
+from kokuho_pc.formats.layouts import IF_IDS, get_layout
+from kokuho_pc.transfer.errors import MediaRefused, MediaWriteFailed
 from kokuho_pc.transfer.media import ApprovedMedium
 from kokuho_pc.transfer.ports import OperationLog, log_hash
 from kokuho_pc.transfer.records import FileEntry
 
 TMP_MARK = ".kokuho-tmp"
+# Our temporary names: ".<final name>.<16 random hex>.kokuho-tmp" (and, from before
+# issue 14, ".<final name>.kokuho-tmp"); the sweep removes only these.
+_TMP_NAME = re.compile(r"^\..+?(?:\.[0-9a-f]{16})?" + re.escape(TMP_MARK) + "$")
+
+# Data records one interface file may hold. The largest municipal NHI in Japan
+# (横浜市) insures about 680,000 persons in about 450,000 households (FY2022), and a
+# KKG01 lists the high-cost months of a fraction of them: 1,000,000 leaves ~45 %
+# headroom over the largest KSK02 while capping the largest file (KSK02) at 302 MB.
+MAX_DATA_RECORDS = 1_000_000
+_CSV_FIELD_OVERHEAD = 3  # quotes around a cell and its comma
+_UNKNOWN_CELL = 64
+
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_BINARY = getattr(os, "O_BINARY", 0)
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_READ_CHUNK = 1024 * 1024
+
+
+def _layout_cap(if_id: str) -> int:
+    layout = get_layout(if_id)
+    if layout.record_length:
+        line = layout.record_length + 2  # CR LF
+        return line * (MAX_DATA_RECORDS + 2)  # + header and trailer
+    row = sum((c.length or c.max_length or _UNKNOWN_CELL) * 2 + _CSV_FIELD_OVERHEAD
+              for c in layout.columns) + 2
+    return row * MAX_DATA_RECORDS
+
+
+def max_file_bytes(name: str) -> int:
+    """The size cap of the interface file ``name`` (by the IF-ID its name holds; a name
+    holding none gets the largest cap)."""
+    folded = name.casefold()
+    caps = [_layout_cap(i) for i in IF_IDS if i.casefold() in folded]
+    return max(caps) if caps else max(_layout_cap(i) for i in IF_IDS)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.0f}"
+
+
+def _not_regular(name: str) -> MediaRefused:
+    return MediaRefused(
+        "not_regular_file",
+        f"媒体上の「{display_name(name)}」は通常のファイルではありません(シンボリックリンク、"
+        "ショートカット、特殊ファイルなど)。読み取りません。",
+        "市町村システムから出力したファイルそのものを媒体に保存し直してください。",
+    )
+
+
+def _too_large(name: str, size: int, cap: int) -> MediaRefused:
+    return MediaRefused(
+        "too_large",
+        f"媒体上の「{display_name(name)}」が大きすぎます({_megabytes(size)} MB)。このファイルは"
+        f"最大 {_megabytes(cap)} MB(データ {MAX_DATA_RECORDS:,} 件)までです。読み取りません。",
+        "正しいファイルか確認してください。市町村システムで作成し直してください。",
+    )
+
+
+def _is_link_or_special(path: Path) -> bool:
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode)
+
+
+def _open_regular(path: Path, name: str) -> int:
+    """A read-only descriptor of the regular file ``path`` — never through a link."""
+    if _is_link_or_special(path):  # platforms without O_NOFOLLOW; and no FIFO open
+        raise _not_regular(name)
+    try:
+        fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_BINARY | _O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK, errno.ENXIO):
+            raise _not_regular(name) from exc
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between lstat and open
+            raise _not_regular(name)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _fsync_dir(path: Path) -> None:
@@ -42,11 +141,11 @@ def _remove_quietly(path: Path) -> None:
 
 
 def sha256_file(path: Path) -> tuple[int, str]:
-    """(size, SHA-256 hex) of a file, read in chunks."""
+    """(size, SHA-256 hex) of a regular file, read in chunks (never through a link)."""
     digest = hashlib.sha256()
     size = 0
-    with open(path, "rb") as f:
-        while block := f.read(1024 * 1024):
+    with os.fdopen(_open_regular(path, path.name), "rb") as f:
+        while block := f.read(_READ_CHUNK):
             digest.update(block)
             size += len(block)
     return size, digest.hexdigest()
@@ -73,32 +172,78 @@ class MediumFiles:
         Misnamed ones (other case, a Windows copy, ...) are listed too: the
         check reports them, so they are never sent and never skipped in silence.
         """
-        return sorted(p.name for p in self.medium.path.iterdir()
-                      if p.is_file() and not p.name.startswith(".")
-                      and looks_like_interface_file(p.name))
+        # lstat only: a link or special file under such a name is listed too (and then
+        # refused by read() with a message), never followed; directories are skipped.
+        names = []
+        for p in self.medium.path.iterdir():
+            if p.name.startswith(".") or not looks_like_interface_file(p.name):
+                continue
+            try:
+                if stat.S_ISDIR(os.lstat(p).st_mode):
+                    continue
+            except OSError:
+                continue
+            names.append(p.name)
+        return sorted(names)
 
     def read(self, name: str) -> bytes:
         """Read one file (opened read-only); logged with its size and SHA-256."""
         if "/" in name or "\\" in name or name.startswith("."):
             raise MediaWriteFailed("媒体上のファイル名が正しくありません。")
-        data = (self.medium.path / name).read_bytes()
+        path = self.medium.path / name
+        cap = max_file_bytes(name)
+        try:
+            fd = _open_regular(path, name)
+        except MediaRefused as refused:
+            self._log(AuditAction.MEDIA_READ, AuditResult.REFUSED, name, None, None,
+                      refused.reason)
+            raise
+        with os.fdopen(fd, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > cap:
+                self._log(AuditAction.MEDIA_READ, AuditResult.REFUSED, name, size, None,
+                          "too_large")
+                raise _too_large(name, size, cap)
+            data = f.read(cap + 1)  # the cap holds even if the file grows meanwhile
+        if len(data) > cap:
+            self._log(AuditAction.MEDIA_READ, AuditResult.REFUSED, name, len(data), None,
+                      "too_large")
+            raise _too_large(name, len(data), cap)
         self._log(AuditAction.MEDIA_READ, AuditResult.SUCCESS, name, len(data),
                   hashlib.sha256(data).hexdigest())
         return data
 
     def remove_stale_temporaries(self) -> int:
-        """Delete our own temporary files a crash left on the medium; return the count."""
+        """Delete our own temporary files a crash left on the medium, and any link or
+        dangling link under one of our temporary names (never following it); return
+        the count. Other entries are left alone."""
         count = 0
         for p in self.medium.path.iterdir():
-            if p.is_file() and p.name.startswith(".") and p.name.endswith(TMP_MARK):
-                p.unlink(missing_ok=True)
+            if not _TMP_NAME.match(p.name):
+                continue
+            try:
+                mode = os.lstat(p).st_mode
+            except OSError:
+                continue
+            if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+                p.unlink(missing_ok=True)  # unlink removes a link itself, not its target
                 count += 1
         return count
+
+    def _remove_links_under_temporary_names(self, name: str) -> None:
+        """Links (dangling or not) planted under this file's temporary names are removed;
+        they could not redirect the write anyway (random name, O_EXCL, O_NOFOLLOW)."""
+        for p in self.medium.path.glob(f".{glob.escape(name)}*{TMP_MARK}"):
+            if _TMP_NAME.match(p.name) and p.is_symlink():
+                _remove_quietly(p)
 
     def existing(self, name: str) -> FileEntry | None:
         """Size and hash of a file already on the medium under ``name``, or None."""
         final = self.medium.path / name
-        if not final.is_file():
+        try:
+            if not stat.S_ISREG(os.lstat(final).st_mode):
+                return None  # a link or special file is not ours: the write replaces it
+        except OSError:
             return None
         size, digest = sha256_file(final)
         return FileEntry(name, size, digest)
@@ -117,11 +262,12 @@ class MediumFiles:
             raise MediaWriteFailed("媒体上のファイル名が正しくありません。")
         directory = self.medium.path
         final = directory / name
-        tmp = directory / f".{name}{TMP_MARK}"
+        self._remove_links_under_temporary_names(name)
+        tmp = directory / f".{name}.{secrets.token_hex(8)}{TMP_MARK}"
         written = 0
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
-                         0o600)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_BINARY
+                         | _O_CLOEXEC, 0o600)
             with os.fdopen(fd, "wb") as out:
                 for chunk in chunks:
                     out.write(chunk)

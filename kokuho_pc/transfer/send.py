@@ -18,7 +18,7 @@ from typing import Any
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.domain.errors import Cancelled, KokuhoError, ValidationError
 from kokuho_pc.formats.checker import check_file_set
-from kokuho_pc.formats.filenames import display_name
+from kokuho_pc.formats.filenames import InvalidFileName, display_name, parse_file_name
 from kokuho_pc.formats.issues import CheckReport
 from kokuho_pc.transfer.client import ConsolidationClient
 from kokuho_pc.transfer.errors import FileSetInvalid
@@ -54,11 +54,22 @@ class SendResult:
 
     outcomes: list[SetOutcome] = field(default_factory=list)
     check: CheckReport | None = None
+    # Misnamed interface files on the medium that were not chosen (named files were
+    # sent): never sent, and said rather than skipped in silence (display names).
+    misnamed_not_sent: list[str] = field(default_factory=list)
 
     @property
     def all_accepted(self) -> bool:
         """True when every set was accepted by the consolidation system."""
         return all(o.accepted for o in self.outcomes)
+
+
+def _well_named(name: str) -> bool:
+    try:
+        parse_file_name(name)
+    except InvalidFileName:
+        return False
+    return True
 
 
 class SendPipeline(TransferPipeline):
@@ -96,7 +107,8 @@ class SendPipeline(TransferPipeline):
         )
         if not check.valid:
             raise FileSetInvalid(check)
-        result = SendResult(check=check)
+        result = SendResult(check=check, misnamed_not_sent=[
+            display_name(n) for n in available if n not in chosen and not _well_named(n)])
         sets = group_file_sets(chosen)
         with self._staging.session() as session, self._client_factory() as client:
             for names_in_set in each_step(sets, report, cancelled,

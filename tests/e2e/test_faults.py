@@ -16,13 +16,13 @@ message for the user, and an operation log that verifies.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,14 +35,16 @@ from kokuho_pc.services.candidates import CandidateService
 from kokuho_pc.services.exporting import ExportingService
 from kokuho_pc.services.messages import describe_error
 from kokuho_pc.services.policy import PolicyService
-from kokuho_pc.services.profile import Profile, open_profile
+from kokuho_pc.services.profile import Profile
 from kokuho_pc.services.sending import SendingService
+from kokuho_pc.store.clock import ManualClock
 from kokuho_pc.transfer.faultpoints import ENV_PAUSE_AT, ENV_PAUSE_FILE, POINTS
 from kokuho_pc.transfer.filesets import file_set_digest
 from kokuho_pc.transfer.media import TOKEN_NAME
 from kokuho_pc.transfer.staging import StagingArea
+from shuyaku_sim.faultpoints import ENV_KILL_AT as SIM_KILL_AT
+from shuyaku_sim.faultpoints import POINTS as SIM_KILL_POINTS
 from tests.e2e.artefacts import staging_residue, tree_hits
-from tests.e2e.gui import HASHER
 from tests.e2e.scenario import MITO, TSUKUBA, medium_files, moved_in_pair
 from tests.simfiles import household_pair, submission_body
 from tests.simhelpers import SimServer, make_pki
@@ -64,6 +66,7 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 TELLTALES = ("ｼﾐｭ".encode("cp932"), "試湯".encode("cp932"), b"082201", b"082015")
 SEND_POINTS = [p for p in POINTS if p.startswith("send.")]
 EXPORT_POINTS = [p for p in POINTS if p.startswith("export.")]
+SIM_POINTS = list(SIM_KILL_POINTS)
 CONFIRM_POINTS = [p for p in POINTS if p.startswith("confirm.")]
 
 
@@ -156,12 +159,12 @@ def _seed_candidates(sim: SimServer) -> list[str]:
         stamps = sorted({name[-18:] for name in files})  # one set per creation time
         for stamp in stamps:
             part = {n: d for n, d in files.items() if n.endswith(stamp)}
-            with sim.session(code, "seed") as http:
+            with sim.session(code, STAFF) as http:
                 r = http.post(sim.url("/api/v1/submissions"), json=submission_body(part),
                               headers={"Idempotency-Key": f"e2e-seed-{code}-{stamp[:14]}"},
                               timeout=120)
                 assert r.status_code == 201, r.text
-    with sim.session(TSUKUBA, "seed") as http:
+    with sim.session(TSUKUBA, STAFF) as http:
         rows = http.get(sim.url("/api/v1/candidates"), timeout=60).json()["candidates"]
     return [str(r["candidate_no"]) for r in rows]
 
@@ -222,38 +225,55 @@ def test_confirmation_killed(profile: Profile, sim: SimServer, tmp_path: Path,
 # --- the simulator killed, the medium removed, a full medium ---------------------------
 
 
-def test_simulator_killed_mid_ingest(profile: Profile, sim: SimServer, tmp_path: Path) -> None:
+@pytest.mark.parametrize("point", SIM_POINTS)
+def test_simulator_killed_in_ingest(profile: Profile, sim: SimServer, tmp_path: Path,
+                                    point: str) -> None:
+    """The simulator SIGKILLs itself at a named point of the ingest transaction.
+
+    Before COMMIT nothing of the submission survives; after COMMIT it survives
+    once. Either way the client's resend (the same Idempotency-Key, kept in its
+    store) ends with exactly one submission and one set of deliveries, never two.
+    """
     medium = approved_medium(profile, tmp_path / "usb")
-    files = household_pair(TSUKUBA, dt.datetime(2026, 10, 9, 9, 0), 1500)
+    files = household_pair(TSUKUBA, dt.datetime(2026, 10, 9, 9, SIM_POINTS.index(point)), 20)
     write_files(medium, files)
+    _restart_sim(profile, sim, {SIM_KILL_AT: point})
     staff = login(profile, STAFF)
-    wal = sim.data_dir / "shuyaku.sqlite3-wal"
-    start_size = wal.stat().st_size if wal.exists() else 0
-    failure: list[BaseException] = []
-    sender = threading.Thread(target=lambda: _catch(
-        lambda: SendingService(profile).send(staff, medium), failure))
-    sender.start()
-    deadline = time.monotonic() + 120
-    while (wal.stat().st_size if wal.exists() else 0) <= start_size + 64 * 1024:
-        assert sender.is_alive(), "the send finished before the ingest could be interrupted"
-        assert time.monotonic() < deadline
-        time.sleep(0.005)
-    sim.kill()
-    sender.join(120)
-    assert failure and isinstance(failure[0], KokuhoError)
-    message = describe_error(failure[0])
+    with pytest.raises(KokuhoError) as caught:
+        SendingService(profile).send(staff, medium)
+    assert sim.wait_killed() == -signal.SIGKILL  # it died at the point, not by a race
+    message = describe_error(caught.value)
     assert JAPANESE.search(message.message) and "接続" in message.message + message.title
-    assert _submissions(sim, files) == 0  # the interrupted ingest left nothing
-    sim.start()  # a new port: the administrator points the policy at it
-    admin = login(profile, ADMIN)
-    PolicyService(profile).change(admin, "server_url", sim.base_url)
-    admin.logout()
+    committed = point == "ingest_after_commit"
+    assert _submissions(sim, files) == (1 if committed else 0)
+    deliveries = _delivery_count(sim)
+    assert (deliveries > 0) == committed
+    _restart_sim(profile, sim, {})
     staff = login(profile, STAFF)
     result = SendingService(profile).send(staff, medium)
     assert result.all_accepted
-    assert _submissions(sim, files) == 1
+    assert _submissions(sim, files) == 1  # never two
+    if committed:
+        assert _delivery_count(sim) == deliveries  # answered from the stored result
+    else:
+        assert _delivery_count(sim) > 0
     staff.logout()
     assert_clean_end(profile, medium)
+
+
+def _delivery_count(sim: SimServer) -> int:
+    return int(sim_query(sim, "SELECT count(*) FROM deliveries")[0][0])
+
+
+def _restart_sim(profile: Profile, sim: SimServer, env: dict[str, str]) -> None:
+    """Start the simulator (again) with ``env``; the administrator points the policy at it."""
+    if sim.process is not None:
+        sim.stop()
+    sim.env = dict(env)
+    sim.start()  # a new port
+    admin = login(profile, ADMIN)
+    PolicyService(profile).change(admin, "server_url", sim.base_url)
+    admin.logout()
 
 
 def _catch(work: Any, into: list[BaseException]) -> None:
@@ -333,31 +353,28 @@ def test_full_medium(profile: Profile, tmp_path: Path, tiny_medium: Path) -> Non
 
 
 # --- clock jumps -------------------------------------------------------------------------
+# Each test makes its profile (accounts, grants, media approvals) with the same injected
+# clock the code under test then reads, so no test depends on the machine's date.
 
 JST = dt.timezone(dt.timedelta(hours=9))
 
 
-class JumpClock:
-    """A clock the test moves (the profile's injectable clock)."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
+def _clocked_profile(tmp_path: Path, sim: SimServer, start: dt.datetime) -> Profile:
+    return make_profile(tmp_path / "clocked", sim, sim.sim_pki, clock=ManualClock(start))
 
 
-def test_thirteen_hours_forward_expires_the_session(
-    profile: Profile, sim: SimServer, tmp_path: Path
-) -> None:
-    medium = approved_medium(profile, tmp_path / "usb")
-    files = moved_in_pair(dt.datetime(2026, 10, 11, 9, 0))
-    write_files(medium, files)
-    profile.close()
-    clock = JumpClock(dt.datetime(2026, 11, 26, 8, 30, tzinfo=JST))
-    with open_profile(profile.path, clock=clock, hasher=HASHER) as opened:
+def _clock(profile: Profile) -> ManualClock:
+    assert isinstance(profile.clock, ManualClock)
+    return profile.clock
+
+
+def test_thirteen_hours_forward_expires_the_session(sim: SimServer, tmp_path: Path) -> None:
+    with _clocked_profile(tmp_path, sim, dt.datetime(2026, 11, 26, 8, 30, tzinfo=JST)) as opened:
+        medium = approved_medium(opened, tmp_path / "usb")
+        files = moved_in_pair(dt.datetime(2026, 10, 11, 9, 0))
+        write_files(medium, files)
         staff = login(opened, STAFF)
-        clock.now += dt.timedelta(hours=13)
+        _clock(opened).advance(hours=13)
         with pytest.raises(KokuhoError) as caught:
             SendingService(opened).send(staff, medium)
         message = describe_error(caught.value)
@@ -366,23 +383,27 @@ def test_thirteen_hours_forward_expires_the_session(
         assert_clean_end(opened, medium)
 
 
-def test_across_march_31_grants_lapse_and_approvals_expire(
-    profile: Profile, sim: SimServer, tmp_path: Path
-) -> None:
+def _march_31_setup(opened: Profile, medium: Path) -> None:
+    """A medium approved until March 31; the administrator granted for the next year."""
     from kokuho_pc.services.accounts import AccountService
+    from kokuho_pc.services.media_admin import MediaAdminService
+    medium.mkdir()
+    admin = login(opened, ADMIN)
+    MediaAdminService(opened).register(admin, medium, (STAFF, ADMIN), expires=dt.date(2027, 3, 31))
+    AccountService(opened).regrant(admin, ADMIN, 2027)  # the March task, admins only
+    admin.logout()
+
+
+def test_across_march_31_grants_lapse_and_approvals_expire(
+    sim: SimServer, tmp_path: Path
+) -> None:
     from kokuho_pc.services.login import LoginService
     from kokuho_pc.services.media_admin import MediaAdminService
-    profile.close()
-    clock = JumpClock(dt.datetime(2027, 3, 31, 23, 55, tzinfo=JST))
     medium = tmp_path / "usb"
-    medium.mkdir()
     files = moved_in_pair(dt.datetime(2026, 10, 12, 9, 0))
-    with open_profile(profile.path, clock=clock, hasher=HASHER) as opened:
-        admin = login(opened, ADMIN)
-        MediaAdminService(opened).register(admin, medium, (STAFF, ADMIN),
-                                           expires=dt.date(2027, 3, 31))
-        AccountService(opened).regrant(admin, ADMIN, 2027)  # the March task, admins only
-        admin.logout()
+    with _clocked_profile(tmp_path, sim, dt.datetime(2027, 3, 31, 23, 50, tzinfo=JST)) as opened:
+        clock = _clock(opened)
+        _march_31_setup(opened, medium)
         write_files(medium, files)
         staff = login(opened, STAFF)  # still fiscal year 2026
         assert MediaAdminService(opened).status(staff, medium).approved
@@ -402,6 +423,50 @@ def test_across_march_31_grants_lapse_and_approvals_expire(
         assert JAPANESE.search(describe_error(refused.value).message)
         admin.logout()
         assert _submissions(sim, files) == 0
+        assert_clean_end(opened, medium)
+
+
+def test_clock_set_back_across_march_31(sim: SimServer, tmp_path: Path) -> None:
+    """April 1 00:05 → back to March 31 23:58 → forward to April 1 again.
+
+    What must happen: validity is judged by the date the clock shows *now* (no later
+    date is latched: the PC's clock is the administrator's, set by Windows time
+    sync), so on March 31 the fiscal-2026 grant and the approval valid until March 31
+    hold again, and on April 1 they lapse again; a session that ended when the grant
+    lapsed stays ended when the clock goes back; the operation log keeps its order
+    (``seq``) with the times as read, going back visibly, and verifies.
+    """
+    from kokuho_pc.domain.errors import SessionExpired
+    from kokuho_pc.services.login import LoginService
+    from kokuho_pc.services.media_admin import MediaAdminService
+    medium = tmp_path / "usb"
+    files = moved_in_pair(dt.datetime(2026, 10, 13, 9, 0))
+    with _clocked_profile(tmp_path, sim, dt.datetime(2027, 3, 31, 23, 50, tzinfo=JST)) as opened:
+        clock = _clock(opened)
+        _march_31_setup(opened, medium)
+        write_files(medium, files)
+        staff = login(opened, STAFF)
+        clock.now = dt.datetime(2027, 4, 1, 0, 5, tzinfo=JST)
+        with pytest.raises(KokuhoError):
+            SendingService(opened).send(staff, medium)  # the grant lapsed: session ended
+        clock.now = dt.datetime(2027, 3, 31, 23, 58, tzinfo=JST)  # set back
+        with pytest.raises(SessionExpired):
+            staff.require()  # the ended session is not revived by the earlier date
+        staff = login(opened, STAFF)  # fiscal 2026 again: the grant holds on March 31
+        assert MediaAdminService(opened).status(staff, medium).approved
+        result = SendingService(opened).send(staff, medium)
+        assert result.all_accepted and _submissions(sim, files) == 1
+        clock.now = dt.datetime(2027, 4, 1, 0, 1, tzinfo=JST)  # forward again
+        with pytest.raises(KokuhoError):
+            staff.require()
+        with pytest.raises(KokuhoError):
+            LoginService(opened, sleep=lambda _s: None).login(STAFF, STAFF_PW)
+        records = opened.audit.records(limit=10_000, unacknowledged_only=False)
+        seqs = [r.seq for r in records]
+        assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+        times = [dt.datetime.fromisoformat(str(r.time)) for r in records]
+        assert any(b < a for a, b in itertools.pairwise(times))  # went back, logged
+        assert _submissions(sim, files) == 1
         assert_clean_end(opened, medium)
 
 

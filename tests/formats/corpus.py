@@ -183,6 +183,9 @@ VARIANTS: dict[str, Callable[[], Files]] = {
     "UTF-8 by mistake (KSK02)": _whole(K2, lambda d: d.decode("cp932").encode("utf-8")),
     "UTF-8 with BOM (KSK01)": _whole(K1, lambda d: b"\xef\xbb\xbf"
                                      + d.decode("cp932").encode("utf-8")),
+    "Notepad 'Unicode' (UTF-16 LE with BOM) (KSK02)": _whole(
+        K2, lambda d: d.decode("cp932").encode("utf-16")),
+    "UTF-16 BE without BOM (KKG01)": _whole(KG, lambda d: d.decode("cp932").encode("utf-16-be")),
     "BOM before CP932 (KKG01)": _whole(KG, lambda d: b"\xef\xbb\xbf" + d),
     "last record without CR LF (KSK02)": _whole(K2, lambda d: d[:-2]),
     "empty line at the end (KSK01)": _whole(K1, lambda d: d + b"\r\n"),

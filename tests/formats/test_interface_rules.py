@@ -383,6 +383,8 @@ RULES: dict[str, tuple[Callable[[], Files], Expected]] = {
                     {(K2, None, None, "utf8")}),
     "9.file.utf8-bom": (whole(K2, lambda d: b"\xef\xbb\xbf" + d.decode("cp932").encode("utf-8")),
                         {(K2, None, None, "utf8")}),
+    "9.file.utf16": (whole(K2, lambda d: d.decode("cp932").encode("utf-16")),
+                     {(K2, None, None, "utf16")}),
     "9.file.eof-byte": (whole(K2, lambda d: d + b"\x1a"), {(K2, None, None, "eof_byte")}),
     "9.file.no-line-ends": (whole(K2, lambda d: d.replace(b"\r\n", b"")),
                             {(K2, None, None, "no_line_end")}),
@@ -405,7 +407,8 @@ def test_rule(rule: str) -> None:
             assert e.record is not None
 
 
-FILE_LEVEL_CODES = {"bom", "utf8", "lf_only", "cr_only", "no_line_end", "eof_byte", "empty_file",
+FILE_LEVEL_CODES = {"bom", "utf8", "utf16", "lf_only", "cr_only", "no_line_end", "eof_byte",
+                    "empty_file",
                     "pair_missing", "file_name", "file_name_case", "file_name_extra",
                     "file_name_date", "file_name_check_digit", "file_name_ext",
                     "file_name_kind", "file_name_encoding", "file_kind_unknown"}

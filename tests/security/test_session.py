@@ -90,6 +90,45 @@ def test_twelve_hour_limit(profile: Profile, staff: Session, clock: ManualClock)
     assert "session.expired" in [r.action for r in profile.audit.records(staff_id=STAFF_ID)]
 
 
+def test_clock_set_back_an_hour_neither_extends_nor_postpones(
+        profile: Profile, staff: Session, clock: ManualClock) -> None:
+    """The clock moves back an hour during a session (a correction, or a user's attempt).
+
+    What must happen: the session's age and idle time count the time that really
+    went by, so the 12-hour limit still falls 12 hours of activity after login and
+    the idle lock after 60 s without input; the operation log keeps its order
+    (``seq``), records the times as read, and verifies.
+    """
+    for _ in range(120):  # an hour of work
+        clock.advance(seconds=30)
+        staff.touch()
+    clock.advance(hours=-1)  # set back: 10:00 again, one hour into the session
+    assert not staff.is_locked  # the UI's timer reads the clock (it does so every second)
+    clock.advance(seconds=59)
+    assert not staff.is_locked  # 59 s idle: not yet
+    clock.advance(seconds=1)
+    assert staff.is_locked  # 60 s without input, although the clock reads 10:01
+    staff.unlock(STAFF_PW)
+    lived = timedelta(hours=1, seconds=60)  # session time so far; the clock shows 00:01 of it
+    while lived < staff.max_age - timedelta(seconds=30):
+        clock.advance(seconds=30)
+        staff.touch()
+        lived += timedelta(seconds=30)
+    clock.advance(seconds=(staff.max_age - lived).total_seconds() - 1)
+    staff.touch()
+    assert staff.is_logged_in  # one second before 12 h of session time
+    assert clock() - staff.started_at < timedelta(hours=11)  # the clock reads under 11 h
+    clock.advance(seconds=1)  # 12 h after login
+    assert staff.expired()
+    with pytest.raises(SessionExpired):
+        staff.touch()
+    records = profile.audit.records(limit=1000)
+    assert [r.seq for r in records] == sorted(r.seq for r in records)
+    assert [r.action for r in records if r.staff_id == STAFF_ID][-3:] == [
+        "session.lock", "session.unlock", "session.expired"]
+    assert profile.audit.verify().ok
+
+
 def test_session_max_age_follows_policy(profile: Profile, admin: Session, clock: ManualClock,
                                         login: LoginService) -> None:
     PolicyService(profile).change(admin, "session_max_hours", 8)

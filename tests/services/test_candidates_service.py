@@ -15,7 +15,7 @@ from kokuho_pc.services.candidate_views import CandidateView, HeadInfo, candidat
 from kokuho_pc.services.candidates import CandidateService
 from kokuho_pc.services.printing import PrintingService
 from tests.services.cand_env import CandidateEnv, sim_candidates
-from tests.transfer.harness import sim_query
+from tests.transfer.harness import STAFF, sim_query
 
 
 def _log(env: CandidateEnv, action: AuditAction) -> list[tuple[str, dict[str, object]]]:
@@ -170,7 +170,7 @@ def test_confirm_results_and_prints(cand_env: CandidateEnv) -> None:
     assert _requests(cand_env, mark) == [("GET", "/api/v1/results"),
                                          ("GET", "/api/v1/candidates")]
     assert all(r.candidate.remarks == "" and r.candidate.after_head.name for r in results)
-    api = cand_env.sim.session(CODE_082201, staff="check")
+    api = cand_env.sim.session(CODE_082201, staff=STAFF)
     try:
         expected = {r["candidate_no"]: r for r in api.get(
             cand_env.sim.url("/api/v1/results")).json()["results"]}

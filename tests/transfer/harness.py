@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,6 +14,11 @@ from kokuho_pc.services.accounts import AccountService
 from kokuho_pc.services.login import LoginService, Session
 from kokuho_pc.services.media_admin import MediaAdminService
 from kokuho_pc.services.profile import Profile, ProfileKind, create_profile
+<<<<<<< HEAD
+from shuyaku_sim.pki import issue_terminal
+=======
+from kokuho_pc.store.clock import Clock, system_clock
+>>>>>>> main
 from tests.simhelpers import SimPki, SimServer
 
 ADMIN, STAFF = "sato.kanri", "suzuki.hanako"
@@ -23,17 +29,30 @@ CODE = "082201"
 
 
 def profile_settings(sim: SimServer, pki: SimPki, code: str = CODE) -> dict[str, object]:
-    cert, key = pki.terminal(code)
+    """Settings of a new profile, with a terminal certificate of its own: the simulator
+    anchors each terminal's operation-log chain, so two profiles (two chains) on one
+    certificate are a restarted chain it refuses (issue 15)."""
+    token = uuid.uuid4().hex[:8]
+    issued = issue_terminal(pki.directory, code, terminal_id=f"terminal-{code}-{token}",
+                            file_stem=f"terminal-{code}-{token}")
+    cert, key = issued.cert_path, issued.key_path
     return {"server_url": sim.base_url, "server_ca_file": str(pki.ca),
             "server_pins": [pki.pin], "client_cert_file": str(cert),
             "client_key_file": str(key)}
 
 
-def make_profile(path: Path, sim: SimServer, pki: SimPki, code: str = CODE) -> Profile:
-    """A demo profile of ``code`` (082201) with admin1 and staff1 (password already changed)."""
+def make_profile(path: Path, sim: SimServer, pki: SimPki, code: str = CODE,
+                 clock: Clock = system_clock) -> Profile:
+    """A demo profile of ``code`` (082201) with admin1 and staff1 (password already changed).
+
+    ``clock`` is the profile's clock from its creation on: a test that moves time
+    passes its own clock here, so the accounts and grants are dated by the clock the
+    code under test reads (never by the machine's date).
+    """
     hasher = PasswordHasher(Argon2Params(memory_kib=256, iterations=1), weak_params_for_tests=True)
     profile = create_profile(path, kind=ProfileKind.DEMO, municipality_code=code,
-                             settings=profile_settings(sim, pki, code), hasher=hasher)
+                             settings=profile_settings(sim, pki, code), clock=clock,
+                             hasher=hasher)
     accounts = AccountService(profile)
     accounts.create_first_admin(ADMIN, "管理者", ADMIN_PW)
     admin = LoginService(profile).login(ADMIN, ADMIN_PW)

@@ -220,3 +220,21 @@ def test_file_name_not_utf8_on_the_medium_is_reported(profile: Profile, tmp_path
     assert issue.code == "file_name_encoding" and issue.file.endswith("\ufffd.dat")
     assert submissions(sim) == count_before
     staff.logout()
+
+
+def test_named_pair_is_sent_and_the_copy_beside_it_is_said(
+    profile: Profile, tmp_path: Path, sim_env: tuple[Any, Any]
+) -> None:
+    """Issue 18: sending the named pair works; the Windows copy beside it is never sent and
+    the result says so (not skipped in silence)."""
+    medium = approved_medium(profile, tmp_path / "usb")
+    files = _move_in_set(first=9000)
+    write_files(medium, files)
+    copy = sorted(files)[1].replace(".dat", " - コピー.dat")
+    (medium / copy).write_bytes(files[sorted(files)[1]])
+    staff = login(profile, STAFF)
+    result = SendingService(profile).send(staff, medium, sorted(files))
+    assert result.all_accepted
+    assert [o.files for o in result.outcomes] == [tuple(sorted(files))]
+    assert result.misnamed_not_sent == [copy]
+    staff.logout()

@@ -251,10 +251,12 @@ class SendPage(JobPage):
         self.result_table.resizeColumnsToContents()
         self.lower_stack.setCurrentIndex(1)
         accepted = sum(1 for o in result.outcomes if o.accepted)
+        misnamed = (f"ファイル名が命名規則に従っていない{len(result.misnamed_not_sent)}件の"
+                    "ファイルは送信していません。" if result.misnamed_not_sent else "")
         if result.all_accepted:
             self.banner.set_message(
                 f"送信が完了しました。{accepted}組のファイルが国保情報集約システムに受け付けられ"
-                f"ました。{STAGING_REMOVED}", "ok")
+                f"ました。{misnamed}{STAGING_REMOVED}", "ok")
         else:
             self.banner.set_message(
                 f"国保情報集約システムが受付を拒否したファイルがあります"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +16,8 @@ from kokuho_pc.services.sending import SendingService
 from kokuho_pc.transfer.staging import StagingArea
 from kokuho_pc.ui.receive.receive_page import ReceivePage
 from kokuho_pc.ui.widgets.qt import Qt
-from tests.transfer.harness import write_files
+from kokuho_pc.ui.widgets.transfer_models import short_moment
+from tests.transfer.harness import STAFF, write_files
 from tests.ui.transfer_env import TIMEOUT, TransferEnv, shot, sim_env, transfer_env, tsukuba_set
 from tests.ui.widget_scan import my_numbers_on_screen
 
@@ -47,7 +50,7 @@ def rows(page: ReceivePage) -> list[list[str]]:
 
 
 def acknowledged_on_server(env: TransferEnv) -> dict[str, bool]:
-    with env.sim.session("082201", staff="check") as http:
+    with env.sim.session("082201", staff=STAFF) as http:
         listed = http.get(env.sim.url("/api/v1/deliveries?include_acknowledged=true")).json()
     return {d["name"]: d["acknowledged"] for d in listed["deliveries"]}
 
@@ -63,7 +66,12 @@ def test_deliveries_listed_then_exported_and_acknowledged(
     assert kinds["KSK11"] == "国保資格取得喪失年月日連携"
     assert kinds["KSK12"] == "市町村被保険者ID連携"
     assert all(r[5] == "未移出" for r in listed) and all(r[2] == "12件" for r in listed)
-    assert all(r[4].startswith("R8.") for r in listed)
+    with env.sim.session("082201", staff="check") as http:  # dated by the server's clock
+        created = {d["name"]: d["created_at"] for d in http.get(
+            env.sim.url("/api/v1/deliveries?include_acknowledged=true")).json()["deliveries"]}
+    for r in listed:  # 配信日時 in 和暦: e.g. R8.11.5 09:30
+        assert r[4] == short_moment(dt.datetime.fromisoformat(created[r[0]]))
+        assert re.fullmatch(r"R\d+\.\d{1,2}\.\d{1,2} \d\d:\d\d", r[4]), r[4]
     assert page.count_label.text() == f"未移出 {len(listed)}件 / 全 {len(listed)}件"
     assert not page.export_button.isEnabled()  # no medium chosen yet
     assert page.picker.choose_path(env.usb_out)

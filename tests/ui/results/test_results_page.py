@@ -15,6 +15,7 @@ from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.results.results_page import ResultsPage
 from kokuho_pc.ui.widgets.qt import QApplication, QPrinter, Qt
 from tests.services.cand_env import CODE, CandidateEnv
+from tests.transfer.harness import STAFF
 from tests.ui.candidates.test_candidates_page import TIMEOUT, shot, shot_preview
 from tests.ui.widget_scan import my_numbers_on_screen
 
@@ -49,7 +50,7 @@ def cell(page: ResultsPage, row: int, column: int) -> str:
 def test_results_match_the_simulator(
     qtbot: QtBot, page: ResultsPage, confirmed_env: CandidateEnv, qtmodeltester: object
 ) -> None:
-    with confirmed_env.sim.session(CODE, staff="check") as http:
+    with confirmed_env.sim.session(CODE, staff=STAFF) as http:
         expected = http.get(confirmed_env.sim.url("/api/v1/results")).json()["results"]
     assert page.model.total_count() == len(expected) > 0
     headers = [page.model.headerData(i, Qt.Orientation.Horizontal) for i in range(11)]
