@@ -14,11 +14,8 @@ from kokuho_pc.services.accounts import AccountService
 from kokuho_pc.services.login import LoginService, Session
 from kokuho_pc.services.media_admin import MediaAdminService
 from kokuho_pc.services.profile import Profile, ProfileKind, create_profile
-<<<<<<< HEAD
-from shuyaku_sim.pki import issue_terminal
-=======
 from kokuho_pc.store.clock import Clock, system_clock
->>>>>>> main
+from shuyaku_sim.pki import issue_terminal
 from tests.simhelpers import SimPki, SimServer
 
 ADMIN, STAFF = "sato.kanri", "suzuki.hanako"
