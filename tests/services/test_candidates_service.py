@@ -193,13 +193,14 @@ def test_confirm_results_and_prints(cand_env: CandidateEnv) -> None:
         assert len(reader.pages) == doc.pages
         text = "".join(page.extract_text() for page in reader.pages)
         assert doc.title in text and not find_my_numbers(text)
-        printing.log_printed(doc, doc.pages)
+        printing.log_printed(doc, doc.pages, "窓口複合機-2F")
     printed = _log(cand_env, AuditAction.PRINT)
     pages = -(-len(views) // 23)
+    on = {"printer": "窓口複合機-2F"}
     assert printed == [("success", {"report": "candidate_list", "count": len(views),
-                                    "pages": pages}),
-                       ("success", {"report": "confirmed_list", "count": 5, "pages": 1}),
-                       ("success", {"report": "carry_over_list", "count": 5, "pages": 1})]
+                                    "pages": pages, **on}),
+                       ("success", {"report": "confirmed_list", "count": 5, "pages": 1, **on}),
+                       ("success", {"report": "carry_over_list", "count": 5, "pages": 1, **on})]
 
 
 CODE_082201 = "082201"

@@ -66,7 +66,7 @@ def test_deliveries_listed_then_exported_and_acknowledged(
     assert kinds["KSK11"] == "国保資格取得喪失年月日連携"
     assert kinds["KSK12"] == "市町村被保険者ID連携"
     assert all(r[5] == "未移出" for r in listed) and all(r[2] == "12件" for r in listed)
-    with env.sim.session("082201", staff="check") as http:  # dated by the server's clock
+    with env.sim.session("082201", staff=STAFF) as http:  # dated by the server's clock
         created = {d["name"]: d["created_at"] for d in http.get(
             env.sim.url("/api/v1/deliveries?include_acknowledged=true")).json()["deliveries"]}
     for r in listed:  # 配信日時 in 和暦: e.g. R8.11.5 09:30

@@ -105,14 +105,17 @@ def test_print_from_results(
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "out.pdf"))
-    with qtbot.waitSignal(preview.printed, timeout=TIMEOUT):
+    # Output to a file is refused (issue 14) and logged with the list and the printer.
+    with qtbot.waitSignal(preview.print_failed, timeout=TIMEOUT):
         preview.start_printing(printer)
+    assert not (tmp_path / "out.pdf").exists()
 
     def logged() -> list[dict[str, object]]:
         return [dict(r.targets) for r in page.context.profile.audit.records(limit=5000)
                 if r.action == AuditAction.PRINT.value]
 
     qtbot.waitUntil(lambda: bool(logged()), timeout=TIMEOUT)
-    assert logged() == [{"report": report, "count": expected_rows, "pages": document.pages}]
+    assert logged() == [{"report": report, "printer": "(プリンタ名なし)",
+                         "reason": "file_output"}]
     page.clear_for_lock()
     assert page.model.total_count() == 0 and page.printing.preview is None
