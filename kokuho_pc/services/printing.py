@@ -11,11 +11,14 @@ pages and operator in the operation log).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kokuho_pc.audit.actions import AuditAction
+from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.auth.session import Session
+from kokuho_pc.domain.errors import PrintError
 from kokuho_pc.print import (
     CANDIDATE_TITLE,
     CARRY_OVER_TITLE,
@@ -41,7 +44,7 @@ from kokuho_pc.services.profile import Profile
 from kokuho_pc.services.send_history import ProblemRow
 from kokuho_pc.services.transfer_views import CheckRow
 
-__all__ = ["PrintDocument", "PrintingService"]
+__all__ = ["PrintDocument", "PrintRefused", "PrinterTarget", "PrintingService", "is_file_printer"]
 
 REPORT_CANDIDATES = "candidate_list"
 REPORT_CONFIRMED = "confirmed_list"
@@ -59,6 +62,39 @@ class PrintDocument:
     report: str
     rows: int
     pages: int
+
+
+# Printers that write a file instead of paper (issue 14): refused even when listed.
+# Matched on the NFKC-folded name: CUPS-PDF, Microsoft Print to PDF, Microsoft XPS
+# Document Writer, any *PDF*/*XPS* printer, OneNote and fax drivers, "file:" queues.
+_FILE_PRINTER = re.compile(r"pdf|xps|onenote|one note|fax|ファクス|ファックス|^file:|print to file"
+                           r"|ファイルに出力|ファイルへ出力")
+NO_PRINTER_LABEL = "(プリンタ名なし)"
+
+
+def is_file_printer(name: str) -> bool:
+    """True for a printer whose name says it writes a file (PDF, XPS, OneNote, fax)."""
+    return _FILE_PRINTER.search(unicodedata.normalize("NFKC", name).casefold()) is not None
+
+
+@dataclass(frozen=True)
+class PrinterTarget:
+    """Where a print would go: the printer's name and whether its output is a file
+    (Qt: PDF output format or an output file name set)."""
+
+    name: str
+    writes_file: bool
+
+
+class PrintRefused(PrintError):
+    """The chosen printer may not be used; ``reason`` is a stable English code
+    (``file_output``, ``file_printer``, ``not_allowed``)."""
+
+    code = "print_refused"
+
+    def __init__(self, reason: str, user_message: str, hint: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(user_message, hint)
 
 
 def household_pair(c: CandidateView) -> HouseholdPair:
@@ -168,9 +204,40 @@ class PrintingService:
         return PrintDocument(pdf, CARRY_OVER_TITLE, REPORT_CARRY_OVER, len(rows),
                              page_count(len(rows)))
 
-    def log_printed(self, document: PrintDocument, pages: int) -> int:
-        """Record a print that went out (list, rows, pages; operator = session user)."""
+    def check_printer(self, target: PrinterTarget, *, report: str) -> None:
+        """Refuse (``PrintRefused``, logged with the printer's name) output to a file, a
+        printer that writes a file, and any printer the policy does not list."""
+        name = target.name.strip()
+        shown = name or NO_PRINTER_LABEL
+        if target.writes_file:
+            refusal = PrintRefused(
+                "file_output", "ファイルへの出力(PDFなど)はできません。",
+                "情報システム管理者が許可したプリンタを選んで、紙に印刷してください。")
+        elif is_file_printer(name):
+            refusal = PrintRefused(
+                "file_printer",
+                f"プリンタ「{shown}」はファイルに出力するプリンタ(PDF・XPSなど)のため使用できません。",
+                "情報システム管理者が許可したプリンタを選んでください。")
+        elif name not in self._profile.policy().allowed_printers:
+            refusal = PrintRefused(
+                "not_allowed",
+                f"プリンタ「{shown}」は情報システム管理者が印刷を許可したプリンタではありません。",
+                "許可されたプリンタを選んでください。許可は管理画面のポリシー"
+                "(allowed_printers)で情報システム管理者が設定します。")
+        else:
+            return
+        self._profile.audit.record(
+            AuditAction.PRINT, self._session.user_id,
+            {"report": report, "printer": shown[:128], "reason": refusal.reason},
+            AuditResult.REFUSED,
+        )
+        raise refusal
+
+    def log_printed(self, document: PrintDocument, pages: int, printer: str = "") -> int:
+        """Record a print that went out (list, rows, pages, printer; operator = session
+        user)."""
         return self._profile.audit.record(
             AuditAction.PRINT, self._session.user_id,
-            {"report": document.report, "count": document.rows, "pages": pages},
+            {"report": document.report, "count": document.rows, "pages": pages,
+             "printer": (printer.strip() or NO_PRINTER_LABEL)[:128]},
         )
