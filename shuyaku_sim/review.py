@@ -57,7 +57,7 @@ class Alert:
     detail: str
 
     def to_json(self) -> dict[str, str]:
-        """The JSON form of ../shared/spec/cli.md."""
+        """The JSON form of docs/cli.md."""
         return {"municipality_code": self.municipality_code, "terminal_id": self.terminal_id,
                 "code": self.code, "at": self.at, "detail": self.detail}
 
@@ -74,7 +74,7 @@ class TerminalReview:
     alerts: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON form of ../shared/spec/cli.md."""
+        """The JSON form of docs/cli.md."""
         return {"municipality_code": self.municipality_code, "terminal_id": self.terminal_id,
                 "last_contact": self.last_contact, "records": self.records,
                 "chain": self.chain, "alerts": list(self.alerts)}

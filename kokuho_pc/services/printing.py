@@ -118,7 +118,7 @@ def candidate_row(c: CandidateView) -> CandidateRow:
         category_code=c.category, category_label=c.category_label,
         suggestion=c.suggestion_label, reason=c.reason,
         decision=c.decision_label if c.decision else "", decided_by=c.decided_by,
-        decided_at=c.decided_at,
+        decided_at=c.decided_at, decided_by_name=c.decided_by_name,
     )
 
 
@@ -132,6 +132,7 @@ def confirmed_row(r: ResultView) -> ConfirmedRow:
         decided_at=r.decided_at or r.confirmed_at or c.decided_at or _epoch(),
         carried_months=r.carried_months, tasuu_count=r.tasuu_count,
         next_hit_tasuu=r.next_hit_tasuu, move_month_rule=r.move_month_rule, remarks=c.remarks,
+        decided_by_name=c.decided_by_name if c.decided_by == r.decided_by else "",
     )
 
 
@@ -159,7 +160,8 @@ class PrintingService:
         code = self._profile.municipality_code
         return ReportHeader(title=title, municipality_name=municipality_name(code),
                             municipality_code=code, printed_at=self._profile.clock(),
-                            operator_id=self._session.user_id, condition=condition)
+                            operator_id=self._session.user_id, condition=condition,
+                            operator_name=self._session.name)
 
     def render_problem_list(self, rows: Sequence[ProblemRow],
                             submission_id: int | None = None) -> PrintDocument:
@@ -180,11 +182,13 @@ class PrintingService:
         pdf = render_check_list(self._header(CHECK_TITLE, files), lines)
         return PrintDocument(pdf, CHECK_TITLE, REPORT_CHECK, len(lines), page_count(len(lines)))
 
-    def render_candidate_list(self, candidates: Sequence[CandidateView]) -> PrintDocument:
-        """The 継続候補世帯リスト of the given candidates (in the given order)."""
+    def render_candidate_list(self, candidates: Sequence[CandidateView],
+                              condition: str = "全件") -> PrintDocument:
+        """The 継続候補世帯リスト of the given candidates (in the given order); ``condition``
+        (the screen's filter, 「全件」 when none) is printed in the header."""
         self._session.require()
         rows = [candidate_row(c) for c in candidates]
-        pdf = render_candidate_list(self._header(CANDIDATE_TITLE), rows)
+        pdf = render_candidate_list(self._header(CANDIDATE_TITLE, condition), rows)
         return PrintDocument(pdf, CANDIDATE_TITLE, REPORT_CANDIDATES, len(rows),
                              page_count(len(rows)))
 
