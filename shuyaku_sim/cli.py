@@ -1,4 +1,5 @@
-"""The ``shuyaku-sim`` command line (docs/cli.md): init-pki, serve, seed, judge."""
+"""The ``shuyaku-sim`` command line (docs/cli.md): init-pki, serve, seed, judge, review,
+terminal re-enrol."""
 
 from __future__ import annotations
 
@@ -36,6 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path)
     p.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--confirm", action="store_true")
+    p = sub.add_parser("review", help="連合会の管理者による操作ログの点検(警告があれば終了コード1)")
+    p.add_argument("--data", type=Path, required=True)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--silent-days", type=int, default=7, metavar="N")
+    p.add_argument("--pdf", type=Path, default=None, metavar="FILE",
+                   help="月次点検用の印刷できる報告書(PDF)も書き出す")
+    p = sub.add_parser("terminal", help="端末の管理")
+    tsub = p.add_subparsers(dest="terminal_command", required=True, parser_class=_Parser)
+    p = tsub.add_parser("re-enrol", help="操作ログが最初から始まる端末の再登録を承認する")
+    p.add_argument("--data", type=Path, required=True)
+    p.add_argument("--terminal", required=True, metavar="ID")
     return parser
 
 
@@ -54,6 +66,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         from shuyaku_sim.seed import seed
 
         return seed(args.data, args.paths)
+    if args.command == "review":
+        from shuyaku_sim.review import run_review
+        from shuyaku_sim.review_pdf import write_review_pdf
+
+        pdf = args.pdf
+        return run_review(args.data, args.json, args.silent_days,
+                          None if pdf is None else lambda r: write_review_pdf(r, pdf))
+    if args.command == "terminal":
+        from shuyaku_sim.review import run_re_enrol
+
+        return run_re_enrol(args.data, args.terminal)
     from shuyaku_sim.judge import run_judge
 
     return run_judge(args.dir, args.setting, args.confirm)

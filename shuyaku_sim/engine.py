@@ -18,10 +18,11 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from shuyaku_sim import model
+from kokuho_pc.domain.oplog_chain import Tip
+from shuyaku_sim import model, oplog
 from shuyaku_sim.confirmation import confirm_candidates, decide
 from shuyaku_sim.deliveries import delivery_view
-from shuyaku_sim.errors import NotFound
+from shuyaku_sim.errors import ChainRefused, NotFound
 from shuyaku_sim.oplog import accept_records, list_records
 from shuyaku_sim.settings import Settings
 from shuyaku_sim.storage import Database
@@ -199,8 +200,52 @@ class Engine:
         the same seq with other content is refused (IdempotencyConflict). A
         record holding a 個人番号 is refused (InvalidRequest).
         """
+        now = self.now_iso()
+        try:
+            with self.db.transaction() as tx:
+                return accept_records(tx, municipality_code, terminal_id, records, now)
+        except ChainRefused as refusal:
+            with self.db.transaction() as tx:  # the alert outlives the refused batch
+                oplog.refuse(tx, municipality_code, terminal_id, refusal, now)
+            raise
+
+    def operation_log_tip(self, municipality_code: str, terminal_id: str) -> dict[str, object]:
+        """The terminal's acknowledged tip (``seq``, ``hash``, ``epoch``, ``state``); the
+        request counts as a contact."""
         with self.db.transaction() as tx:
-            return accept_records(tx, municipality_code, terminal_id, records, self.now_iso())
+            oplog.touch(tx, municipality_code, terminal_id, self.now_iso())
+            return oplog.tip_of(tx, terminal_id)
+
+    def report_rollback(
+        self, municipality_code: str, terminal_id: str, local: Tip, expected: Tip,
+        reference: str,
+    ) -> None:
+        """A PC reports that its log is behind or diverges from the tip it knew."""
+        with self.db.transaction() as tx:
+            oplog.report_rollback(tx, municipality_code, terminal_id, local, expected,
+                                  reference, self.now_iso())
+
+    def re_enrol(self, terminal_id: str) -> dict[str, object]:
+        """The federation administrator approves a terminal whose chain starts again."""
+        with self.db.transaction() as tx:
+            return oplog.re_enrol(tx, terminal_id, self.now_iso())
+
+    def check_staff(self, municipality_code: str, terminal_id: str, staff_id: str) -> None:
+        """Refuse (StaffRefused, 403) a staff ID the municipality's registry does not hold as
+        active, with an ``unknown_staff`` alert. A municipality without a registry yet (no
+        account record ever forwarded) passes, with the alert."""
+        now = self.now_iso()
+        with self.db.reading() as tx:
+            has_registry = tx.registry_size(municipality_code) > 0
+            reason = oplog.check_staff(tx, municipality_code, staff_id, now[:10])
+        if reason is None:
+            return
+        with self.db.transaction() as tx:
+            detail = (f"職員ID {staff_id} の要求({'拒否' if has_registry else '職員台帳なし'}: "
+                      f"{reason})")
+            tx.raise_alert(municipality_code, terminal_id, "unknown_staff", detail, now)
+        if has_registry:
+            raise oplog.staff_refusal(reason)
 
     def list_operation_log(
         self,

@@ -83,3 +83,33 @@ class StorageFailure(SimError):
     code = "storage"
     http_status = 503
     default_message = "国保情報集約システムのデータベースを利用できません。"
+
+
+class ChainRefused(SimError):
+    """A forwarded batch does not extend the terminal's acknowledged chain (refused whole).
+
+    ``alert`` is the review's alert code (``rollback``, ``chain_broken``); ``detail`` its
+    Japanese text (numbers and codes only). The engine stores the alert in its own
+    transaction, so the refusal is never only logged.
+    """
+
+    code = "chain_refused"
+    http_status = 409
+    default_message = (
+        "操作ログが国保情報集約システムの記録と連続していないため、受け付けませんでした。")
+    default_hint = "国保連合会に連絡してください。"
+
+    def __init__(self, code: str, alert: str, detail: str, state: str) -> None:
+        super().__init__(f"{self.default_message}({detail})")
+        self.code = code
+        self.alert = alert
+        self.detail = detail
+        self.state = state
+
+
+class StaffRefused(Forbidden):
+    """The request names a staff member the municipality's registry does not hold as active."""
+
+    code = "unknown_staff"
+    default_message = "この職員IDは国保情報集約システムに登録されていないか、無効です。"
+    default_hint = "情報システム管理者に連絡してください。"

@@ -87,6 +87,7 @@ TARGET_KEYS: frozenset[str] = frozenset({
     "count", "records", "errors", "swept",
     "report",         # report kind
     "pages",          # pages printed
+    "printer",        # the printer's name as the OS lists it
     "reason",         # an English reason code (e.g. "wrong_password"), never free text
     "first_bad_seq", "up_to_seq",
     "municipality",

@@ -18,6 +18,7 @@ from kokuho_pc.domain.errors import ConnectionFailed, KokuhoError, StoreError
 from kokuho_pc.services.login import LoginService, Session
 from kokuho_pc.services.messages import describe_error, support_details
 from kokuho_pc.services.profile import Profile, open_profile
+from kokuho_pc.services.trust import TrustService
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -80,10 +81,12 @@ def session_as(
     """Log in as ``--as ID`` with the secrets on standard input (see ``login_as``) and log
     out when the block ends, however it ends. Yields the session and the extra lines."""
     session, extras = login_as(profile, user_id, StdinSecrets(), extra_lines)
+    staff_id = session.user_id
     try:
         yield session, extras
     finally:
         session.logout(reason="command_end")
+        TrustService(profile).forward_quietly(staff_id)  # forward at logout too
 
 
 def command(body: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -108,3 +111,16 @@ def run_command(body: Callable[[], int]) -> int:
         message = describe_error(exc)
         say(f"{message.title}: {message.message}\n{message.hint}")
         return EXIT_USAGE
+
+
+def forwarding_refused(profile: Profile) -> bool:
+    """After a transfer: say so (and return True) when the consolidation system refused the
+    forwarded operation log; the command then exits 1 although its transfer succeeded."""
+    alarm = profile.audit.forward_alarm()
+    if alarm is None:
+        return False
+    say("国保情報集約システムが操作ログの受け取りを拒否しています"
+        f"({alarm[0]}、{alarm[2]})。\n"
+        "データの送受信は完了していますが、操作ログが巻き戻されたか書き換えられた可能性があります。"
+        "情報システム管理者は国保連合会に連絡してください。")
+    return True

@@ -8,7 +8,9 @@ from typing import Any
 
 from kokuho_pc.cli.common import (
     EXIT_OK,
+    EXIT_REFUSED,
     add_as_argument,
+    forwarding_refused,
     open_cli_profile,
     run_command,
     say,
@@ -36,8 +38,9 @@ def _run(args: argparse.Namespace) -> int:
         sweep_staging(profile)
         with session_as(profile, args.as_user) as (session, _):
             result = ExportingService(profile).export(session, Path(args.medium))
+        refused = forwarding_refused(profile)
     for entry in result.exported:
         say(f"書き出しました: {entry.name}({entry.size} バイト)")
     if not result.exported:
         say("書き出す配信ファイルはありませんでした。")
-    return EXIT_OK
+    return EXIT_REFUSED if refused else EXIT_OK

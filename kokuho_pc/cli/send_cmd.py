@@ -10,6 +10,7 @@ from kokuho_pc.cli.common import (
     EXIT_OK,
     EXIT_REFUSED,
     add_as_argument,
+    forwarding_refused,
     open_cli_profile,
     run_command,
     say,
@@ -51,6 +52,7 @@ def _run(args: argparse.Namespace) -> int:
             except Exception as exc:
                 _print_check_errors(exc)
                 raise
+        refused = forwarding_refused(profile)
     for outcome in result.outcomes:
         files = "、".join(outcome.files)
         if outcome.accepted:
@@ -61,4 +63,4 @@ def _run(args: argparse.Namespace) -> int:
                 f"(誤り {outcome.error_count} 件)")
     for name in result.misnamed_not_sent:
         say(f"ファイル名が命名規則に従っていないため送信していません: {name}")
-    return EXIT_OK if result.all_accepted else EXIT_REFUSED
+    return EXIT_OK if result.all_accepted and not refused else EXIT_REFUSED

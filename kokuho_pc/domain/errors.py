@@ -258,3 +258,32 @@ class AuditVerifyFailed(AuditError):
         super().__init__(
             user_message or f"操作ログの改ざんまたは欠落を検出しました(通番 {first_bad_seq})。"
         )
+
+
+ROLLBACK_MESSAGE = "操作ログが巻き戻されています。"
+ROLLBACK_HINT = (
+    "この端末のデータベースが以前の状態に戻されたか、書き換えられた可能性があります。"
+    "端末の利用を中止し、国保連合会(国保情報集約システムの管理者)に連絡してください。"
+    "情報システム管理者のみログインできます。"
+)
+
+
+class RollbackDetected(AuthError):
+    """The local operation log is behind or diverges from the tip the consolidation system
+    acknowledged (or the last tip kept outside the store): only administrators may log in."""
+
+    code = "audit_rollback"
+    default_message = ROLLBACK_MESSAGE
+    default_hint = ROLLBACK_HINT
+
+
+class LogForwardRefused(ServerRefused):
+    """The consolidation system refused the forwarded operation log (it does not extend the
+    tip it acknowledged): an alarm for the administrator, never only logged."""
+
+    code = "log_forward_refused"
+    default_message = "国保情報集約システムが操作ログの受け取りを拒否しました。"
+    default_hint = (
+        "操作ログが巻き戻されたか、書き換えられた可能性があります。"
+        "情報システム管理者は国保連合会に連絡してください。"
+    )

@@ -38,6 +38,8 @@ from kokuho_pc.print.geometry import (
     TABLE_LEFT,
     TABLE_RIGHT,
     TABLE_TOP,
+    TEXT_MIN,
+    TEXT_SIZE,
     WRAP_MIN,
     WRAP_SIZE,
     Column,
@@ -107,6 +109,7 @@ class _Drawer:
             mask_my_numbers(self.header.municipality_code), self.header.printed_at,
             mask_my_numbers(self.header.operator_id),
             mask_my_numbers(self.header.condition),
+            mask_my_numbers(self.header.operator_name),
         )
         top = PAGE_HEIGHT - MARGIN_TOP
         c.beginForm(FRAME_FORM)
@@ -129,9 +132,18 @@ class _Drawer:
         self._put(t, top - 36, insurer, insurer_size, left)
         # Leave room on the right for the widest page label.
         room = fit.width(self._page_label(self.pages), 9) + 18
-        stamp = f"印刷日時　{wareki_datetime(h.printed_at)}　　操作者　{h.operator_id}"
-        right = Placed(TABLE_RIGHT - 600, TABLE_RIGHT - room + 2 * PAD, 600, "right", False)
+        # 操作者: the staff name, then the staff ID in small type (the ID alone if unknown).
+        small = f"({h.operator_id})" if h.operator_name else ""
+        small_room = fit.width(small, 7) + (2 if small else 0)
+        who = h.operator_name or h.operator_id
+        stamp = f"印刷日時　{wareki_datetime(h.printed_at)}　　操作者　{who}"
+        right = Placed(TABLE_RIGHT - 600, TABLE_RIGHT - room - small_room + 2 * PAD, 600,
+                       "right", False)
         self._put(t, top - 36, stamp, 9, right)
+        if small:
+            id_place = Placed(TABLE_RIGHT - 600, TABLE_RIGHT - room + 2 * PAD, 600, "right",
+                              False)
+            self._put(t, top - 36, small, 7, id_place)
         for col, title in zip(self.placed, self.titles, strict=True):
             centred = Placed(col.left, col.right, col.inner, "center", False)
             lines = title.split("\n")[:2]
@@ -179,6 +191,11 @@ class _Drawer:
     def _lay_out(self, col: Placed, line1: str, line2: str) -> list[tuple[float, str, float]]:
         """Fit one cell: (drop below the row top, text, size) per printed line."""
         fit = self.fit
+        if col.wrap_text:
+            lines, size = fit.wrap_text(line1, col.inner, TEXT_SIZE, TEXT_MIN, 2)
+            if len(lines) == 1:
+                return [(13.0, lines[0], size)] if lines[0] else []
+            return [(8.5, lines[0], size), (17.0, lines[1], size)]
         if col.wrap:
             lines, size = fit.wrap_tokens(line1.split(), col.inner, WRAP_SIZE, WRAP_MIN, 2)
             if len(lines) == 1:

@@ -10,6 +10,7 @@ from kokuho_pc.formats.resources import resource_path
 
 FONT_NAME = "IPAexGothic"
 ELLIPSIS = "…"
+NO_LINE_START = frozenset("、。，．・：；！？」』）］｝〕〉》ー")
 
 
 def register_font() -> str:
@@ -119,6 +120,47 @@ class TextFitter:
             if laid is not None:
                 return laid, min_size
         return [self._clip(" ".join(tokens), max_width / min_size)], min_size
+
+    def wrap_text(self, text: str, max_width: float, size: float, min_size: float,
+                  lines: int) -> tuple[list[str], float]:
+        """Break ``text`` between characters onto at most ``lines`` lines of ``max_width``.
+
+        Keeps ``size`` when it fits, else shrinks down to ``min_size`` (never below);
+        only a text that does not fit ``lines`` lines even then is cut with ``…``.
+        """
+        trial = size
+        while True:
+            laid = self._char_lines(text, max_width / trial, lines)
+            if laid is not None:
+                return laid, trial
+            if trial <= min_size:
+                break
+            trial = max(min_size, trial - 0.5)
+        budget = max_width / min_size
+        head = self._char_lines(text, budget, lines - 1, rest=True) if lines > 1 else []
+        used = "".join(head or [])
+        return [*(head or []), self._clip(text[len(used):], budget)], min_size
+
+    def _char_lines(self, text: str, unit_budget: float, lines: int, *,
+                    rest: bool = False) -> list[str] | None:
+        """Greedy character breaking; None when more than ``lines`` lines are needed
+        (with ``rest``: the first ``lines`` full lines, the remainder left out)."""
+        out = [""]
+        used = 0.0
+        for ch in text:
+            w = self._char_width(ch)
+            if used + w <= unit_budget or not out[-1]:
+                out[-1] += ch
+                used += w
+                continue
+            if len(out) == lines:
+                return out if rest else None
+            carried = ""
+            if ch in NO_LINE_START and len(out[-1]) > 1:  # 、。」 never start a line
+                carried, out[-1] = out[-1][-1], out[-1][:-1]
+            out.append(carried + ch)
+            used = self.unit_width(out[-1])
+        return out if not rest or len(out) <= lines else out[:lines]
 
     def _greedy(
         self, tokens: list[str], unit_budget: float, space: float, lines: int

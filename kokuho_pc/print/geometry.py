@@ -28,6 +28,7 @@ PAD = 2.5
 LINE1_SIZE, LINE1_MIN = 8.0, 5.0
 LINE2_SIZE, LINE2_MIN = 6.5, 4.5
 WRAP_SIZE, WRAP_MIN = 7.0, 5.0
+TEXT_SIZE, TEXT_MIN = 7.5, 7.0  # free text broken between characters: never below 7 pt
 HEAD_SIZE, HEAD_MIN = 7.0, 5.0
 STRIPE_GREY = 0.93
 HEAD_GREY = 0.82
@@ -55,6 +56,7 @@ class Column(Generic[R]):
     cell: Callable[[R], tuple[str, str]]
     align: Align = "left"
     wrap: bool = False
+    wrap_text: bool = False  # the first line broken between characters over both lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class Placed:
     inner: float
     align: Align
     wrap: bool
+    wrap_text: bool = False
 
 
 def place(columns: Sequence[Column[R]]) -> list[Placed]:
@@ -76,7 +79,7 @@ def place(columns: Sequence[Column[R]]) -> list[Placed]:
     x = TABLE_LEFT
     for c in columns:
         w = c.weight * scale
-        placed.append(Placed(x, x + w, w - 2 * PAD, c.align, c.wrap))
+        placed.append(Placed(x, x + w, w - 2 * PAD, c.align, c.wrap, c.wrap_text))
         x += w
     return placed
 

@@ -54,6 +54,15 @@ def short_month(yyyymm: str) -> str:
     return f"{era.letter}{era_year}.{month}"
 
 
+def _staff_cell(name: str, staff_id: str, moment: dt.datetime | None) -> tuple[str, str]:
+    """判断者 and 判断日時: the staff name on the first line; the time and the staff ID (small
+    type) on the second. The ID alone when this PC does not know the name."""
+    when = short_datetime(moment)
+    if name and name != staff_id:
+        return (name, f"{when} {staff_id}".strip())
+    return (staff_id, when)
+
+
 def _flag(value: bool) -> tuple[str, str]:
     return (MARK if value else "", "")
 
@@ -116,12 +125,14 @@ def _candidate_columns() -> list[Column[CandidateRow]]:
         lambda r: (f"{r.before_member_count}→{r.after_member_count}", ""), "center",
     )
     tail: list[Column[CandidateRow]] = [
-        Column("判定候補区分", 9.0, lambda r: (f"{r.category_code} {r.category_label}", "")),
-        Column("判定候補\n理由", 20.0, lambda r: (r.suggestion, r.reason)),
-        Column("判定", 5.4, lambda r: (r.decision, ""), "center"),
+        Column("判定候補区分", 7.0, lambda r: (f"{r.category_code} {r.category_label}", ""),
+               wrap_text=True),
+        Column("判定\n候補", 3.6, lambda r: (r.suggestion, ""), "center"),
+        Column("判定候補の理由", 20.0, lambda r: (r.reason, ""), wrap_text=True),
+        Column("判断", 4.6, lambda r: (r.decision, ""), "center"),
         Column(
-            "判定者\n判定日時", 7.0,
-            lambda r: (r.decided_by, short_datetime(r.decided_at)), "center",
+            "判断者\n判断日時", 10.0,
+            lambda r: _staff_cell(r.decided_by_name, r.decided_by, r.decided_at), "center",
         ),
     ]
     return [_number_column(), *pair[:3], members, *pair[3:], *tail]
@@ -133,10 +144,10 @@ def _confirmed_columns() -> list[Column[ConfirmedRow]]:
             "判定候補区分\n判定候補", 9.0,
             lambda r: (f"{r.category_code} {r.category_label}", r.suggestion),
         ),
-        Column("確定判定", 5.6, lambda r: (r.decision, ""), "center"),
+        Column("確定した\n判断", 5.6, lambda r: (r.decision, ""), "center"),
         Column(
-            "判定者\n判定日時", 7.0,
-            lambda r: (r.decided_by, short_datetime(r.decided_at)), "center",
+            "判断者\n判断日時", 10.0,
+            lambda r: _staff_cell(r.decided_by_name, r.decided_by, r.decided_at), "center",
         ),
     ]
     remarks: Column[ConfirmedRow] = Column("備考", 8.0, lambda r: (r.remarks, ""))
@@ -147,7 +158,7 @@ def _confirmed_columns() -> list[Column[ConfirmedRow]]:
 
 def _carry_over_columns() -> list[Column[CarryOverRow]]:
     middle: list[Column[CarryOverRow]] = [
-        Column("判定", 5.4, lambda r: (r.decision, ""), "center"),
+        Column("判断", 5.4, lambda r: (r.decision, ""), "center"),
         Column(
             "引継診療年月", 19.0,
             lambda r: (" ".join(short_month(m) for m in r.carried_months), ""), wrap=True,
@@ -192,7 +203,7 @@ def _check_columns() -> list[Column[CheckListRow]]:
         Column("ファイル", 16.0, lambda r: (r.file, "")),
         Column("行", 4.0, lambda r: ("-" if r.record is None else str(r.record), ""), "right"),
         Column("項目", 10.0, lambda r: (r.item, "")),
-        Column("内容", 40.0, lambda r: (r.message, ""), wrap=True),
+        Column("内容", 40.0, lambda r: (r.message, ""), wrap_text=True),
     ]
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class ReportHeader:
-    """What every page header shows (the operator ID is a staff ID, not a name)."""
+    """What every page header shows: the operator's name (when known) and staff ID."""
 
     title: str
     municipality_name: str
@@ -25,6 +25,7 @@ class ReportHeader:
     printed_at: dt.datetime
     operator_id: str
     condition: str = ""  # what was printed, e.g. the screen's filter (「全件」 when none)
+    operator_name: str = ""  # printed large, the ID small after it
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class CandidateRow:
     decision: str = ""
     decided_by: str = ""
     decided_at: dt.datetime | None = None
+    decided_by_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ class ConfirmedRow:
     next_hit_tasuu: bool
     move_month_rule: bool
     remarks: str = ""
+    decided_by_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -282,7 +282,9 @@ class CandidateService:
             rows = client.request("GET", f"{API}/results").json()["results"]
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            views = {v.candidate_no: v for v in self._summaries(client, {"state": "confirmed"})}
+            names = self.staff_names()
+            views = {v.candidate_no: self._named(v, names)
+                     for v in self._summaries(client, {"state": "confirmed"})}
         out = [result_from_api(row, views[str(row["candidate_no"])]) for row in rows]
         out.sort(key=lambda r: candidate_sort_key(r.candidate_no))
         progress(len(out), len(out), "継続世帯確定結果を読み込みました")

@@ -45,9 +45,11 @@ from kokuho_pc.domain.errors import (
     AccountInactive,
     AccountLocked,
     LoginFailed,
+    RollbackDetected,
     SecondFactorRequired,
 )
 from kokuho_pc.services.profile import SYSTEM_ACTOR, Profile
+from kokuho_pc.services.trust import TrustService
 
 __all__ = [
     "LoginService",
@@ -81,17 +83,33 @@ class _Refusal:
 class LoginService:
     """Checks credentials and opens sessions. ``sleep`` is injectable for tests."""
 
-    def __init__(self, profile: Profile, *, sleep: Sleep = time.sleep) -> None:
+    def __init__(
+        self, profile: Profile, *, sleep: Sleep = time.sleep, trust: TrustService | None = None
+    ) -> None:
         self._profile = profile
         self._accounts = AccountRepository(profile.db)
         self._sleep = sleep
+        self._trust = trust or TrustService(profile)
 
     def login(self, user_id: str, password: str, otp: str | None = None) -> Session:
-        """Open a session, or raise LoginFailed (every refusal) / SecondFactorRequired."""
+        """Open a session, or raise LoginFailed (every refusal) / SecondFactorRequired.
+
+        Every login first compares the operation log with the consolidation system's
+        tip (and the tip kept outside the store): after a rollback only an administrator
+        may log in (else RollbackDetected). A successful login forwards the log at once,
+        so a new account's record reaches the server's staff registry before the new
+        staff member's first request."""
         account = self.check_credentials(user_id, password, otp)
         policy = self._profile.policy()
         audit = self._profile.audit
+        try:
+            self._trust.require_no_rollback(account.user_id, account.role is Role.ADMIN)
+        except RollbackDetected:
+            audit.record(AuditAction.LOGIN_FAILURE, account.user_id, {"reason": "rollback"},
+                         AuditResult.REFUSED)
+            raise
         audit.record(AuditAction.LOGIN_SUCCESS, account.user_id)
+        self._trust.forward_quietly(account.user_id)
         uid = account.user_id
 
         def verifier(pw: str, code: str | None) -> None:

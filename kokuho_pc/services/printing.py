@@ -11,11 +11,14 @@ pages and operator in the operation log).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kokuho_pc.audit.actions import AuditAction
+from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.auth.session import Session
+from kokuho_pc.domain.errors import PrintError
 from kokuho_pc.print import (
     CANDIDATE_TITLE,
     CARRY_OVER_TITLE,
@@ -41,7 +44,7 @@ from kokuho_pc.services.profile import Profile
 from kokuho_pc.services.send_history import ProblemRow
 from kokuho_pc.services.transfer_views import CheckRow
 
-__all__ = ["PrintDocument", "PrintingService"]
+__all__ = ["PrintDocument", "PrintRefused", "PrinterTarget", "PrintingService", "is_file_printer"]
 
 REPORT_CANDIDATES = "candidate_list"
 REPORT_CONFIRMED = "confirmed_list"
@@ -59,6 +62,39 @@ class PrintDocument:
     report: str
     rows: int
     pages: int
+
+
+# Printers that write a file instead of paper (issue 14): refused even when listed.
+# Matched on the NFKC-folded name: CUPS-PDF, Microsoft Print to PDF, Microsoft XPS
+# Document Writer, any *PDF*/*XPS* printer, OneNote and fax drivers, "file:" queues.
+_FILE_PRINTER = re.compile(r"pdf|xps|onenote|one note|fax|ファクス|ファックス|^file:|print to file"
+                           r"|ファイルに出力|ファイルへ出力")
+NO_PRINTER_LABEL = "(プリンタ名なし)"
+
+
+def is_file_printer(name: str) -> bool:
+    """True for a printer whose name says it writes a file (PDF, XPS, OneNote, fax)."""
+    return _FILE_PRINTER.search(unicodedata.normalize("NFKC", name).casefold()) is not None
+
+
+@dataclass(frozen=True)
+class PrinterTarget:
+    """Where a print would go: the printer's name and whether its output is a file
+    (Qt: PDF output format or an output file name set)."""
+
+    name: str
+    writes_file: bool
+
+
+class PrintRefused(PrintError):
+    """The chosen printer may not be used; ``reason`` is a stable English code
+    (``file_output``, ``file_printer``, ``not_allowed``)."""
+
+    code = "print_refused"
+
+    def __init__(self, reason: str, user_message: str, hint: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(user_message, hint)
 
 
 def household_pair(c: CandidateView) -> HouseholdPair:
@@ -82,7 +118,7 @@ def candidate_row(c: CandidateView) -> CandidateRow:
         category_code=c.category, category_label=c.category_label,
         suggestion=c.suggestion_label, reason=c.reason,
         decision=c.decision_label if c.decision else "", decided_by=c.decided_by,
-        decided_at=c.decided_at,
+        decided_at=c.decided_at, decided_by_name=c.decided_by_name,
     )
 
 
@@ -96,6 +132,7 @@ def confirmed_row(r: ResultView) -> ConfirmedRow:
         decided_at=r.decided_at or r.confirmed_at or c.decided_at or _epoch(),
         carried_months=r.carried_months, tasuu_count=r.tasuu_count,
         next_hit_tasuu=r.next_hit_tasuu, move_month_rule=r.move_month_rule, remarks=c.remarks,
+        decided_by_name=c.decided_by_name if c.decided_by == r.decided_by else "",
     )
 
 
@@ -123,7 +160,8 @@ class PrintingService:
         code = self._profile.municipality_code
         return ReportHeader(title=title, municipality_name=municipality_name(code),
                             municipality_code=code, printed_at=self._profile.clock(),
-                            operator_id=self._session.user_id, condition=condition)
+                            operator_id=self._session.user_id, condition=condition,
+                            operator_name=self._session.name)
 
     def render_problem_list(self, rows: Sequence[ProblemRow],
                             submission_id: int | None = None) -> PrintDocument:
@@ -144,11 +182,13 @@ class PrintingService:
         pdf = render_check_list(self._header(CHECK_TITLE, files), lines)
         return PrintDocument(pdf, CHECK_TITLE, REPORT_CHECK, len(lines), page_count(len(lines)))
 
-    def render_candidate_list(self, candidates: Sequence[CandidateView]) -> PrintDocument:
-        """The 継続候補世帯リスト of the given candidates (in the given order)."""
+    def render_candidate_list(self, candidates: Sequence[CandidateView],
+                              condition: str = "全件") -> PrintDocument:
+        """The 継続候補世帯リスト of the given candidates (in the given order); ``condition``
+        (the screen's filter, 「全件」 when none) is printed in the header."""
         self._session.require()
         rows = [candidate_row(c) for c in candidates]
-        pdf = render_candidate_list(self._header(CANDIDATE_TITLE), rows)
+        pdf = render_candidate_list(self._header(CANDIDATE_TITLE, condition), rows)
         return PrintDocument(pdf, CANDIDATE_TITLE, REPORT_CANDIDATES, len(rows),
                              page_count(len(rows)))
 
@@ -168,9 +208,40 @@ class PrintingService:
         return PrintDocument(pdf, CARRY_OVER_TITLE, REPORT_CARRY_OVER, len(rows),
                              page_count(len(rows)))
 
-    def log_printed(self, document: PrintDocument, pages: int) -> int:
-        """Record a print that went out (list, rows, pages; operator = session user)."""
+    def check_printer(self, target: PrinterTarget, *, report: str) -> None:
+        """Refuse (``PrintRefused``, logged with the printer's name) output to a file, a
+        printer that writes a file, and any printer the policy does not list."""
+        name = target.name.strip()
+        shown = name or NO_PRINTER_LABEL
+        if target.writes_file:
+            refusal = PrintRefused(
+                "file_output", "ファイルへの出力(PDFなど)はできません。",
+                "情報システム管理者が許可したプリンタを選んで、紙に印刷してください。")
+        elif is_file_printer(name):
+            refusal = PrintRefused(
+                "file_printer",
+                f"プリンタ「{shown}」はファイルに出力するプリンタ(PDF・XPSなど)のため使用できません。",
+                "情報システム管理者が許可したプリンタを選んでください。")
+        elif name not in self._profile.policy().allowed_printers:
+            refusal = PrintRefused(
+                "not_allowed",
+                f"プリンタ「{shown}」は情報システム管理者が印刷を許可したプリンタではありません。",
+                "許可されたプリンタを選んでください。許可は管理画面のポリシー"
+                "(allowed_printers)で情報システム管理者が設定します。")
+        else:
+            return
+        self._profile.audit.record(
+            AuditAction.PRINT, self._session.user_id,
+            {"report": report, "printer": shown[:128], "reason": refusal.reason},
+            AuditResult.REFUSED,
+        )
+        raise refusal
+
+    def log_printed(self, document: PrintDocument, pages: int, printer: str = "") -> int:
+        """Record a print that went out (list, rows, pages, printer; operator = session
+        user)."""
         return self._profile.audit.record(
             AuditAction.PRINT, self._session.user_id,
-            {"report": document.report, "count": document.rows, "pages": pages},
+            {"report": document.report, "count": document.rows, "pages": pages,
+             "printer": (printer.strip() or NO_PRINTER_LABEL)[:128]},
         )

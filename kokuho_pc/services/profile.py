@@ -13,9 +13,11 @@ from pathlib import Path
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.audit.log import AuditLog
+from kokuho_pc.audit.rollback import RollbackFinding, compare, compare_acknowledged
 from kokuho_pc.auth.passwords import PasswordHasher
 from kokuho_pc.domain.errors import InvalidSetting
 from kokuho_pc.domain.municipality import is_valid_municipality_code
+from kokuho_pc.store.anchor import anchor_for
 from kokuho_pc.store.clock import Clock, system_clock
 from kokuho_pc.store.database import Database
 from kokuho_pc.store.policy import Policy, PolicyStore
@@ -80,7 +82,23 @@ class Profile:
         self.hasher = hasher or PasswordHasher()
         self.policy_store = PolicyStore(db)
         terminal = str(self.policy_store.get("terminal_name")) or platform.node() or "terminal"
-        self.audit = AuditLog(db, terminal=terminal[:64], clock=clock)
+        self.audit = AuditLog(db, terminal=terminal[:64], clock=clock,
+                              anchor=anchor_for(info.path, info.profile_id, info.is_demo))
+        # A detected rollback of the operation log (services.trust); None when none is known.
+        self.rollback: RollbackFinding | None = None
+
+    def check_rollback_locally(self) -> RollbackFinding | None:
+        """At start: compare the log with the tips kept outside the store (no network)."""
+        anchor = self.audit.anchor
+        if anchor is None:
+            return None
+        state = anchor.state(reload=True)
+        finding = None
+        if state.server is not None:
+            finding = compare(self.audit, state.server, "server") or compare_acknowledged(
+                self.audit, state.server, state.ack_base, "local")
+        self.rollback = finding or compare(self.audit, state.local, "local")
+        return self.rollback
 
     @property
     def path(self) -> Path:
@@ -127,6 +145,7 @@ def open_profile(
     info, db = open_profile_dir(resolve_profile_dir(path))
     profile = Profile(info, db, clock=clock, hasher=hasher)
     try:
+        profile.check_rollback_locally()
         apply_log_retention(profile)
     except BaseException:
         profile.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from kokuho_pc.auth.session import Session
-from kokuho_pc.domain.errors import KokuhoError
+from kokuho_pc.domain.errors import KokuhoError, LogForwardRefused
 from kokuho_pc.services.media_admin import media_gate
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.transfer.client import ConsolidationClient
@@ -42,13 +42,23 @@ def default_client_factory(profile: Profile, staff_id: str) -> Callable[[], Cons
 
 
 def forward_log_quietly(profile: Profile, staff_id: str, client: ConsolidationClient) -> int:
-    """Forward the operation log after a transfer, over its ``client``; a failure
-    leaves it for the next time."""
+    """Forward the operation log after a transfer, over its ``client``. Unreachable: left for
+    the next time. Refused (the batch does not extend the server's tip): kept as the
+    administrator's alarm (``AuditLog.forward_alarm``; the command line then exits 1), not
+    only logged."""
     try:
-        return forward_over(client, profile.audit, TransferRecords(profile.db), staff_id)
+        count = forward_over(client, profile.audit, TransferRecords(profile.db), staff_id)
+    except LogForwardRefused as exc:
+        _log.error("the consolidation system refused the forwarded operation log")
+        profile.audit.set_forward_alarm(str(getattr(exc, "server_code", exc.code)),
+                                        str(getattr(exc, "server_message", exc.user_message)))
+        return 0
     except KokuhoError as exc:
         _log.info("operation log not forwarded (%s); kept for the next transfer", exc.code)
         return 0
+    if profile.audit.forward_alarm() is not None:
+        profile.audit.clear_forward_alarm()
+    return count
 
 
 class TransferService:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ class Database:
         self._key = key
         self._lock = threading.RLock()
         self._depth = 0
+        self._after_commit: list[Callable[[], None]] = []
         try:
             self._conn = sqlcipher3.connect(
                 str(path), isolation_level=None, check_same_thread=False
@@ -119,6 +120,7 @@ class Database:
             except BaseException:
                 self._depth -= 1
                 if outer:
+                    self._after_commit.clear()
                     self._conn.execute("ROLLBACK")
                 raise
             self._depth -= 1
@@ -126,8 +128,24 @@ class Database:
                 try:
                     self._conn.execute("COMMIT")
                 except sqlcipher3.Error as exc:
+                    self._after_commit.clear()
                     self._conn.execute("ROLLBACK")
                     raise StoreError() from exc
+                self._run_after_commit()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the current outer transaction has committed (at once outside
+        one; never when it rolls back). Used to copy the operation log's tip outside the store."""
+        with self._lock:
+            if self._depth == 0:
+                action()
+            else:
+                self._after_commit.append(action)
+
+    def _run_after_commit(self) -> None:
+        actions, self._after_commit = self._after_commit, []
+        for action in actions:
+            action()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; return the number of changed rows."""

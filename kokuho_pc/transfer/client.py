@@ -75,7 +75,8 @@ class ConsolidationClient:
         session = requests.Session()
         session.trust_env = False
         session.proxies = {}
-        session.headers["X-Staff-Id"] = config.staff_id
+        if config.staff_id and config.staff_id != "-":  # "-": before anyone logged in
+            session.headers["X-Staff-Id"] = config.staff_id
         session.headers["User-Agent"] = "kokuho-pc"
         adapter = PinningAdapter(context, config.pins, max_retries=0)
         for old in session.adapters.values():
@@ -228,3 +229,13 @@ class ConsolidationClient:
             json_body={"records": records},
         ).json()["acknowledged"]
         return acked
+
+    def operation_log_tip(self) -> dict[str, Any]:
+        """``GET /operation-log/tip``: this terminal's acknowledged tip (``seq``, ``hash``,
+        ``epoch``, ``state``)."""
+        tip: dict[str, Any] = self.request("GET", f"{API}/operation-log/tip").json()
+        return tip
+
+    def report_rollback(self, report: dict[str, Any]) -> None:
+        """``POST /operation-log/rollback``: the PC found its log rolled back."""
+        self.request("POST", f"{API}/operation-log/rollback", json_body=report).close()

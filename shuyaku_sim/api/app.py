@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from shuyaku_sim import access_log
-from shuyaku_sim.api.context import CALLER, RUNNER, Caller, EngineRunner
+from shuyaku_sim.api.context import CALLER, RUNNER, Caller, EngineRunner, runner
 from shuyaku_sim.api.errors import RETRY_AFTER, ApiError, busy, protocol_error
 from shuyaku_sim.api.operation import Handler, Operation
 from shuyaku_sim.api.params import single_header
 from shuyaku_sim.api.routes import all_operations
+from shuyaku_sim.engine import Engine
 from shuyaku_sim.errors import FileSetInvalid, SimError
 from shuyaku_sim.server_tls import Terminal, TerminalRegistry, peer_serial
 
@@ -76,11 +77,16 @@ def _guarded(op: Operation) -> Handler:
 
     async def handler(request: web.Request) -> web.StreamResponse:
         who = request[CALLER]
-        if op.staff_required and not who.staff_id:
+        if (op.staff_required and not who.staff_id) or (
+                not who.staff_id and request.headers.get(STAFF_HEADER) is not None):
             raise ApiError(400, "staff_id_required",
                            "事務取扱担当者のユーザIDを X-Staff-Id で指定してください。")
         if op.who != "anyone" and (op.who == "federation") != who.terminal.is_federation:
             raise ApiError(403, "forbidden", "この端末からは行えない操作です。")
+        if op.staff_registry and op.who == "municipality" and who.staff_id:
+            # unknown, revoked or out-of-validity staff: 403 and an alert (issue 15)
+            await runner(request).write(Engine.check_staff, who.municipality(),
+                                        who.terminal.terminal_id, who.staff_id)
         return await op.handler(request)
 
     handler.__name__ = handler.__qualname__ = op.handler.__name__

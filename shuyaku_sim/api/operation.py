@@ -23,3 +23,6 @@ class Operation:
     handler: Handler
     who: Who = "municipality"
     staff_required: bool = True
+    # The named staff member must be in the municipality's registry (fed by the chained
+    # account records the PCs forward); False for the operations that feed or anchor it.
+    staff_registry: bool = True

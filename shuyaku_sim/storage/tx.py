@@ -9,6 +9,7 @@ from kokuho_pc.domain.mynumber import MyNumber
 from shuyaku_sim.storage.candidate_list import CandidateListQueries
 from shuyaku_sim.storage.people import PeopleQueries
 from shuyaku_sim.storage.records import RecordQueries
+from shuyaku_sim.storage.trust import TrustQueries
 from shuyaku_sim.storage.work import WorkQueries
 
 
@@ -20,7 +21,7 @@ class Digests(Protocol):
     def digest(self, my_number: MyNumber) -> bytes: ...
 
 
-class Tx(PeopleQueries, WorkQueries, RecordQueries, CandidateListQueries):
+class Tx(PeopleQueries, WorkQueries, RecordQueries, CandidateListQueries, TrustQueries):
     """The queries available inside one transaction (see the mixin modules)."""
 
     def __init__(self, conn: sqlite3.Connection, db: Digests) -> None:

@@ -160,12 +160,12 @@ def _seed_candidates(sim: SimServer) -> list[str]:
         stamps = sorted({name[-18:] for name in files})  # one set per creation time
         for stamp in stamps:
             part = {n: d for n, d in files.items() if n.endswith(stamp)}
-            with sim.session(code, "seed") as http:
+            with sim.session(code, STAFF) as http:
                 r = http.post(sim.url("/api/v1/submissions"), json=submission_body(part),
                               headers={"Idempotency-Key": f"e2e-seed-{code}-{stamp[:14]}"},
                               timeout=120)
                 assert r.status_code == 201, r.text
-    with sim.session(TSUKUBA, "seed") as http:
+    with sim.session(TSUKUBA, STAFF) as http:
         rows = http.get(sim.url("/api/v1/candidates"), timeout=60).json()["candidates"]
     return [str(r["candidate_no"]) for r in rows]
 

@@ -284,7 +284,7 @@ def test_two_municipalities_full_session_leaves_no_my_number(
         assert r.tasuu_count == (3 if r.decision == "continue" else 0)
         assert r.move_month_rule is False  # moved on the 1st
     overruled = next(r for r in tsukuba if r.decision == "discontinue")
-    with sim.session(TSUKUBA, "check") as http:  # the reason is kept by the server
+    with sim.session(TSUKUBA, STAFF) as http:  # the reason is kept by the server
         detail = http.get(sim.url(f"/api/v1/candidates/{overruled.candidate_no}"),
                           timeout=30).json()
     assert detail["decision_detail"]["reason"] == OVERRULE_REASON

@@ -6,6 +6,7 @@ import io
 import re
 from typing import BinaryIO
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -179,3 +180,19 @@ def test_a_text_cell_beyond_the_re2_bound_goes_to_the_row_path() -> None:
     assert b"{1,3}" in body
     assert block_matcher(b"(?:" + body + b")\r\n", use_re2=True)(b"ABC\r\n")
     assert not block_matcher(b"(?:" + body + b")\r\n", use_re2=True)(b"ABCD\r\n")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (b"P000000007", b"1234-5678-9012"),  # a 12-digit number in groups (§2)
+    (b"P000000007", b"1234 5678 9012"),
+    (b"0800000007", b"4800000007"),     # not a prefecture code (§7)
+    (b"0800000007", b"0000000007"),
+    (b"20261001", b"2026-1001"),
+])
+def test_issue18_rules_agree_on_both_paths(old: bytes, new: bytes) -> None:
+    """The fast path and the per-row path agree on the rules issue 18 added or widened."""
+    mutated = KSK11_FILE.replace(old, new, 1)
+    assert mutated != KSK11_FILE
+    fast, rows = (_issues(KSK11_NAME, mutated, seekable=s) for s in (True, False))
+    assert fast == rows
+    assert fast  # every change above breaks a rule

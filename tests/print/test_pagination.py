@@ -17,7 +17,7 @@ from kokuho_pc.print.demo_rows import demo_candidate_rows, demo_confirmed_rows, 
 from kokuho_pc.print.geometry import ROWS_PER_PAGE, page_count
 from tests.print.helpers import page_texts, poppler_page_texts, reader
 
-HEAD_WORDS = ["候補番号", "異動日", "転出前世帯主", "転入後世帯主", "判定候補区分", "判定者"]
+HEAD_WORDS = ["候補番号", "異動日", "転出前世帯主", "転入後世帯主", "判定候補区分", "判断者"]
 
 
 def _assert_page_frame(text: str, page: int, pages: int, rows: int, title: str) -> None:

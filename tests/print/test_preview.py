@@ -19,7 +19,9 @@ QImage = QtGui.QImage
 @pytest.fixture
 def preview(qtbot: QtBot) -> PrintPreviewDialog:
     pdf = render_candidate_list(demo_header(CANDIDATE_TITLE), demo_candidate_rows(30))
-    dialog = PrintPreviewDialog(pdf, CANDIDATE_TITLE)
+    # CI has no paper printer: the tests print to a PDF to prove the rendering, so they
+    # let every printer through (the product's guards refuse file output).
+    dialog = PrintPreviewDialog(pdf, CANDIDATE_TITLE, printer_guard=lambda _target: None)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.page_count() == 2)
@@ -108,17 +110,22 @@ def test_printing_can_be_cancelled(
     assert preview.status.text() == "印刷を中止しました。"
 
 
-def test_print_dialog_opens_without_blocking(
-    preview: PrintPreviewDialog, qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_print_dialog_opens_without_blocking(qtbot: QtBot, tmp_path: Path) -> None:
+    pdf = render_candidate_list(demo_header(CANDIDATE_TITLE), demo_candidate_rows(30))
+    preview = PrintPreviewDialog(pdf, CANDIDATE_TITLE)  # the product's default guard
+    qtbot.addWidget(preview)
+    preview.show()
+    qtbot.waitUntil(lambda: preview.page_count() == 2)
     printer = preview.printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "dialog.pdf"))
     dialog = preview.open_print_dialog()
     assert dialog.isVisible()  # open(), not exec(): we are here while it shows
-    with qtbot.waitSignal(preview.printed, timeout=20_000):
+    # The dialog offers no print to file (issue 14) and CI has no paper printer: accepting
+    # it ends in print_failed (no printer, or the file output refused), never a file.
+    with qtbot.waitSignal(preview.print_failed, timeout=20_000):
         dialog.accept()
-    assert (tmp_path / "dialog.pdf").stat().st_size > 0
+    assert not (tmp_path / "dialog.pdf").exists()
 
 
 def test_close_releases_the_document(preview: PrintPreviewDialog) -> None:

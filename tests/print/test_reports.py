@@ -58,6 +58,7 @@ def test_every_row_is_printed_and_no_my_number(title, render, make) -> None:
     rows = make(40)
     pdf = render(demo_header(title), rows)
     text = " ".join(page_texts(pdf))
+    compact = text.replace(" ", "")  # free text is broken over two lines, never cut
     for row in rows:
         expected = [row.candidate_no, *_pair_texts(row.pair)]
         if isinstance(row, CandidateRow):
@@ -67,7 +68,7 @@ def test_every_row_is_printed_and_no_my_number(title, render, make) -> None:
             expected += [row.category_label, row.decision, row.decided_by]
         if isinstance(row, CarryOverRow):
             expected += [short_month(m) for m in row.carried_months[:3]]
-        missing = [e for e in expected if e not in text]
+        missing = [e for e in expected if e not in text and e.replace(" ", "") not in compact]
         assert missing == [], (row.candidate_no, missing)
     assert find_my_numbers(text) == []
     assert find_my_numbers_in_bytes(pdf) == []

@@ -9,6 +9,7 @@ only if that fixture is missing, add a check for your tables to ``CHECKS``.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from kokuho_pc.audit.log import AuditLog
 from kokuho_pc.auth.accounts import AccountRepository
 from kokuho_pc.domain.errors import StoreError
+from kokuho_pc.domain.oplog_chain import GENESIS_HASH
 from kokuho_pc.store.database import Database
 from kokuho_pc.store.migrate import available_migrations, latest_version
 from kokuho_pc.store.policy import PolicyStore
@@ -35,9 +37,18 @@ def _check_v1(db: Database) -> None:
     account = AccountRepository(db).get("fixture.admin")
     assert account is not None and account.name == "試験 管理者"
     assert PolicyStore(db).get("idle_timeout_seconds") == 120
+    actions = [r[0] for r in db.query("SELECT action FROM audit_log ORDER BY seq")]
+    assert actions == ["store.init", "login.success", "send"]
+    if db.schema_version < latest_version():
+        return  # today's AuditLog needs the newest schema (its hash columns)
     log = AuditLog(db, terminal="fixture-pc")
     assert log.verify().ok
     assert [r.action for r in log.records()] == ["store.init", "login.success", "send"]
+    # migration 5: records written before the hash chain got their hashes, chained
+    records = log.records()
+    assert records[0].prev_hash == GENESIS_HASH
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(records))
+    assert log.tip().hash == records[-1].hash
 
 
 def _check_v2(db: Database) -> None:

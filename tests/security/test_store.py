@@ -76,7 +76,8 @@ def test_production_profile_keeps_key_in_keyring(
     with create_profile(tmp_path / "p", kind=ProfileKind.PRODUCTION,
                         municipality_code=MUNICIPALITY) as profile:
         assert not profile.is_demo
-    stored = [k for k in memory_keyring.entries if k[0] == KEYRING_SERVICE]
+    stored = [k for k in memory_keyring.entries
+              if k[0] == KEYRING_SERVICE and k[1].startswith("store-key/")]
     assert len(stored) == 1
     assert len(bytes.fromhex(memory_keyring.entries[stored[0]])) == 32
     assert not (tmp_path / "p" / "store.key").exists()

@@ -77,7 +77,7 @@ def cand_env(tmp_path: Path, seeded_template: tuple[Path, SimPki]) -> Iterator[C
 
 def sim_candidates(env: CandidateEnv) -> list[dict[str, object]]:
     """The candidate list straight from the simulator (a raw terminal session)."""
-    with env.sim.session(CODE, staff="check") as http:
+    with env.sim.session(CODE, staff=STAFF) as http:
         rows: list[dict[str, object]] = http.get(env.sim.url("/api/v1/candidates")).json()[
             "candidates"]
     return rows

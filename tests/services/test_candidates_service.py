@@ -15,7 +15,7 @@ from kokuho_pc.services.candidate_views import CandidateView, HeadInfo, candidat
 from kokuho_pc.services.candidates import CandidateService
 from kokuho_pc.services.printing import PrintingService
 from tests.services.cand_env import CandidateEnv, sim_candidates
-from tests.transfer.harness import sim_query
+from tests.transfer.harness import STAFF, sim_query
 
 
 def _log(env: CandidateEnv, action: AuditAction) -> list[tuple[str, dict[str, object]]]:
@@ -170,7 +170,7 @@ def test_confirm_results_and_prints(cand_env: CandidateEnv) -> None:
     assert _requests(cand_env, mark) == [("GET", "/api/v1/results"),
                                          ("GET", "/api/v1/candidates")]
     assert all(r.candidate.remarks == "" and r.candidate.after_head.name for r in results)
-    api = cand_env.sim.session(CODE_082201, staff="check")
+    api = cand_env.sim.session(CODE_082201, staff=STAFF)
     try:
         expected = {r["candidate_no"]: r for r in api.get(
             cand_env.sim.url("/api/v1/results")).json()["results"]}
@@ -193,13 +193,14 @@ def test_confirm_results_and_prints(cand_env: CandidateEnv) -> None:
         assert len(reader.pages) == doc.pages
         text = "".join(page.extract_text() for page in reader.pages)
         assert doc.title in text and not find_my_numbers(text)
-        printing.log_printed(doc, doc.pages)
+        printing.log_printed(doc, doc.pages, "窓口複合機-2F")
     printed = _log(cand_env, AuditAction.PRINT)
     pages = -(-len(views) // 23)
+    on = {"printer": "窓口複合機-2F"}
     assert printed == [("success", {"report": "candidate_list", "count": len(views),
-                                    "pages": pages}),
-                       ("success", {"report": "confirmed_list", "count": 5, "pages": 1}),
-                       ("success", {"report": "carry_over_list", "count": 5, "pages": 1})]
+                                    "pages": pages, **on}),
+                       ("success", {"report": "confirmed_list", "count": 5, "pages": 1, **on}),
+                       ("success", {"report": "carry_over_list", "count": 5, "pages": 1, **on})]
 
 
 CODE_082201 = "082201"

@@ -25,6 +25,7 @@ from schemathesis.schemas import APIOperation
 import shuyaku_sim
 from shuyaku_sim import model
 from shuyaku_sim.api.routes import all_operations
+from tests.oplogchain import chained
 from tests.simfiles import NEW, OLD, moving_households, submission_body
 from tests.simhelpers import SimServer
 
@@ -171,7 +172,14 @@ def test_real_resources_conform_to_the_document(seeded_server: SimServer) -> Non
             call("GET", "/api/v1/deliveries/{name}", params=name)
             call("GET", "/api/v1/deliveries/{name}/content", params=name)
             call("POST", "/api/v1/deliveries/{name}/acknowledge", params=name)
-        call("POST", "/api/v1/operation-log", body={"records": [{"seq": 1, "action": "x"}]})
+        records = chained([("x", "staff01", {})])
+        call("POST", "/api/v1/operation-log", body={"records": records})
+        tip = call("GET", "/api/v1/operation-log/tip")
+        assert tip["seq"] == 1 and tip["hash"] == records[0]["hash"]  # type: ignore[index]
+        call("POST", "/api/v1/operation-log/rollback",
+             body={"local": {"seq": 0, "hash": records[0]["prev_hash"]},
+                   "expected": {"seq": 1, "hash": records[0]["hash"]}, "reference": "server",
+                   "kind": "behind"})
         call("GET", "/api/v1/status")
     with seeded_server.session(None, staff=None) as http:
         op = _operation("GET", "/api/v1/operation-log")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.oplogchain import chained
 from tests.simfiles import NEW, OLD, my_number
 from tests.simhelpers import SimServer
 
@@ -9,8 +10,10 @@ LOG = "/api/v1/operation-log"
 
 
 def _records(first: int, n: int, action: str = "login") -> list[dict[str, object]]:
-    return [{"seq": s, "at": "2026-11-26T09:00:00", "staff_id": "staff01", "action": action,
-             "detail": "ログイン成功"} for s in range(first, first + n)]
+    """Records first..first+n-1 of one chain (records of ``action`` only from ``first``)."""
+    every = chained([("login", "staff01", {})] * (first - 1)
+                    + [(action, "staff01", {})] * n)
+    return every[first - 1:]
 
 
 def test_forwarded_records_are_idempotent_and_listed_for_the_federation(
@@ -41,7 +44,7 @@ def test_forwarded_records_are_idempotent_and_listed_for_the_federation(
 
 def test_a_record_holding_a_my_number_is_refused(sim_server: SimServer) -> None:
     digits = my_number(7).reveal_digits_for_transfer()
-    record = {"seq": 1, "action": "send", "detail": f"file {digits}"}
+    record = {**chained([("send", "staff01", {})])[0], "detail": f"file {digits}"}
     with sim_server.session(NEW) as http:
         r = http.post(sim_server.url(LOG), json={"records": [record]}, timeout=10)
         assert r.status_code == 400

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from kokuho_pc.services.login import LoginService, Session
 from kokuho_pc.services.media_admin import MediaAdminService
 from kokuho_pc.services.profile import Profile, ProfileKind, create_profile
 from kokuho_pc.store.clock import Clock, system_clock
+from shuyaku_sim.pki import issue_terminal
 from tests.simhelpers import SimPki, SimServer
 
 ADMIN, STAFF = "sato.kanri", "suzuki.hanako"
@@ -24,7 +26,13 @@ CODE = "082201"
 
 
 def profile_settings(sim: SimServer, pki: SimPki, code: str = CODE) -> dict[str, object]:
-    cert, key = pki.terminal(code)
+    """Settings of a new profile, with a terminal certificate of its own: the simulator
+    anchors each terminal's operation-log chain, so two profiles (two chains) on one
+    certificate are a restarted chain it refuses (issue 15)."""
+    token = uuid.uuid4().hex[:8]
+    issued = issue_terminal(pki.directory, code, terminal_id=f"terminal-{code}-{token}",
+                            file_stem=f"terminal-{code}-{token}")
+    cert, key = issued.cert_path, issued.key_path
     return {"server_url": sim.base_url, "server_ca_file": str(pki.ca),
             "server_pins": [pki.pin], "client_cert_file": str(cert),
             "client_key_file": str(key)}

@@ -41,11 +41,15 @@ def _files(first: int) -> dict[str, bytes]:
 
 
 def _factory(pki: SimPki, port: int, **kw: Any) -> Callable[[Profile, str], Any]:
-    cert, key = pki.terminal("082201")
-    config = ClientConfig(base_url=f"https://127.0.0.1:{port}", ca_file=pki.ca,
-                          client_cert=cert, client_key=key, pins=(pki.pin,),
-                          staff_id=STAFF, sleep=lambda s: None, **kw)
-    return lambda profile, staff: (lambda: ConsolidationClient(config))
+    def make(profile: Profile, staff: str) -> Callable[[], ConsolidationClient]:
+        policy = profile.policy()  # the profile's own terminal certificate
+        config = ClientConfig(base_url=f"https://127.0.0.1:{port}", ca_file=pki.ca,
+                              client_cert=Path(policy.client_cert_file),
+                              client_key=Path(policy.client_key_file), pins=(pki.pin,),
+                              staff_id=STAFF, sleep=lambda s: None, **kw)
+        return lambda: ConsolidationClient(config)
+
+    return make
 
 
 def _count(sim: SimServer, digest: str) -> int:

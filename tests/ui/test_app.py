@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kokuho_pc.domain.errors import ProfileError
+from kokuho_pc.domain.errors import LoginFailed, ProfileError
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.ui.app import create_application, load_app_font, smoke_test
 from kokuho_pc.ui.controller import AppController
@@ -131,7 +131,7 @@ def test_idle_lock_with_the_real_session(qtbot: QtBot, jobs: JobRunner, profile:
     assert isinstance(screen, LockScreen)
     screen.password.setText("wrong-password-entirely")
     screen.unlock_button.click()
-    qtbot.waitUntil(lambda: "正しくありません" in screen.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: LoginFailed.default_message in screen.message.text(), timeout=5000)
     screen.password.setText(ADMIN_PW)
     with qtbot.waitSignal(lock.unlocked, timeout=5000):
         screen.unlock_button.click()

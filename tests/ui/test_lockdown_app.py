@@ -20,7 +20,7 @@ import pytest
 from PySide6.QtGui import QContextMenuEvent  # a test-only event type
 from pytestqt.qtbot import QtBot
 
-from kokuho_pc.domain.errors import PermissionDenied
+from kokuho_pc.domain.errors import LoginFailed, PermissionDenied
 from kokuho_pc.services.profile import open_profile
 from kokuho_pc.ui.controller import AppController
 from kokuho_pc.ui.jobs import JobRunner
@@ -193,7 +193,7 @@ def test_staff_session_locked_down_everywhere(
 
     screen.password.setText(ADMIN_PW)  # another user's password does not open it
     screen.unlock_button.click()
-    qtbot.waitUntil(lambda: "正しくありません" in screen.message.text(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: LoginFailed.default_message in screen.message.text(), timeout=TIMEOUT)
     assert isinstance(window.centralWidget(), LockScreen)
     session = controller.session
     assert session is not None

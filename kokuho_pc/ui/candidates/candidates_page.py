@@ -362,11 +362,21 @@ class CandidatesPage(QWidget):
         self._run(lambda _p, _c: self.service.confirm(candidate_nos), done, failed,
                   "確定しています…")
 
+    def filter_text(self) -> str:
+        """The conditions of the list shown, as printed in the header (「全件」 for none)."""
+        parts = [f"{label} {combo.currentText()}" for label, combo in (
+            ("状態", self.state_filter), ("区分", self.category_filter),
+            ("転出元", self.municipality_filter)) if combo.currentData() is not None]
+        if self.search.text().strip():
+            parts.append(f"検索「{self.search.text().strip()}」")
+        return "、".join(parts) if parts else "全件"
+
     def print_list(self) -> None:
-        """「候補リスト印刷」: the listed candidates, in the order shown."""
-        views = self.model.views()
+        """「候補リスト印刷」: the listed candidates, in the order shown, with the conditions
+        of the list in the header."""
+        views, condition = self.model.views(), self.filter_text()
         self.print_button.setEnabled(False)
-        self.printing.start(lambda service: service.render_candidate_list(views),
+        self.printing.start(lambda service: service.render_candidate_list(views, condition),
                             lambda: self.print_button.setEnabled(True))
 
     # --- idle lock --------------------------------------------------------------------

@@ -47,16 +47,19 @@ class PrintFlow:
         """Show the preview of a rendered list; every print is logged."""
         if self.preview is not None:
             self.preview.close()
-        dialog = PrintPreviewDialog(document.pdf, document.title, self._parent)
+        dialog = PrintPreviewDialog(
+            document.pdf, document.title, self._parent,
+            printer_guard=lambda target: self._service.check_printer(
+                target, report=document.report))
         dialog.setWindowTitle(demo_title(dialog.windowTitle(), self._context.demo))
-        dialog.printed.connect(lambda pages: self._log(document, pages))
+        dialog.printed.connect(lambda pages: self._log(document, pages, dialog.printed_on))
         self.preview, self.document = dialog, document
         dialog.show()
         return dialog
 
-    def _log(self, document: PrintDocument, pages: int) -> None:
+    def _log(self, document: PrintDocument, pages: int, printer: str) -> None:
         self._context.jobs.run(
-            lambda _p, _c: self._service.log_printed(document, pages),
+            lambda _p, _c: self._service.log_printed(document, pages, printer),
             lambda _seq: log.windows.info("print logged: %s", document.report),
             self._log_failed, parent=self._parent, store=True,
         )

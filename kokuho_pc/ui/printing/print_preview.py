@@ -5,13 +5,24 @@ Printing renders one page per event-loop turn (so the window stays
 responsive and can be cancelled) and ends with ``printed(pages)``: the
 caller records the print in the operation log (list, rows, pages, operator).
 No ``exec()``: the print dialog is opened with ``open()``.
+
+Paper only (issue 14): the print dialog has no 「ファイルに出力」, and every print
+passes the printer guard first. The default guard refuses output to a file (PDF
+format or an output file name) and printers that write files (PDF, XPS, ...); the
+screens' guard (``PrintFlow`` → ``PrintingService.check_printer``) also refuses
+printers the policy does not list and logs every refusal with the printer's name.
+Only tests pass another guard (CI has no paper printer: they print to a PDF to
+prove the rendering). ``printed_on`` names the printer of the last finished print.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
+from kokuho_pc.services.printing import PrinterTarget, PrintRefused, is_file_printer
 from kokuho_pc.ui.widgets.qt import (
+    QAbstractPrintDialog,
     QByteArray,
     QDialog,
     QHBoxLayout,
@@ -40,6 +51,26 @@ ZOOM_STEP = 1.25
 ZOOM_MIN, ZOOM_MAX = 0.25, 4.0
 PRINT_DPI_CAP = 300  # pages are rasterised at most at this resolution
 
+PrinterGuard = Callable[[PrinterTarget], None]  # raises PrintRefused
+
+
+def printer_target(printer: QPrinter) -> PrinterTarget:
+    """The printer's name and whether its output goes to a file."""
+    writes_file = (printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+                   or bool(printer.outputFileName()))
+    return PrinterTarget(printer.printerName(), writes_file)
+
+
+def refuse_file_output(target: PrinterTarget) -> None:
+    """The guard of a preview without a policy: no file output, no file printer, a
+    printer must be chosen."""
+    if target.writes_file or is_file_printer(target.name):
+        raise PrintRefused("file_output", "ファイルへの出力(PDFなど)はできません。",
+                           "情報システム管理者が許可したプリンタを選んでください。")
+    if not target.name.strip():
+        raise PrintRefused("not_allowed", "印刷できるプリンタがありません。",
+                           "情報システム管理者に、印刷を許可するプリンタの設定を依頼してください。")
+
 
 class PrintPreviewDialog(QDialog):
     """Shows a PDF (bytes in memory) and prints it; emits ``printed(pages)`` when done.
@@ -52,8 +83,12 @@ class PrintPreviewDialog(QDialog):
     print_failed = Signal(str)
     print_cancelled = Signal()
 
-    def __init__(self, pdf: bytes, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, pdf: bytes, title: str, parent: QWidget | None = None, *,
+                 printer_guard: PrinterGuard | None = None) -> None:
         super().__init__(parent)
+        self._guard = printer_guard or refuse_file_output
+        self.printed_on = ""  # the printer of the last finished print
+        self._printing_on = ""
         self.setWindowTitle(f"印刷プレビュー － {title}")
         self.resize(1100, 780)
         self._title = title
@@ -212,6 +247,7 @@ class PrintPreviewDialog(QDialog):
         """Open the print dialog (non-blocking); printing starts when it is accepted."""
         self.prepare_printer(self._printer)
         dialog = QPrintDialog(self._printer, self)
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
         dialog.setWindowTitle("印刷")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.start_printing(self._printer))
@@ -239,6 +275,15 @@ class PrintPreviewDialog(QDialog):
         """Send every page to ``printer``, one page per event-loop turn."""
         if self.is_printing() or self.page_count() == 0:
             return
+        target = printer_target(printer)
+        try:
+            self._guard(target)
+        except PrintRefused as refused:
+            message = f"{refused.user_message}{refused.hint}"
+            self.status.setText(refused.user_message)
+            self.print_failed.emit(message)
+            return
+        self._printing_on = target.name
         self._job = _PrintJob(self._document, printer, self)
         self._job.progress.connect(
             lambda done, total: self.status.setText(f"印刷中… {done} / {total} ページ")
@@ -257,6 +302,7 @@ class PrintPreviewDialog(QDialog):
         self._update_buttons()
         if outcome == "done":
             self.status.setText(f"印刷しました（{pages} ページ）。")
+            self.printed_on = self._printing_on
             self.printed.emit(pages)
         elif outcome == "cancelled":
             self.status.setText("印刷を中止しました。")

@@ -59,7 +59,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -107,6 +107,7 @@ from shiboken6 import isValid as qt_object_alive
 __all__ = [
     "QAbstractItemModel",
     "QAbstractItemView",
+    "QAbstractPrintDialog",
     "QAbstractTableModel",
     "QAction",
     "QApplication",

@@ -6,6 +6,7 @@ import re
 
 from aiohttp import web
 
+from kokuho_pc.domain.oplog_chain import Tip
 from shuyaku_sim.api.context import caller, runner
 from shuyaku_sim.api.errors import bad_request, json_response
 from shuyaku_sim.api.operation import Operation
@@ -26,6 +27,7 @@ async def post_operation_log(request: web.Request) -> web.Response:
             or not all(isinstance(r, dict) and is_int_in(r.get("seq"), 0, MAX_SEQ)
                        for r in records)):
         raise bad_request("records には seq(0以上の整数)を持つ記録の一覧を指定してください。")
+    # (the batch is taken before the staff check: its account records feed the registry)
     who = caller(request)
     seqs = await runner(request).write(Engine.accept_operation_log, who.municipality(),
                                        who.terminal.terminal_id, records)
@@ -47,7 +49,34 @@ async def list_operation_log(request: web.Request) -> web.Response:
     return json_response(200, {"records": rows})
 
 
+async def get_operation_log_tip(request: web.Request) -> web.Response:
+    """This terminal's acknowledged tip: what its PC compares its log with."""
+    who = caller(request)
+    tip = await runner(request).write(Engine.operation_log_tip, who.municipality(),
+                                      who.terminal.terminal_id)
+    return json_response(200, tip)
+
+
+async def post_rollback_report(request: web.Request) -> web.Response:
+    """The PC found its log behind or diverging from the tip it knew: a rollback alert."""
+    data = await json_body(request)
+    only(data, "local", "expected", "reference", "kind")
+    local, expected = Tip.from_json(data.get("local")), Tip.from_json(data.get("expected"))
+    reference = data.get("reference")
+    if local is None or expected is None or reference not in ("server", "local"):
+        raise bad_request("local, expected ({seq, hash}) と reference (server/local) を指定し"
+                          "てください。")
+    who = caller(request)
+    await runner(request).write(Engine.report_rollback, who.municipality(),
+                                who.terminal.terminal_id, local, expected, str(reference))
+    return json_response(202, {"recorded": True})
+
+
 OPERATIONS = [
-    Operation("POST", f"{V1}/operation-log", post_operation_log),
+    Operation("POST", f"{V1}/operation-log", post_operation_log, staff_registry=False),
     Operation("GET", f"{V1}/operation-log", list_operation_log, who="federation"),
+    Operation("GET", f"{V1}/operation-log/tip", get_operation_log_tip, staff_required=False,
+              staff_registry=False),
+    Operation("POST", f"{V1}/operation-log/rollback", post_rollback_report,
+              staff_required=False, staff_registry=False),
 ]

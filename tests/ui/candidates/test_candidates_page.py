@@ -306,13 +306,16 @@ def test_print_candidate_list_preview_and_log(
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "out.pdf"))
-    with qtbot.waitSignal(preview.printed, timeout=TIMEOUT):
+    # Output to a file is refused (issue 14) and logged with the list and the printer.
+    with qtbot.waitSignal(preview.print_failed, timeout=TIMEOUT):
         preview.start_printing(printer)
+    assert not (tmp_path / "out.pdf").exists()
     qtbot.waitUntil(lambda: any(r.action == AuditAction.PRINT.value for r in
                                 page.context.profile.audit.records(limit=1000)), timeout=TIMEOUT)
-    printed = [dict(r.targets) for r in page.context.profile.audit.records(limit=1000)
+    printed = [(r.result, dict(r.targets)) for r in page.context.profile.audit.records(limit=1000)
                if r.action == AuditAction.PRINT.value]
-    assert printed == [{"report": "candidate_list", "count": total, "pages": -(-total // 23)}]
+    assert printed == [("refused", {"report": "candidate_list", "printer": "(プリンタ名なし)",
+                                    "reason": "file_output"})]
 
 
 def test_no_my_number_copy_and_lock(qtbot: QtBot, page: CandidatesPage) -> None:

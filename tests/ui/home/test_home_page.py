@@ -19,7 +19,7 @@ from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.widgets.media_choice import MediaChoice
 from kokuho_pc.ui.widgets.qt import Qt
 from tests.services.cand_env import CandidateEnv
-from tests.transfer.harness import ADMIN, approved_medium, login, write_files
+from tests.transfer.harness import ADMIN, STAFF, approved_medium, login, write_files
 from tests.ui.transfer_env import TIMEOUT, shot, tsukuba_set
 from tests.ui.widget_scan import my_numbers_on_screen
 
@@ -52,7 +52,7 @@ def page(qtbot: QtBot, cand_env: CandidateEnv, usb: Path,
 
 
 def sim_status(env: CandidateEnv) -> dict[str, Any]:
-    with env.sim.session("082201", staff="check") as http:
+    with env.sim.session("082201", staff=STAFF) as http:
         summary: dict[str, Any] = http.get(env.sim.url("/api/v1/status")).json()["summary"]
     return summary
 

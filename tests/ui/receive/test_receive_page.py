@@ -17,7 +17,7 @@ from kokuho_pc.transfer.staging import StagingArea
 from kokuho_pc.ui.receive.receive_page import ReceivePage
 from kokuho_pc.ui.widgets.qt import Qt
 from kokuho_pc.ui.widgets.transfer_models import short_moment
-from tests.transfer.harness import write_files
+from tests.transfer.harness import STAFF, write_files
 from tests.ui.transfer_env import TIMEOUT, TransferEnv, shot, sim_env, transfer_env, tsukuba_set
 from tests.ui.widget_scan import my_numbers_on_screen
 
@@ -50,7 +50,7 @@ def rows(page: ReceivePage) -> list[list[str]]:
 
 
 def acknowledged_on_server(env: TransferEnv) -> dict[str, bool]:
-    with env.sim.session("082201", staff="check") as http:
+    with env.sim.session("082201", staff=STAFF) as http:
         listed = http.get(env.sim.url("/api/v1/deliveries?include_acknowledged=true")).json()
     return {d["name"]: d["acknowledged"] for d in listed["deliveries"]}
 
@@ -66,7 +66,7 @@ def test_deliveries_listed_then_exported_and_acknowledged(
     assert kinds["KSK11"] == "国保資格取得喪失年月日連携"
     assert kinds["KSK12"] == "市町村被保険者ID連携"
     assert all(r[5] == "未移出" for r in listed) and all(r[2] == "12件" for r in listed)
-    with env.sim.session("082201", staff="check") as http:  # dated by the server's clock
+    with env.sim.session("082201", staff=STAFF) as http:  # dated by the server's clock
         created = {d["name"]: d["created_at"] for d in http.get(
             env.sim.url("/api/v1/deliveries?include_acknowledged=true")).json()["deliveries"]}
     for r in listed:  # 配信日時 in 和暦: e.g. R8.11.5 09:30

@@ -15,6 +15,7 @@ from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.results.results_page import ResultsPage
 from kokuho_pc.ui.widgets.qt import QApplication, QPrinter, Qt
 from tests.services.cand_env import CODE, CandidateEnv
+from tests.transfer.harness import STAFF
 from tests.ui.candidates.test_candidates_page import TIMEOUT, shot, shot_preview
 from tests.ui.widget_scan import my_numbers_on_screen
 
@@ -49,7 +50,7 @@ def cell(page: ResultsPage, row: int, column: int) -> str:
 def test_results_match_the_simulator(
     qtbot: QtBot, page: ResultsPage, confirmed_env: CandidateEnv, qtmodeltester: object
 ) -> None:
-    with confirmed_env.sim.session(CODE, staff="check") as http:
+    with confirmed_env.sim.session(CODE, staff=STAFF) as http:
         expected = http.get(confirmed_env.sim.url("/api/v1/results")).json()["results"]
     assert page.model.total_count() == len(expected) > 0
     headers = [page.model.headerData(i, Qt.Orientation.Horizontal) for i in range(11)]
@@ -104,14 +105,17 @@ def test_print_from_results(
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "out.pdf"))
-    with qtbot.waitSignal(preview.printed, timeout=TIMEOUT):
+    # Output to a file is refused (issue 14) and logged with the list and the printer.
+    with qtbot.waitSignal(preview.print_failed, timeout=TIMEOUT):
         preview.start_printing(printer)
+    assert not (tmp_path / "out.pdf").exists()
 
     def logged() -> list[dict[str, object]]:
         return [dict(r.targets) for r in page.context.profile.audit.records(limit=5000)
                 if r.action == AuditAction.PRINT.value]
 
     qtbot.waitUntil(lambda: bool(logged()), timeout=TIMEOUT)
-    assert logged() == [{"report": report, "count": expected_rows, "pages": document.pages}]
+    assert logged() == [{"report": report, "printer": "(プリンタ名なし)",
+                         "reason": "file_output"}]
     page.clear_for_lock()
     assert page.model.total_count() == 0 and page.printing.preview is None

@@ -1,0 +1,1 @@
+"""Printing from the screens: print-to-file refused, printer policy, printer names logged."""
