@@ -236,7 +236,7 @@ def test_simulator_killed_in_ingest(profile: Profile, sim: SimServer, tmp_path: 
     store) ends with exactly one submission and one set of deliveries, never two.
     """
     medium = approved_medium(profile, tmp_path / "usb")
-    files = household_pair(TSUKUBA, dt.datetime(2026, 10, 9, 9, SIM_POINTS.index(point)), 20)
+    files = moved_in_pair(dt.datetime(2026, 10, 9, 9, SIM_POINTS.index(point)))
     write_files(medium, files)
     _restart_sim(profile, sim, {SIM_KILL_AT: point})
     staff = login(profile, STAFF)
@@ -345,11 +345,11 @@ class FailingMediumFile:
 
 def _export_failing(profile: Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                     error: int) -> tuple[dict[str, str], Path, KokuhoError]:
-    """Export with the medium failing 1,000 bytes into its second file."""
-    pending = _pending_deliveries(profile, tmp_path, 30)
+    """Export with the medium failing 200 bytes into its second file."""
+    pending = _pending_deliveries(profile, tmp_path, 3)
     assert len(pending) >= 2 and all(len(n) for n in pending)
     out = approved_medium(profile, tmp_path / "out")
-    shim = FailingMediumFile(error, fail_in=2, after=1000)
+    shim = FailingMediumFile(error, fail_in=2, after=200)
     with monkeypatch.context() as patch:
         shim.install(patch)
         staff = login(profile, STAFF)
