@@ -213,8 +213,9 @@ class Engine:
         """The terminal's acknowledged tip (``seq``, ``hash``, ``epoch``, ``state``); the
         request counts as a contact."""
         with self.db.transaction() as tx:
+            tip = oplog.tip_of(tx, terminal_id)
             oplog.touch(tx, municipality_code, terminal_id, self.now_iso())
-            return oplog.tip_of(tx, terminal_id)
+            return tip
 
     def report_rollback(
         self, municipality_code: str, terminal_id: str, local: Tip, expected: Tip,
@@ -274,3 +275,13 @@ class Engine:
                                                                   ["10", "11"]),
                 "rejected_submissions": tx.count_submissions(municipality_code, "rejected"),
             }
+
+    # --- for the API's hot path ------------------------------------------------------
+
+    def staff_may_act(self, municipality_code: str, staff_id: str) -> bool:
+        """True when the registry holds ``staff_id`` as active (a read only: the API asks
+        this first and calls :meth:`check_staff`, which writes an alert, only otherwise,
+        so a valid staff member's reads never wait for the single writer)."""
+        with self.db.reading() as tx:
+            return oplog.check_staff(tx, municipality_code, staff_id,
+                                     self.now_iso()[:10]) is None

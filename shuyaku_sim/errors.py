@@ -85,6 +85,15 @@ class StorageFailure(SimError):
     default_message = "国保情報集約システムのデータベースを利用できません。"
 
 
+class StorageBusy(SimError):
+    """The database stayed locked by another writer longer than it waits."""
+
+    code = "busy"
+    http_status = 503
+    default_message = ("国保情報集約システムが混み合っています。"
+                       "しばらく待ってから再度実行してください。")
+
+
 class ChainRefused(SimError):
     """A forwarded batch does not extend the terminal's acknowledged chain (refused whole).
 

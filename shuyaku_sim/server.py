@@ -10,9 +10,11 @@ needs. The synchronous SQLite engine runs on a thread pool (:mod:`shuyaku_sim.ap
 Hostile connections (:class:`ConnectionLimits`):
 
 - a TLS handshake must finish within ``HANDSHAKE_TIMEOUT`` seconds in total;
-- at most ``PENDING_PER_ADDRESS`` handshakes per client address (``PENDING_TOTAL`` in all)
-  are waited for: a new connection beyond that drops the OLDEST pending one, so idle
-  or stalled connections cannot keep a real terminal out;
+- at most ``PENDING_PER_ADDRESS`` handshakes per client address (``PENDING_TOTAL`` in all;
+  ``SHUYAKU_SIM_MAX_PENDING_PER_ADDRESS`` overrides the first) are waited for: a new
+  connection beyond that drops the OLDEST pending one, so idle or stalled connections
+  cannot keep a real terminal out (a handshake takes milliseconds: a real client is
+  through long before 16 newer connections from its address arrive);
 - at most ``OPEN_PER_ADDRESS`` established connections per client address
   (``SHUYAKU_SIM_MAX_PER_ADDRESS`` overrides it) and ``OPEN_TOTAL`` in all: a request
   on a connection beyond that is answered 503 with ``Retry-After`` and the connection
@@ -92,9 +94,11 @@ class ConnectionLimits:
     """Pending handshakes and open connections, per client address and in all."""
 
     def __init__(self, open_per_address: int = OPEN_PER_ADDRESS,
-                 open_total: int = OPEN_TOTAL) -> None:
+                 open_total: int = OPEN_TOTAL,
+                 pending_per_address: int = PENDING_PER_ADDRESS) -> None:
         self.open_per_address = open_per_address
         self.open_total = open_total
+        self.pending_per_address = pending_per_address
         self._pending: dict[str, collections.OrderedDict[Slot, None]] = {}
         self._all_pending: collections.OrderedDict[Slot, None] = collections.OrderedDict()
         self._open: collections.Counter[str] = collections.Counter()
@@ -106,7 +110,7 @@ class ConnectionLimits:
         mine = self._pending.setdefault(address, collections.OrderedDict())
         mine[slot] = None
         self._all_pending[slot] = None
-        while len(mine) > PENDING_PER_ADDRESS:
+        while len(mine) > self.pending_per_address:
             self._drop(next(iter(mine)))
         while len(self._all_pending) > PENDING_TOTAL:
             self._drop(next(iter(self._all_pending)))
@@ -221,9 +225,9 @@ def _raise_file_limit() -> int:
     return soft
 
 
-def _open_per_address() -> int:
-    raw = os.environ.get("SHUYAKU_SIM_MAX_PER_ADDRESS", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) > 0 else OPEN_PER_ADDRESS
+def _env_count(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**6 else default
 
 
 class _Service:
@@ -235,8 +239,10 @@ class _Service:
         self.context = context
         self.listener = listener
         files = _raise_file_limit()
-        self.limits = ConnectionLimits(_open_per_address(),
-                                       max(16, min(OPEN_TOTAL, files - PENDING_TOTAL - 64)))
+        self.limits = ConnectionLimits(
+            _env_count("SHUYAKU_SIM_MAX_PER_ADDRESS", OPEN_PER_ADDRESS),
+            max(16, min(OPEN_TOTAL, files - PENDING_TOTAL - 64)),
+            _env_count("SHUYAKU_SIM_MAX_PENDING_PER_ADDRESS", PENDING_PER_ADDRESS))
         self.handshakes: set[asyncio.Task[Any]] = set()
 
     def _protocol(self, slot: Slot) -> SimProtocol:

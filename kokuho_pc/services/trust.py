@@ -61,7 +61,7 @@ def contact_client_factory(
     if not policy.server_url:
         return None
     try:
-        config = client_config_from_policy(policy, staff_id)
+        config = client_config_from_policy(policy, staff_id, profile.terminal_key_password())
     except ConnectionFailed:
         return None
     config = replace(config, connect_timeout=CONTACT_CONNECT_TIMEOUT,

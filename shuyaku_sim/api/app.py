@@ -4,7 +4,8 @@ Every request arrives over mutual TLS (the server's handshake checked that the
 client certificate chains to the simulator's CA). The middleware then requires the
 certificate to be a registered terminal (:class:`~shuyaku_sim.server_tls.TerminalRegistry`,
 re-read when ``terminals.json`` changes), answers unknown paths and methods, maps every
-error to ``{"error": {"code", "message" (Japanese)}}`` (a busy or unavailable database:
+error to ``{"error": {"code", "message" (Japanese)}}`` (a busy or unavailable database,
+which the storage reports as :class:`~shuyaku_sim.errors.StorageBusy` / ``StorageFailure``:
 503 with ``Retry-After``; nothing the caller sends can cause a 5xx) and records the
 request (:mod:`shuyaku_sim.access_log`). Each operation's wrapper checks the staff ID
 (``X-Staff-Id``) and who may call it: municipality terminals reach only their own
@@ -24,7 +25,7 @@ from aiohttp import web
 
 from shuyaku_sim import access_log
 from shuyaku_sim.api.context import CALLER, RUNNER, Caller, EngineRunner, runner
-from shuyaku_sim.api.errors import RETRY_AFTER, ApiError, busy, protocol_error
+from shuyaku_sim.api.errors import RETRY_AFTER, ApiError, protocol_error
 from shuyaku_sim.api.operation import Handler, Operation
 from shuyaku_sim.api.params import single_header
 from shuyaku_sim.api.routes import all_operations
@@ -85,8 +86,11 @@ def _guarded(op: Operation) -> Handler:
             raise ApiError(403, "forbidden", "この端末からは行えない操作です。")
         if op.staff_registry and op.who == "municipality" and who.staff_id:
             # unknown, revoked or out-of-validity staff: 403 and an alert (issue 15)
-            await runner(request).write(Engine.check_staff, who.municipality(),
-                                        who.terminal.terminal_id, who.staff_id)
+            # the common case is a read; only a refusal or alert takes the single writer
+            engine = runner(request)
+            if not await engine.read(Engine.staff_may_act, who.municipality(), who.staff_id):
+                await engine.write(Engine.check_staff, who.municipality(),
+                                   who.terminal.terminal_id, who.staff_id)
         return await op.handler(request)
 
     handler.__name__ = handler.__qualname__ = op.handler.__name__
@@ -141,8 +145,6 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
         retry = RETRY_AFTER if exc.http_status == 503 else None
         return ApiError(exc.http_status, exc.code, exc.user_message,
                         retry_after=retry).to_response()
-    except sqlite3.OperationalError as exc:
-        return _busy_or_unavailable(exc, request)
     except web.HTTPException as exc:  # raised by aiohttp itself (e.g. body too large)
         return protocol_error(exc.status).to_response()
     except (ConnectionError, asyncio.CancelledError):
@@ -160,15 +162,6 @@ def _overflow_answer() -> web.Response:
                         retry_after=RETRY_AFTER).to_response()
     response.force_close()
     return response
-
-
-def _busy_or_unavailable(exc: sqlite3.OperationalError, request: web.Request) -> web.Response:
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return busy().to_response()
-    print(f"shuyaku-sim: データベースエラー ({request.method})", file=sys.stderr)
-    return ApiError(503, "storage", "国保情報集約システムのデータベースを利用できません。",
-                    retry_after=RETRY_AFTER).to_response()
 
 
 def _record_call(gate: Gate, terminal: Terminal, request: web.Request, route: str,

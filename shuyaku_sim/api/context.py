@@ -30,7 +30,8 @@ T = TypeVar("T")
 # Seconds a request waits for the engine (busy with another request) before answering
 # 503 with Retry-After; SHUYAKU_SIM_BUSY_WAIT overrides it (tests use a short wait).
 ENGINE_WAIT = 15.0
-WORKERS = 16
+WORKERS = 16  # decoding bodies and writing
+READERS = 8  # reads have their own threads: 44 bodies being decoded never queue a read
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class EngineRunner:
         self.engine = engine
         self.data_dir = data_dir
         self.executor = ThreadPoolExecutor(workers, thread_name_prefix="engine")
+        self.readers = ThreadPoolExecutor(READERS, thread_name_prefix="reader")
         self.wait = _busy_wait()
         self._lock: asyncio.Lock | None = None
         self.closing = False
@@ -71,7 +73,8 @@ class EngineRunner:
     async def read(self, fn: Callable[..., T], *args: object) -> T:
         """Run ``fn(engine, *args)`` (a reading call) on the pool, beside other calls."""
         self._refuse_if_closing()
-        return await self.offload(fn, self.engine, *args)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.readers, functools.partial(fn, self.engine, *args))
 
     async def write(self, fn: Callable[..., T], *args: object) -> T:
         """Run ``fn(engine, *args)`` (a writing call) on the pool, one writer at a time."""
@@ -97,6 +100,7 @@ class EngineRunner:
     def close(self) -> None:
         """Wait for the calls still running, then close the engine's database."""
         self.closing = True
+        self.readers.shutdown(wait=True)
         self.executor.shutdown(wait=True)
         self.engine.close()
 

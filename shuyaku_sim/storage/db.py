@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kokuho_pc.domain.mynumber import MyNumber
-from shuyaku_sim.errors import StorageFailure
+from shuyaku_sim.errors import StorageBusy, StorageFailure
 from shuyaku_sim.storage.tx import Tx
 
 DB_FILE = "shuyaku.sqlite3"
@@ -180,6 +180,9 @@ class Database:
                 raise StorageFailure() from exc
             try:
                 yield Tx(self._conn, self)
+            except sqlite3.OperationalError as exc:
+                self._conn.execute("ROLLBACK")
+                raise _storage_error(exc) from exc
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
@@ -197,8 +200,16 @@ class Database:
         conn.execute("BEGIN")
         try:
             yield Tx(conn, self)
+        except sqlite3.OperationalError as exc:
+            raise _storage_error(exc) from exc
         finally:
             conn.execute("ROLLBACK")
+
+
+def _storage_error(exc: sqlite3.OperationalError) -> StorageBusy | StorageFailure:
+    """SQLite's own errors stay inside this package: busy/locked, or unavailable."""
+    text = str(exc).lower()
+    return StorageBusy() if "locked" in text or "busy" in text else StorageFailure()
 
 
 def _statements(script: str) -> list[str]:
