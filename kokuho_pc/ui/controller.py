@@ -11,29 +11,40 @@ login window again; closing the main window logs out and quits.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kokuho_pc.services.accounts import AccountService
-from kokuho_pc.services.login import LoginService, Session
-from kokuho_pc.services.media_admin import sweep_staging
 from kokuho_pc.services.messages import describe_error
-from kokuho_pc.services.profile import Profile
 from kokuho_pc.ui import log
-from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.login.idle_lock import IdleLock
 from kokuho_pc.ui.login.login_window import LoginWindow
-from kokuho_pc.ui.login.password_change_dialog import PasswordChangeDialog
-from kokuho_pc.ui.login.totp_enrol_dialog import TotpEnrolDialog
-from kokuho_pc.ui.main_window import MainWindow, PageFactory
 from kokuho_pc.ui.widgets import msgbox
 from kokuho_pc.ui.widgets.demo_banner import DemoTitleMarker
 from kokuho_pc.ui.widgets.qt import QApplication, QObject, QTimer, Signal
 
-OpenProfile = Callable[[], Profile]
-StartupTask = Callable[[Profile], object]
-PageBuilder = Callable[[AppContext], dict[str, PageFactory]]
+if TYPE_CHECKING:  # imported when first needed: the login window does not wait for them
+    from kokuho_pc.services.login import Session
+    from kokuho_pc.services.profile import Profile
+    from kokuho_pc.ui.context import AppContext
+    from kokuho_pc.ui.login.idle_lock import IdleLock
+    from kokuho_pc.ui.main_window import MainWindow, PageFactory
+
+# Loaded on the worker thread while the profile opens, after the login window is shown:
+# what the GUI thread needs once the profile is ready or someone logs in.
+WARM_UP = ("kokuho_pc.services.login", "kokuho_pc.services.accounts")
+
+OpenProfile = Callable[[], "Profile"]
+StartupTask = Callable[["Profile"], object]
+PageBuilder = Callable[["AppContext"], "dict[str, PageFactory]"]
+
+
+def sweep_staging(profile: Profile) -> object:
+    """The default start-up task: the staging sweep (imported on the worker thread)."""
+    from kokuho_pc.services.media_admin import sweep_staging as sweep
+
+    return sweep(profile)
 SESSION_CHECK_MS = 60_000
 
 
@@ -95,12 +106,16 @@ class AppController(QObject):
         profile = self._open_profile()
         try:
             self._startup(profile)
+            for module in WARM_UP:
+                importlib.import_module(module)
         except BaseException:
             profile.close()
             raise
         return profile
 
     def _profile_opened(self, profile: Profile) -> None:
+        from kokuho_pc.services.login import LoginService
+
         self.profile = profile
         sleep = self._login_sleep
         service = LoginService(profile) if sleep is None else LoginService(profile, sleep=sleep)
@@ -124,6 +139,8 @@ class AppController(QObject):
     # --- session ---------------------------------------------------------------------
 
     def _logged_in(self, session: object) -> None:
+        from kokuho_pc.services.login import Session
+
         if not isinstance(session, Session) or self.profile is None:
             return
         self.session = session
@@ -135,6 +152,10 @@ class AppController(QObject):
         session, profile = self.session, self.profile
         if session is None or profile is None:
             return
+        from kokuho_pc.services.accounts import AccountService
+        from kokuho_pc.ui.login.password_change_dialog import PasswordChangeDialog
+        from kokuho_pc.ui.login.totp_enrol_dialog import TotpEnrolDialog
+
         accounts = AccountService(profile)
         if session.must_change_password:
             dialog = PasswordChangeDialog(
@@ -157,6 +178,10 @@ class AppController(QObject):
             self._open_main()
 
     def _open_main(self) -> None:
+        from kokuho_pc.ui.context import AppContext
+        from kokuho_pc.ui.login.idle_lock import IdleLock
+        from kokuho_pc.ui.main_window import MainWindow
+
         profile, session = self.profile, self.session
         if profile is None or session is None:
             return
