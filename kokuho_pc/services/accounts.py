@@ -20,10 +20,10 @@ from kokuho_pc.auth.accounts import (
     validate_name,
     validate_user_id,
 )
-from kokuho_pc.auth.password_policy import check_new_password
+from kokuho_pc.auth.password_policy import check_new_password, municipality_words
 from kokuho_pc.auth.session import Session
 from kokuho_pc.domain.errors import InvalidAccountData, LoginFailed, PermissionDenied, WeakPassword
-from kokuho_pc.domain.municipality import MunicipalityCode, is_valid_municipality_code
+from kokuho_pc.domain.municipality import is_valid_municipality_code
 from kokuho_pc.services.profile import SYSTEM_ACTOR, Profile
 from kokuho_pc.store.clock import fiscal_year
 
@@ -71,13 +71,11 @@ class AccountService:
 
     # --- helpers -------------------------------------------------------------
     def _context(self, user_id: str, name: str) -> list[str]:
-        words = [user_id, name, self._profile.municipality_code]
         code = self._profile.municipality_code
+        words = [user_id, name, code]
         if is_valid_municipality_code(code):
-            try:
-                words.append(MunicipalityCode(code).name)
-            except (KeyError, ValueError):
-                pass
+            # kanji, kana (hiragana and katakana) and romaji of the city and its prefecture
+            words += municipality_words(code)
         return words
 
     def _check_password(self, password: str, user_id: str, name: str) -> None:

@@ -6,7 +6,10 @@ sweep) run in the background while the login window says 「起動していま�
 an initial password must be changed first; then the main window opens with
 the pages of :func:`kokuho_pc.ui.pages.build_pages` and the idle lock starts
 with the policy's timeout. Logging out closes the main window and shows the
-login window again; closing the main window logs out and quits.
+login window again; closing the main window logs out and quits. While someone is
+logged in, a timer forwards the operation log to the consolidation system every
+:data:`~kokuho_pc.services.trust.FORWARD_INTERVAL_SECONDS` (a background job; a refusal
+becomes the administrator's alarm on the home screen), and once more at logout.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ if TYPE_CHECKING:  # imported when first needed: the login window does not wait 
 
 # Loaded on the worker thread while the profile opens, after the login window is shown:
 # what the GUI thread needs once the profile is ready or someone logs in.
-WARM_UP = ("kokuho_pc.services.login", "kokuho_pc.services.accounts")
+WARM_UP = ("kokuho_pc.services.login", "kokuho_pc.services.accounts",
+           "kokuho_pc.services.trust")
 
 OpenProfile = Callable[[], "Profile"]
 StartupTask = Callable[["Profile"], object]
@@ -64,6 +68,7 @@ class AppController(QObject):
         idle_timeout_ms: int | None = None,
         login_sleep: Callable[[float], None] | None = None,
         startup: StartupTask = sweep_staging,
+        forward_interval_ms: int | None = None,
     ) -> None:
         super().__init__()
         self.jobs = jobs
@@ -81,12 +86,16 @@ class AppController(QObject):
         self.login_window = LoginWindow(jobs, None, unavailable_reason="起動しています…")
         self._session_timer = QTimer(self)
         self._session_timer.setInterval(SESSION_CHECK_MS)
+        self._forward_timer = QTimer(self)
+        self._forward_interval_ms = forward_interval_ms  # None: services.trust's, at login
+        self.forwarding = False
         self._wire()
 
     def _wire(self) -> None:
         """Every signal of the flow, in one place."""
         self.login_window.logged_in.connect(self._logged_in)
         self._session_timer.timeout.connect(self._check_session)
+        self._forward_timer.timeout.connect(self.forward_log)
 
     # --- start-up --------------------------------------------------------------------
 
@@ -208,6 +217,12 @@ class AppController(QObject):
         window.show()
         lock.start(window)
         self._session_timer.start()
+        if self._forward_interval_ms is None:
+            from kokuho_pc.services.trust import FORWARD_INTERVAL_SECONDS
+
+            self._forward_interval_ms = FORWARD_INTERVAL_SECONDS * 1000
+        self._forward_timer.setInterval(self._forward_interval_ms)
+        self._forward_timer.start()
 
     def _pages(self, context: AppContext) -> dict[str, PageFactory]:
         if self._page_builder is not None:
@@ -230,6 +245,27 @@ class AppController(QObject):
         if self.idle_lock is not None and isinstance(seconds, int) and not self._idle_timeout_ms:
             self.idle_lock.set_timeout_ms(seconds * 1000)
 
+    def forward_log(self) -> None:
+        """Forward the operation log now (the timer; a background job). Unreachable: left for
+        the next time; refused: kept as the administrator's alarm (services.trust)."""
+        profile, session = self.profile, self.session
+        if profile is None or session is None or self.forwarding:
+            return
+        staff = session.user_id
+        self.forwarding = True
+
+        def done(_result: object) -> None:
+            self.forwarding = False
+
+        def failed(exc: BaseException) -> None:
+            self.forwarding = False
+            log.app.error("operation log forwarding failed (%s)", type(exc).__name__)
+
+        from kokuho_pc.services.trust import TrustService
+
+        self.jobs.run(lambda _p, _c: TrustService(profile).forward_quietly(staff), done,
+                      failed, store=True)
+
     def _check_session(self) -> None:
         session = self.session
         if session is None:
@@ -250,6 +286,7 @@ class AppController(QObject):
         """End the session, close the main window and show the login window."""
         session, self.session = self.session, None
         self._session_timer.stop()
+        self._forward_timer.stop()
         if self.idle_lock is not None:
             self.idle_lock.discard()
             self.idle_lock.deleteLater()
@@ -259,9 +296,18 @@ class AppController(QObject):
             window.closed.disconnect(self._main_closed)
             window.close_without_asking()
             window.deleteLater()
-        if session is not None:
+        profile = self.profile
+        if session is not None and profile is not None:
+
+            def end(_p: object, _c: object) -> None:
+                from kokuho_pc.services.trust import TrustService
+
+                staff = session.user_id
+                session.logout(reason=reason)
+                TrustService(profile).forward_quietly(staff)  # forward at logout too
+
             self.jobs.run(
-                lambda _p, _c: session.logout(reason=reason), lambda _r: None,
+                end, lambda _r: None,
                 lambda exc: log.app.error("logout failed (%s)", type(exc).__name__), store=True,
             )
         self.login_window.reset()
