@@ -213,8 +213,9 @@ class Engine:
         """The terminal's acknowledged tip (``seq``, ``hash``, ``epoch``, ``state``); the
         request counts as a contact."""
         with self.db.transaction() as tx:
+            tip = oplog.tip_of(tx, terminal_id)
             oplog.touch(tx, municipality_code, terminal_id, self.now_iso())
-            return oplog.tip_of(tx, terminal_id)
+            return tip
 
     def report_rollback(
         self, municipality_code: str, terminal_id: str, local: Tip, expected: Tip,

@@ -11,11 +11,16 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from kokuho_pc.domain.mynumber import MyNumber, my_number_check_digit
 from kokuho_pc.formats.filenames import make_file_name
 from kokuho_pc.formats.writer import write_fixed
+
+if TYPE_CHECKING:
+    from tests.simhelpers import SimServer
 
 OLD, NEW = "082015", "082201"
 MOVE_DATE = dt.date(2026, 10, 1)
@@ -95,3 +100,24 @@ def submission_body(files: Mapping[str, bytes]) -> dict[str, object]:
                   for name, data in sorted(files.items())],
         "sha256": file_set_digest(files),
     }
+
+
+def seed_move(server: SimServer, n: int = 2) -> dict[str, list[str]]:
+    """Submit :func:`moving_households` to a running simulator through its API.
+
+    Returns the new municipality's real objects, for requests that must address
+    them: ``{"candidate_no": [...], "name": [delivery names]}``.
+    """
+    old, new = moving_households(n)
+    for code, files in ((OLD, old), (NEW, new)):
+        with server.session(code) as http:
+            r = http.post(server.url("/api/v1/submissions"), json=submission_body(files),
+                          headers={"Idempotency-Key": str(uuid.uuid4())}, timeout=60)
+            assert r.status_code == 201, r.text
+    with server.session(NEW) as http:
+        real = {"candidate_no": [c["candidate_no"] for c in http.get(
+                    server.url("/api/v1/candidates"), timeout=30).json()["candidates"]],
+                "name": [d["name"] for d in http.get(
+                    server.url("/api/v1/deliveries"), timeout=30).json()["deliveries"]]}
+    assert real["candidate_no"] and real["name"]
+    return real

@@ -92,6 +92,9 @@ def _run(args: argparse.Namespace) -> int:
         target, kind=kind, municipality_code=args.municipality, settings=settings
     ) as profile:
         label = "デモ用(DEMO)" if profile.is_demo else "本番用"
+    if kind is ProfileKind.PRODUCTION and args.client_key:
+        say("端末証明書の秘密鍵は、OSのキーリングに保管した鍵で暗号化してプロファイルに"
+            f"保存しました。元の鍵ファイル({args.client_key})は安全に削除してください。")
     say(
         f"プロファイルを作成しました({label}): {target}\n"
         "次に kokuho-pc admin init で最初の管理者を作成してください。"

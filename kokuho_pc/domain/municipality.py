@@ -26,6 +26,34 @@ MUNICIPALITY_NAMES: dict[str, str] = {
     "082350": "つくばみらい市",
 }
 
+# Readings (hiragana, Hepburn romaji) for the password policy's context words: a
+# password must not hold the PC's municipality or prefecture in any script.
+MUNICIPALITY_READINGS: dict[str, tuple[str, str]] = {
+    "082015": ("みと", "mito"),
+    "082031": ("つちうら", "tsuchiura"),
+    "082198": ("うしく", "ushiku"),
+    "082201": ("つくば", "tsukuba"),
+    "082350": ("つくばみらい", "tsukubamirai"),
+}
+PREFECTURE_READINGS: dict[str, tuple[str, str]] = {
+    "01": ("ほっかいどう", "hokkaido"), "02": ("あおもり", "aomori"), "03": ("いわて", "iwate"),
+    "04": ("みやぎ", "miyagi"), "05": ("あきた", "akita"), "06": ("やまがた", "yamagata"),
+    "07": ("ふくしま", "fukushima"), "08": ("いばらき", "ibaraki"), "09": ("とちぎ", "tochigi"),
+    "10": ("ぐんま", "gunma"), "11": ("さいたま", "saitama"), "12": ("ちば", "chiba"),
+    "13": ("とうきょう", "tokyo"), "14": ("かながわ", "kanagawa"), "15": ("にいがた", "niigata"),
+    "16": ("とやま", "toyama"), "17": ("いしかわ", "ishikawa"), "18": ("ふくい", "fukui"),
+    "19": ("やまなし", "yamanashi"), "20": ("ながの", "nagano"), "21": ("ぎふ", "gifu"),
+    "22": ("しずおか", "shizuoka"), "23": ("あいち", "aichi"), "24": ("みえ", "mie"),
+    "25": ("しが", "shiga"), "26": ("きょうと", "kyoto"), "27": ("おおさか", "osaka"),
+    "28": ("ひょうご", "hyogo"), "29": ("なら", "nara"), "30": ("わかやま", "wakayama"),
+    "31": ("とっとり", "tottori"), "32": ("しまね", "shimane"), "33": ("おかやま", "okayama"),
+    "34": ("ひろしま", "hiroshima"), "35": ("やまぐち", "yamaguchi"),
+    "36": ("とくしま", "tokushima"), "37": ("かがわ", "kagawa"), "38": ("えひめ", "ehime"),
+    "39": ("こうち", "kochi"), "40": ("ふくおか", "fukuoka"), "41": ("さが", "saga"),
+    "42": ("ながさき", "nagasaki"), "43": ("くまもと", "kumamoto"), "44": ("おおいた", "oita"),
+    "45": ("みやざき", "miyazaki"), "46": ("かごしま", "kagoshima"), "47": ("おきなわ", "okinawa"),
+}
+
 
 def municipality_check_digit(first_five: str) -> int:
     """Return the check digit of a 地方公共団体コード for its first 5 digits."""

@@ -113,7 +113,7 @@ def _check_records(
             elif not broken:
                 bad = header.check(content, n)
                 _read_header(content, layout, file_name, sink, result, bad)
-                data.header_values = result.header_values
+                data.use_header(result.header_values)
         elif kind == b"2":
             if n == 1 and not broken:
                 add(1, None, "header_missing")

@@ -20,10 +20,10 @@ from kokuho_pc.auth.accounts import (
     validate_name,
     validate_user_id,
 )
-from kokuho_pc.auth.password_policy import check_new_password
+from kokuho_pc.auth.password_policy import check_new_password, municipality_words
 from kokuho_pc.auth.session import Session
 from kokuho_pc.domain.errors import InvalidAccountData, LoginFailed, PermissionDenied, WeakPassword
-from kokuho_pc.domain.municipality import MunicipalityCode, is_valid_municipality_code
+from kokuho_pc.domain.municipality import is_valid_municipality_code
 from kokuho_pc.services.profile import SYSTEM_ACTOR, Profile
 from kokuho_pc.store.clock import fiscal_year
 
@@ -62,6 +62,9 @@ class TotpEnrolment:
     secret: bytes
 
 
+# Active administrators a production profile needs before staff members can be added.
+MIN_ADMINS_BEFORE_STAFF = 2
+
 class AccountService:
     """Create, revoke, unlock and re-grant accounts; change passwords; enrol TOTP."""
 
@@ -71,13 +74,11 @@ class AccountService:
 
     # --- helpers -------------------------------------------------------------
     def _context(self, user_id: str, name: str) -> list[str]:
-        words = [user_id, name, self._profile.municipality_code]
         code = self._profile.municipality_code
+        words = [user_id, name, code]
         if is_valid_municipality_code(code):
-            try:
-                words.append(MunicipalityCode(code).name)
-            except (KeyError, ValueError):
-                pass
+            # kanji, kana (hiragana and katakana) and romaji of the city and its prefecture
+            words += municipality_words(code)
         return words
 
     def _check_password(self, password: str, user_id: str, name: str) -> None:
@@ -125,8 +126,22 @@ class AccountService:
         valid_from: date | None = None,
         valid_to: date | None = None,
     ) -> AccountView:
-        """Create an account (administrators only); the initial password must be changed."""
+        """Create an account (administrators only); the initial password must be changed.
+
+        A production profile takes staff members only once it has two active
+        administrators: with one, a single lockout or leave would stop the office
+        (and nobody could unlock anybody)."""
         session.require(Role.ADMIN)
+        if role is Role.STAFF and not self._profile.is_demo:
+            now = self._profile.clock()
+            active = [a for a in self._repo.all()
+                      if a.role is Role.ADMIN and a.state(now) is AccountState.ACTIVE]
+            if len(active) < MIN_ADMINS_BEFORE_STAFF:
+                raise InvalidAccountData(
+                    "事務取扱担当者を登録する前に、有効な情報システム管理者を2名以上登録して"
+                    "ください(管理者が1名だけだと、ロックや不在のときに誰も解除できません)。",
+                    "先に2人目の情報システム管理者を登録してください。",
+                )
         return self._create(session.user_id, user_id, name, role, initial_password,
                             valid_from, valid_to, must_change=True)
 

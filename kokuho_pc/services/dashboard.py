@@ -18,7 +18,12 @@ from datetime import datetime
 from pathlib import Path
 
 from kokuho_pc.auth.session import Session
-from kokuho_pc.domain.errors import KokuhoError
+from kokuho_pc.domain.errors import (
+    ROLLBACK_HINT,
+    ROLLBACK_MESSAGE,
+    KokuhoError,
+    LogForwardRefused,
+)
 from kokuho_pc.services.jobs_protocol import NO_PROGRESS, CancelToken, ProgressReporter
 from kokuho_pc.services.media_admin import MediumStatus
 from kokuho_pc.services.messages import describe_error
@@ -88,6 +93,9 @@ class Dashboard:
     medium: MediumWaiting
     server: ServerFigures | None
     link: LinkState
+    # The administrator's alarm about the operation log (a rollback, or the consolidation
+    # system refusing the forwarded log): (message, hint); None when there is none.
+    log_alarm: tuple[str, str] | None = None
 
 
 def last_accepted_send(records: TransferRecords) -> LastSend | None:
@@ -130,7 +138,21 @@ class DashboardService:
         progress(2, 3, "国保情報集約システムに問い合わせています")
         server, link = self._server()
         progress(3, 3, "完了しました")
-        return Dashboard(self._profile.clock(), last, medium, server, link)
+        alarm = self.log_alarm() if self._session.is_admin else None
+        return Dashboard(self._profile.clock(), last, medium, server, link, alarm)
+
+    def log_alarm(self) -> tuple[str, str] | None:
+        """The operation-log alarm for the administrator's home screen, or None."""
+        if self._profile.rollback is not None:
+            found = self._profile.rollback
+            return (f"{ROLLBACK_MESSAGE}(この端末の記録: 通番 {found.local.seq} まで、"
+                    f"確認済みの記録: 通番 {found.expected.seq})", ROLLBACK_HINT)
+        refused = self._profile.audit.forward_alarm()
+        if refused is not None:
+            at, _code, message = refused
+            return (f"国保情報集約システムが操作ログの受け取りを拒否しました({at})。{message}",
+                    LogForwardRefused.default_hint)
+        return None
 
     def _medium(self, medium_dir: Path | None, extra_dirs: Sequence[Path]) -> MediumWaiting:
         media = self._views.media([*extra_dirs, *([medium_dir] if medium_dir else [])])

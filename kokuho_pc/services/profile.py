@@ -20,6 +20,7 @@ from kokuho_pc.domain.municipality import is_valid_municipality_code
 from kokuho_pc.store.anchor import anchor_for
 from kokuho_pc.store.clock import Clock, system_clock
 from kokuho_pc.store.database import Database
+from kokuho_pc.store.keys import seal_terminal_key, terminal_key_password
 from kokuho_pc.store.policy import Policy, PolicyStore
 from kokuho_pc.store.profile_dir import (
     ProfileInfo,
@@ -86,6 +87,13 @@ class Profile:
                               anchor=anchor_for(info.path, info.profile_id, info.is_demo))
         # A detected rollback of the operation log (services.trust); None when none is known.
         self.rollback: RollbackFinding | None = None
+
+    def terminal_key_password(self) -> bytes | None:
+        """The password of the terminal key sealed in the OS keyring (production profiles
+        made with a terminal key); None for demo profiles, which keep a plain key file."""
+        if self.is_demo:
+            return None
+        return terminal_key_password(self.info.profile_id)
 
     def check_rollback_locally(self) -> RollbackFinding | None:
         """At start: compare the log with the tips kept outside the store (no network)."""
@@ -192,6 +200,11 @@ def create_profile(
     if kind is ProfileKind.DEMO:
         initial["emulated_media_allowed"] = True
     initial.update(settings or {})
+    key_file = initial.get("client_key_file")
+    if kind is ProfileKind.PRODUCTION and isinstance(key_file, str) and key_file:
+        # the terminal key is kept encrypted under a password held by the OS keyring
+        sealed = seal_terminal_key(info.path, info.profile_id, Path(key_file).read_bytes())
+        initial["client_key_file"] = str(sealed)
     with db.transaction():
         for name, value in initial.items():
             profile.policy_store.set(name, value, by=None, now=now)

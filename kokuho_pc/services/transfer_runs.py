@@ -38,7 +38,7 @@ R = TypeVar("R")
 
 def default_client_factory(profile: Profile, staff_id: str) -> Callable[[], ConsolidationClient]:
     """The client factory of the profile's machine policy, for ``staff_id``."""
-    return client_factory_for(profile.policy(), staff_id)
+    return client_factory_for(profile.policy(), staff_id, profile.terminal_key_password())
 
 
 def forward_log_quietly(profile: Profile, staff_id: str, client: ConsolidationClient) -> int:

@@ -140,3 +140,55 @@ def _decode(value: str | None) -> bytes:
     if len(key) != KEY_BYTES:
         raise StoreKeyMissing()
     return key
+
+
+# --- the terminal certificate's private key (production) -----------------------------
+
+TERMINAL_KEY_FILE = "terminal-key.pem"
+
+
+def _terminal_key_user(profile_id: str) -> str:
+    return f"terminal-key/{profile_id}"
+
+
+def seal_terminal_key(profile_dir: Path, profile_id: str, pem: bytes) -> Path:
+    """Keep a production terminal key encrypted at rest: a fresh random password in the OS
+    keyring, the key as an encrypted PKCS#8 PEM (``terminal-key.pem``, 0600) in the profile.
+    The TLS client decrypts it in memory only (``ssl`` password callback); a copy of the
+    file is useless without this OS user's keyring."""
+    from cryptography.hazmat.primitives import serialization
+    from keyring.errors import KeyringError
+
+    try:
+        key = serialization.load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError) as exc:
+        raise StoreKeyMissing("端末証明書の秘密鍵を読み込めませんでした。",
+                              "暗号化されていないPEM形式の秘密鍵を指定してください。") from exc
+    password = secrets.token_hex(32).encode("ascii")
+    backend = require_secure_keyring()
+    try:
+        backend.set_password(KEYRING_SERVICE, _terminal_key_user(profile_id),
+                             password.decode("ascii"))
+    except KeyringError as exc:
+        raise InsecureKeyring("OSのキーリングに端末証明書の鍵を保存できませんでした。") from exc
+    sealed = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                               serialization.BestAvailableEncryption(password))
+    path = profile_dir / TERMINAL_KEY_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(sealed)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return path
+
+
+def terminal_key_password(profile_id: str) -> bytes | None:
+    """The password of a sealed terminal key from the OS keyring (None: not sealed)."""
+    from keyring.errors import KeyringError
+
+    try:
+        value = require_secure_keyring().get_password(KEYRING_SERVICE,
+                                                      _terminal_key_user(profile_id))
+    except KeyringError as exc:
+        raise InsecureKeyring("OSのキーリングから端末証明書の鍵を読み出せませんでした。") from exc
+    return None if value is None else value.encode("ascii")

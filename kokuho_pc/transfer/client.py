@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ class ClientConfig:
     backoff_base: float = 0.5
     backoff_max: float = 30.0
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    # the password of an encrypted terminal key (production; from the OS keyring)
+    client_key_password: bytes | None = field(default=None, repr=False, compare=False)
 
 
 def _tls_failure_message(exc: BaseException) -> str:
@@ -71,7 +74,14 @@ class ConsolidationClient:
 
     def __init__(self, config: ClientConfig) -> None:
         self.config = config
-        context = make_client_context(config.ca_file, config.client_cert, config.client_key)
+        try:
+            context = make_client_context(config.ca_file, config.client_cert, config.client_key,
+                                          config.client_key_password)
+        except (ssl.SSLError, OSError) as exc:
+            raise ConnectionFailed(
+                "端末証明書または認証局証明書を読み込めないため、接続できません。",
+                "端末証明書の秘密鍵は、この端末のOSのキーリングに保管された鍵でのみ利用できます。"
+                "情報システム管理者に連絡してください。") from exc
         session = requests.Session()
         session.trust_env = False
         session.proxies = {}

@@ -27,6 +27,7 @@ import secrets
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.formats.filenames import display_name, looks_like_interface_file
@@ -54,6 +55,26 @@ _O_BINARY = getattr(os, "O_BINARY", 0)
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _READ_CHUNK = 1024 * 1024
+
+
+# A write that cannot grow the file: the medium is full (ENOSPC, EDQUOT) or the file
+# is larger than the medium's file system allows (EFBIG: FAT32's 4 GiB, a size limit).
+_FULL = frozenset(e for e in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", None))
+                  if e is not None)
+_FULL_MESSAGE = ("外部媒体の空き容量が足りないため、書き込めませんでした。"
+                 "媒体には書きかけのファイルを残していません。")
+_FULL_HINT = ("空き容量の多い媒体に替えるか、不要なファイルを削除してから再度実行してください。"
+              "書き込めなかった配信は未処理のまま残っています。")
+
+
+def _open_for_writing(fd: int) -> BinaryIO:
+    """The file object of a new temporary file on the medium.
+
+    The one place every byte written to a medium goes through; the fault tests
+    replace it to make the medium's file layer fail mid-write (EIO: the medium
+    pulled out; ENOSPC: full).
+    """
+    return os.fdopen(fd, "wb")
 
 
 def _layout_cap(if_id: str) -> int:
@@ -268,7 +289,7 @@ class MediumFiles:
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_BINARY
                          | _O_CLOEXEC, 0o600)
-            with os.fdopen(fd, "wb") as out:
+            with _open_for_writing(fd) as out:
                 for chunk in chunks:
                     out.write(chunk)
                     written += len(chunk)
@@ -281,7 +302,11 @@ class MediumFiles:
             size, digest = sha256_file(final)
         except OSError as exc:
             _remove_quietly(tmp)
-            self._log(AuditAction.MEDIA_WRITE, AuditResult.FAILURE, name, written, None, "io_error")
+            full = exc.errno in _FULL
+            self._log(AuditAction.MEDIA_WRITE, AuditResult.FAILURE, name, written, None,
+                      "medium_full" if full else "io_error")
+            if full:
+                raise MediaWriteFailed(_FULL_MESSAGE, _FULL_HINT) from exc
             raise MediaWriteFailed() from exc
         except BaseException:
             _remove_quietly(tmp)

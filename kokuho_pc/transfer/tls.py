@@ -53,7 +53,8 @@ def _file_stamp(path: Path | None) -> tuple[str, int, int] | None:
 
 
 def make_client_context(
-    ca_file: Path, client_cert: Path | None = None, client_key: Path | None = None
+    ca_file: Path, client_cert: Path | None = None, client_key: Path | None = None,
+    key_password: bytes | None = None,
 ) -> ssl.SSLContext:
     """An SSL context trusting only ``ca_file``, TLS 1.2+, host names checked, client cert.
 
@@ -63,21 +64,22 @@ def make_client_context(
     size) gets a new context.
     """
     return _cached_context(_file_stamp(ca_file), _file_stamp(client_cert),
-                           _file_stamp(client_key))
+                           _file_stamp(client_key), key_password)
 
 
 @lru_cache(maxsize=8)
 def _cached_context(
     ca: tuple[str, int, int] | None, cert: tuple[str, int, int] | None,
-    key: tuple[str, int, int] | None,
+    key: tuple[str, int, int] | None, key_password: bytes | None = None,
 ) -> ssl.SSLContext:
     assert ca is not None
     return _new_client_context(Path(ca[0]), Path(cert[0]) if cert else None,
-                               Path(key[0]) if key else None)
+                               Path(key[0]) if key else None, key_password)
 
 
 def _new_client_context(
-    ca_file: Path, client_cert: Path | None, client_key: Path | None
+    ca_file: Path, client_cert: Path | None, client_key: Path | None,
+    key_password: bytes | None = None,
 ) -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -86,7 +88,12 @@ def _new_client_context(
     ctx.load_verify_locations(cafile=str(ca_file))
     ctx.options |= ssl.OP_NO_COMPRESSION
     if client_cert is not None:
-        ctx.load_cert_chain(str(client_cert), str(client_key) if client_key else None)
+        # An encrypted key (production) is decrypted by OpenSSL in memory: the password
+        # callback hands it the password from the OS keyring; no plaintext file exists.
+        # Without a password the callback gives an empty one: an encrypted key then fails to
+        # load instead of OpenSSL prompting on a terminal.
+        ctx.load_cert_chain(str(client_cert), str(client_key) if client_key else None,
+                            password=lambda: key_password or b"")
     return ctx
 
 

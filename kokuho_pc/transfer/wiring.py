@@ -14,7 +14,9 @@ if TYPE_CHECKING:  # imported when a client is made: requests and TLS stay off s
     from kokuho_pc.transfer.client import ClientConfig, ConsolidationClient
 
 
-def client_config_from_policy(policy: Policy, staff_id: str) -> ClientConfig:
+def client_config_from_policy(
+    policy: Policy, staff_id: str, key_password: bytes | None = None
+) -> ClientConfig:
     """The client configuration of the policy; a missing setting is a clear error."""
     from kokuho_pc.transfer.client import ClientConfig
 
@@ -33,15 +35,17 @@ def client_config_from_policy(policy: Policy, staff_id: str) -> ClientConfig:
     return ClientConfig(
         base_url=policy.server_url, ca_file=Path(policy.server_ca_file),
         client_cert=Path(policy.client_cert_file), client_key=Path(policy.client_key_file),
-        pins=tuple(policy.server_pins), staff_id=staff_id,
+        pins=tuple(policy.server_pins), staff_id=staff_id, client_key_password=key_password,
     )
 
 
-def client_factory_for(policy: Policy, staff_id: str) -> Callable[[], ConsolidationClient]:
+def client_factory_for(
+    policy: Policy, staff_id: str, key_password: bytes | None = None
+) -> Callable[[], ConsolidationClient]:
     """A factory making a new client per run (checked now, connected on first request)."""
     from kokuho_pc.transfer.client import ConsolidationClient
 
-    config = client_config_from_policy(policy, staff_id)
+    config = client_config_from_policy(policy, staff_id, key_password)
     return lambda: ConsolidationClient(config)
 
 

@@ -6,34 +6,49 @@ sweep) run in the background while the login window says 「起動していま�
 an initial password must be changed first; then the main window opens with
 the pages of :func:`kokuho_pc.ui.pages.build_pages` and the idle lock starts
 with the policy's timeout. Logging out closes the main window and shows the
-login window again; closing the main window logs out and quits.
+login window again; closing the main window logs out and quits. While someone is
+logged in, a timer forwards the operation log to the consolidation system every
+:data:`~kokuho_pc.services.trust.FORWARD_INTERVAL_SECONDS` (a background job; a refusal
+becomes the administrator's alarm on the home screen), and once more at logout.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kokuho_pc.services.accounts import AccountService
-from kokuho_pc.services.login import LoginService, Session
-from kokuho_pc.services.media_admin import sweep_staging
 from kokuho_pc.services.messages import describe_error
-from kokuho_pc.services.profile import Profile
 from kokuho_pc.ui import log
-from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.login.idle_lock import IdleLock
 from kokuho_pc.ui.login.login_window import LoginWindow
-from kokuho_pc.ui.login.password_change_dialog import PasswordChangeDialog
-from kokuho_pc.ui.login.totp_enrol_dialog import TotpEnrolDialog
-from kokuho_pc.ui.main_window import MainWindow, PageFactory
 from kokuho_pc.ui.widgets import msgbox
 from kokuho_pc.ui.widgets.demo_banner import DemoTitleMarker
 from kokuho_pc.ui.widgets.qt import QApplication, QObject, QTimer, Signal
 
-OpenProfile = Callable[[], Profile]
-StartupTask = Callable[[Profile], object]
-PageBuilder = Callable[[AppContext], dict[str, PageFactory]]
+if TYPE_CHECKING:  # imported when first needed: the login window does not wait for them
+    from kokuho_pc.services.login import Session
+    from kokuho_pc.services.profile import Profile
+    from kokuho_pc.ui.context import AppContext
+    from kokuho_pc.ui.login.idle_lock import IdleLock
+    from kokuho_pc.ui.main_window import MainWindow, PageFactory
+
+# Loaded on the worker thread while the profile opens, after the login window is shown:
+# what the GUI thread needs once the profile is ready or someone logs in.
+WARM_UP = ("kokuho_pc.services.login", "kokuho_pc.services.accounts",
+           "kokuho_pc.services.trust")
+
+OpenProfile = Callable[[], "Profile"]
+StartupTask = Callable[["Profile"], object]
+PageBuilder = Callable[["AppContext"], "dict[str, PageFactory]"]
+
+
+def sweep_staging(profile: Profile) -> object:
+    """The default start-up task: the staging sweep (imported on the worker thread)."""
+    from kokuho_pc.services.media_admin import sweep_staging as sweep
+
+    return sweep(profile)
 SESSION_CHECK_MS = 60_000
 
 
@@ -53,6 +68,7 @@ class AppController(QObject):
         idle_timeout_ms: int | None = None,
         login_sleep: Callable[[float], None] | None = None,
         startup: StartupTask = sweep_staging,
+        forward_interval_ms: int | None = None,
     ) -> None:
         super().__init__()
         self.jobs = jobs
@@ -70,12 +86,16 @@ class AppController(QObject):
         self.login_window = LoginWindow(jobs, None, unavailable_reason="起動しています…")
         self._session_timer = QTimer(self)
         self._session_timer.setInterval(SESSION_CHECK_MS)
+        self._forward_timer = QTimer(self)
+        self._forward_interval_ms = forward_interval_ms  # None: services.trust's, at login
+        self.forwarding = False
         self._wire()
 
     def _wire(self) -> None:
         """Every signal of the flow, in one place."""
         self.login_window.logged_in.connect(self._logged_in)
         self._session_timer.timeout.connect(self._check_session)
+        self._forward_timer.timeout.connect(self.forward_log)
 
     # --- start-up --------------------------------------------------------------------
 
@@ -95,12 +115,16 @@ class AppController(QObject):
         profile = self._open_profile()
         try:
             self._startup(profile)
+            for module in WARM_UP:
+                importlib.import_module(module)
         except BaseException:
             profile.close()
             raise
         return profile
 
     def _profile_opened(self, profile: Profile) -> None:
+        from kokuho_pc.services.login import LoginService
+
         self.profile = profile
         sleep = self._login_sleep
         service = LoginService(profile) if sleep is None else LoginService(profile, sleep=sleep)
@@ -124,6 +148,8 @@ class AppController(QObject):
     # --- session ---------------------------------------------------------------------
 
     def _logged_in(self, session: object) -> None:
+        from kokuho_pc.services.login import Session
+
         if not isinstance(session, Session) or self.profile is None:
             return
         self.session = session
@@ -135,6 +161,10 @@ class AppController(QObject):
         session, profile = self.session, self.profile
         if session is None or profile is None:
             return
+        from kokuho_pc.services.accounts import AccountService
+        from kokuho_pc.ui.login.password_change_dialog import PasswordChangeDialog
+        from kokuho_pc.ui.login.totp_enrol_dialog import TotpEnrolDialog
+
         accounts = AccountService(profile)
         if session.must_change_password:
             dialog = PasswordChangeDialog(
@@ -157,6 +187,10 @@ class AppController(QObject):
             self._open_main()
 
     def _open_main(self) -> None:
+        from kokuho_pc.ui.context import AppContext
+        from kokuho_pc.ui.login.idle_lock import IdleLock
+        from kokuho_pc.ui.main_window import MainWindow
+
         profile, session = self.profile, self.session
         if profile is None or session is None:
             return
@@ -183,6 +217,12 @@ class AppController(QObject):
         window.show()
         lock.start(window)
         self._session_timer.start()
+        if self._forward_interval_ms is None:
+            from kokuho_pc.services.trust import FORWARD_INTERVAL_SECONDS
+
+            self._forward_interval_ms = FORWARD_INTERVAL_SECONDS * 1000
+        self._forward_timer.setInterval(self._forward_interval_ms)
+        self._forward_timer.start()
 
     def _pages(self, context: AppContext) -> dict[str, PageFactory]:
         if self._page_builder is not None:
@@ -205,6 +245,27 @@ class AppController(QObject):
         if self.idle_lock is not None and isinstance(seconds, int) and not self._idle_timeout_ms:
             self.idle_lock.set_timeout_ms(seconds * 1000)
 
+    def forward_log(self) -> None:
+        """Forward the operation log now (the timer; a background job). Unreachable: left for
+        the next time; refused: kept as the administrator's alarm (services.trust)."""
+        profile, session = self.profile, self.session
+        if profile is None or session is None or self.forwarding:
+            return
+        staff = session.user_id
+        self.forwarding = True
+
+        def done(_result: object) -> None:
+            self.forwarding = False
+
+        def failed(exc: BaseException) -> None:
+            self.forwarding = False
+            log.app.error("operation log forwarding failed (%s)", type(exc).__name__)
+
+        from kokuho_pc.services.trust import TrustService
+
+        self.jobs.run(lambda _p, _c: TrustService(profile).forward_quietly(staff), done,
+                      failed, store=True)
+
     def _check_session(self) -> None:
         session = self.session
         if session is None:
@@ -225,6 +286,7 @@ class AppController(QObject):
         """End the session, close the main window and show the login window."""
         session, self.session = self.session, None
         self._session_timer.stop()
+        self._forward_timer.stop()
         if self.idle_lock is not None:
             self.idle_lock.discard()
             self.idle_lock.deleteLater()
@@ -234,9 +296,18 @@ class AppController(QObject):
             window.closed.disconnect(self._main_closed)
             window.close_without_asking()
             window.deleteLater()
-        if session is not None:
+        profile = self.profile
+        if session is not None and profile is not None:
+
+            def end(_p: object, _c: object) -> None:
+                from kokuho_pc.services.trust import TrustService
+
+                staff = session.user_id
+                session.logout(reason=reason)
+                TrustService(profile).forward_quietly(staff)  # forward at logout too
+
             self.jobs.run(
-                lambda _p, _c: session.logout(reason=reason), lambda _r: None,
+                end, lambda _r: None,
                 lambda exc: log.app.error("logout failed (%s)", type(exc).__name__), store=True,
             )
         self.login_window.reset()

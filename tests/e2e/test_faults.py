@@ -16,6 +16,7 @@ message for the user, and an operation log that verifies.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import itertools
 import os
 import re
@@ -64,15 +65,16 @@ from tests.transfer.test_faults import _cli, _finish, _kill_at
 ROOT = Path(__file__).resolve().parents[2]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 TELLTALES = ("ｼﾐｭ".encode("cp932"), "試湯".encode("cp932"), b"082201", b"082015")
-SEND_POINTS = [p for p in POINTS if p.startswith("send.")]
+# send.between_sets needs two file sets on the medium: tests/e2e/test_gui_kills.py
+SEND_POINTS = [p for p in POINTS if p.startswith("send.") and p != "send.between_sets"]
 EXPORT_POINTS = [p for p in POINTS if p.startswith("export.")]
 SIM_POINTS = list(SIM_KILL_POINTS)
 CONFIRM_POINTS = [p for p in POINTS if p.startswith("confirm.")]
 
 
-def test_ten_defined_kill_points() -> None:
+def test_eleven_defined_kill_points() -> None:
     assert len(SEND_POINTS) == 3 and len(EXPORT_POINTS) == 4 and len(CONFIRM_POINTS) == 3
-    assert len(POINTS) == 10
+    assert len(POINTS) == 11 and "send.between_sets" in POINTS
 
 
 @pytest.fixture
@@ -235,7 +237,7 @@ def test_simulator_killed_in_ingest(profile: Profile, sim: SimServer, tmp_path: 
     store) ends with exactly one submission and one set of deliveries, never two.
     """
     medium = approved_medium(profile, tmp_path / "usb")
-    files = household_pair(TSUKUBA, dt.datetime(2026, 10, 9, 9, SIM_POINTS.index(point)), 20)
+    files = moved_in_pair(dt.datetime(2026, 10, 9, 9, SIM_POINTS.index(point)))
     write_files(medium, files)
     _restart_sim(profile, sim, {SIM_KILL_AT: point})
     staff = login(profile, STAFF)
@@ -294,29 +296,123 @@ def _pending_deliveries(profile: Profile, tmp_path: Path, households: int) -> di
     return pending
 
 
-def test_medium_removed_mid_export(profile: Profile, tmp_path: Path) -> None:
+class FailingMediumFile:
+    """The medium's file layer (``medium_io._open_for_writing``) failing mid-write.
+
+    The ``fail_in``-th file opened for writing on the medium accepts ``after`` bytes,
+    then every write raises ``OSError(error)``: EIO as when the stick is pulled out
+    in the middle of a file, ENOSPC as when it is full.
+    """
+
+    def __init__(self, error: int, fail_in: int, after: int) -> None:
+        self.error, self.fail_in, self.after = error, fail_in, after
+        self.opened = 0
+        self.failed = False
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from kokuho_pc.transfer import medium_io
+        real = medium_io._open_for_writing
+
+        def opener(fd: int) -> Any:
+            self.opened += 1
+            out = real(fd)
+            return self._Writer(self, out) if self.opened == self.fail_in else out
+
+        monkeypatch.setattr(medium_io, "_open_for_writing", opener)
+
+    class _Writer:
+        def __init__(self, shim: FailingMediumFile, out: Any) -> None:
+            self.shim, self.out, self.left = shim, out, shim.after
+
+        def write(self, data: bytes | memoryview) -> int:
+            if len(data) > self.left:
+                self.out.write(data[:self.left])
+                self.out.flush()
+                self.left = 0
+                self.shim.failed = True
+                raise OSError(self.shim.error, os.strerror(self.shim.error))
+            self.left -= len(data)
+            return int(self.out.write(data))
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.out, name)
+
+        def __enter__(self) -> FailingMediumFile._Writer:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.out.close()
+
+
+def _export_failing(profile: Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                    error: int) -> tuple[dict[str, str], Path, KokuhoError]:
+    """Export with the medium failing 200 bytes into its second file."""
     pending = _pending_deliveries(profile, tmp_path, 3)
+    assert len(pending) >= 2 and all(len(n) for n in pending)
     out = approved_medium(profile, tmp_path / "out")
-    gone = tmp_path / "out-removed"
+    shim = FailingMediumFile(error, fail_in=2, after=200)
+    with monkeypatch.context() as patch:
+        shim.install(patch)
+        staff = login(profile, STAFF)
+        with pytest.raises(KokuhoError) as caught:
+            ExportingService(profile).export(staff, out)
+    assert shim.failed  # it failed in the middle of the second file
+    written = {n: h for n, h in tree_hash(out).items() if n != TOKEN_NAME}
+    assert len(written) == 1  # the first file whole, nothing of the second, no temporary
+    [(name, digest)] = written.items()
+    assert pending[name] == digest
+    left = {d["name"] for d in ExportingService(profile).list_deliveries(staff)}
+    assert left == set(pending) - {name}  # only the whole file was acknowledged
+    staff.logout()
+    return pending, out, caught.value
+
+
+def _export_rest(profile: Profile, out: Path, pending: dict[str, str]) -> None:
     staff = login(profile, STAFF)
-
-    def pull_out(done: int, total: int | None = None, label: str | None = None) -> None:
-        if done >= 1 and out.exists():
-            out.rename(gone)  # the stick is pulled after the first file
-
-    with pytest.raises(KokuhoError) as caught:
-        ExportingService(profile).export(staff, out, progress=pull_out)
-    message = describe_error(caught.value)
-    assert JAPANESE.search(message.message)
-    left = ExportingService(profile).list_deliveries(staff)
-    assert left  # not every delivery counted as exported
-    gone.rename(out)  # put back in
     ExportingService(profile).export(staff, out)
     assert ExportingService(profile).list_deliveries(staff) == []
-    final = {n: h for n, h in tree_hash(out).items() if not n.startswith(".")}
-    assert final == pending
     staff.logout()
+    final = {n: h for n, h in tree_hash(out).items() if not n.startswith(".")}
+    assert final == pending  # each delivery once, whole
     assert_clean_end(profile, out)
+
+
+def test_medium_removed_mid_write(profile: Profile, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """EIO from the medium's file layer in the middle of a file (the stick pulled out)."""
+    pending, out, error = _export_failing(profile, tmp_path, monkeypatch, errno.EIO)
+    message = describe_error(error)
+    assert JAPANESE.search(message.message) and "外部媒体" in message.message
+    assert "書きかけのファイルを残していません" in message.message
+    _export_rest(profile, out, pending)  # put back in: the rest is written once
+
+
+def test_medium_full_mid_write(profile: Profile, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """ENOSPC from the medium's file layer: the user is told the medium is full."""
+    pending, out, error = _export_failing(profile, tmp_path, monkeypatch, errno.ENOSPC)
+    message = describe_error(error)
+    assert "空き容量が足りない" in message.message, message
+    assert "未処理のまま" in message.hint
+    _export_rest(profile, out, pending)  # a medium with room: the rest, once
+
+
+def _limited_export(profile: Profile, out: Path, limit: int) -> tuple[int, str]:
+    """``kokuho-pc export`` in a child whose files may not grow past ``limit`` bytes."""
+    import resource
+
+    def limit_file_size() -> None:  # in the child, before exec
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a core dump
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop(ENV_PAUSE_AT, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "kokuho_pc", "--profile", str(profile.path), "export",
+         "--as", STAFF, "--medium", str(out)],
+        input=(STAFF_PW + "\n").encode(), capture_output=True, cwd=ROOT, env=env,
+        preexec_fn=limit_file_size, timeout=120, check=False)
+    return done.returncode, (done.stdout + done.stderr).decode("utf-8", "replace")
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kokuho_pc.formats.checker import check_paths
 from kokuho_pc.formats.issues import MESSAGES
@@ -283,3 +285,16 @@ def test_no_message_quotes_a_value_of_these_files() -> None:
     report = check(files)
     for e in report.errors:
         assert "１２３４" not in e.message and "伊藤" not in e.message
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.integers(12, 23).flatmap(
+    lambda n: st.lists(st.sampled_from(list(b"0123456789 -A")), min_size=n, max_size=n)))
+def test_twelve_digit_shortcut_never_hides_a_number(field_bytes: list[int]) -> None:
+    """The three-byte shortcut of the record check only skips fields the regex clears."""
+    from kokuho_pc.formats import fieldrules as fr
+    from kokuho_pc.formats.recordcheck import _no_twelve_digits_here
+    raw = bytes(field_bytes)
+    rec = b"9" + raw + b"9"  # digits around the field must not matter
+    if _no_twelve_digits_here(rec, 1, 1 + len(raw)):
+        assert fr.TWELVE_DIGITS.search(raw) is None

@@ -19,18 +19,22 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kokuho_pc.domain.leakscan import find_my_numbers
 from tests.fuzz.budget import share
+from tests.simfiles import seed_move
 from tests.simhelpers import SimServer, make_pki
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 HEADER_VALUE = re.compile(r"\S[^\r\n]*|")  # requests refuses other header values itself
-WRITES = [("POST", "/api/v1/submissions"), ("PUT", "/api/v1/candidates/082201-1/decision"),
-          ("POST", "/api/v1/confirmations"), ("POST", "/api/v1/operation-log"),
-          ("POST", "/api/v1/deliveries/KSK11_082201_20261106090000.csv/acknowledge")]
+DECISION = "/api/v1/candidates/{candidate_no}/decision"
+CONFIRM = "/api/v1/confirmations"
+ACKNOWLEDGE = "/api/v1/deliveries/{name}/acknowledge"
+WRITES = [("POST", "/api/v1/submissions"), ("PUT", DECISION), ("POST", CONFIRM),
+          ("POST", "/api/v1/operation-log"), ("POST", ACKNOWLEDGE)]
+REAL: dict[str, list[str]] = {}  # the seeded move's candidate numbers and delivery names
 SEGMENTS = st.sampled_from(["candidates", "deliveries", "results", "status", "submissions",
                             "operation-log", "confirmations", "..", ".", "%2e%2e", "%00",
                             "content", "decision", "acknowledge", "082201-1", "ｱ", "個人番号"])
@@ -43,9 +47,15 @@ JSON = st.recursive(
 FIELDS = st.sampled_from(["files", "sha256", "decision", "reason", "remarks", "candidate_nos",
                           "records", "name", "content_base64", "seq"])
 BODY = st.one_of(JSON, st.dictionaries(FIELDS, JSON, max_size=4))
+DECISION_BODY = st.fixed_dictionaries({
+    "decision": st.sampled_from(["continue", "discontinue", "maybe"]),
+    "reason": st.none() | TEXT, "remarks": st.none() | TEXT})
+
+
 def fuzz(examples: int) -> settings:
-    """No deadline, no example database, fixtures shared across examples on purpose."""
-    return settings(max_examples=examples, deadline=None, database=None,
+    """No deadline, fixtures shared across examples on purpose (seed and example
+    database: the profile of tests/conftest.py)."""
+    return settings(max_examples=examples, deadline=None,
                     suppress_health_check=list(HealthCheck))
 
 
@@ -53,6 +63,7 @@ def fuzz(examples: int) -> settings:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimServer]:
     base = tmp_path_factory.mktemp("fuzz-sim")
     with SimServer(base / "data", make_pki(base / "pki")) as sim:
+        REAL.update(seed_move(sim))  # decisions, confirmations, acknowledge on real objects
         yield sim
 
 
@@ -85,10 +96,22 @@ def check_answer(response: requests.Response, sent: list[str]) -> None:
 
 
 @fuzz(share(0.015))
-@given(endpoint=st.sampled_from(WRITES), body=BODY, raw=st.booleans())
+@given(endpoint=st.sampled_from(WRITES), body=BODY, raw=st.booleans(), pick=st.integers(0, 7),
+       shaped=st.booleans(), decision=DECISION_BODY)
+@example(endpoint=("PUT", DECISION), body=None, raw=False, pick=0, shaped=True,
+         decision={"decision": "continue", "reason": None, "remarks": None})
+@example(endpoint=("POST", CONFIRM), body=None, raw=False, pick=0, shaped=True, decision={})
+@example(endpoint=("POST", ACKNOWLEDGE), body={}, raw=False, pick=0, shaped=False, decision={})
 def test_random_json_bodies(http: requests.Session, server: SimServer,
-                            endpoint: tuple[str, str], body: Any, raw: bool) -> None:
-    method, path = endpoint
+                            endpoint: tuple[str, str], body: Any, raw: bool, pick: int,
+                            shaped: bool, decision: dict[str, Any]) -> None:
+    method, template = endpoint
+    path = template.format(candidate_no=REAL["candidate_no"][pick % len(REAL["candidate_no"])],
+                           name=REAL["name"][pick % len(REAL["name"])])
+    if shaped and template == DECISION:  # a body of the right shape, random values
+        body = decision
+    elif shaped and template == CONFIRM:
+        body = {"candidate_nos": REAL["candidate_no"][:1 + pick % 2]}
     data = json.dumps(body).encode() if not raw else json.dumps(body)[:-1].encode() + b"\xff"
     response = http.request(method, server.url(path), data=data, timeout=30, headers={
         "Content-Type": "application/json", "Idempotency-Key": "fuzz-key-0001"})
@@ -140,3 +163,17 @@ def test_server_alive_and_logged_no_5xx(server: SimServer, http: requests.Sessio
         conn.close()
     assert worst is None or worst < 500
     assert "Traceback" not in server.log_text()
+
+
+def test_the_fuzzing_reached_real_objects(server: SimServer) -> None:
+    """A decision, a confirmation and an acknowledgement each found their real object
+    (answered 2xx, or 409 for a state the fuzzing itself brought about), not only 404."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{server.data_dir / 'access-log.sqlite3'}?mode=ro", uri=True)
+    try:
+        found = {str(r[0]) for r in conn.execute(
+            "SELECT route FROM access_log WHERE status < 300 OR status = 409")}
+    finally:
+        conn.close()
+    assert {DECISION, CONFIRM, ACKNOWLEDGE} <= found, found

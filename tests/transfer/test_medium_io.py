@@ -92,7 +92,7 @@ def test_full_disk_leaves_no_partial_file(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 3, done.stderr
-    assert "書き込みに失敗" in done.stdout
+    assert "空き容量が足りない" in done.stdout  # EFBIG: told the medium is full
     assert list(medium.iterdir()) == []
 
 

@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 import sqlite3
+import ssl
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,19 @@ import pytest
 
 from kokuho_pc.audit import chain
 from kokuho_pc.cli.main import main as cli_main
-from kokuho_pc.domain.errors import LogForwardRefused, RollbackDetected
+from kokuho_pc.domain.errors import (
+    ConnectionFailed,
+    LogForwardRefused,
+    RollbackDetected,
+)
 from kokuho_pc.domain.oplog_chain import GENESIS_HASH, record_hash
 from kokuho_pc.services.accounts import AccountService
-from kokuho_pc.services.profile import Profile, open_profile
-from kokuho_pc.services.trust import TrustService
-from kokuho_pc.transfer.client import ConsolidationClient
+from kokuho_pc.services.profile import Profile, ProfileKind, create_profile, open_profile
+from kokuho_pc.services.trust import TrustService, contact_client_factory
+from kokuho_pc.transfer.client import ClientConfig, ConsolidationClient
 from shuyaku_sim.cli import main as sim_main
+from shuyaku_sim.pki import issue_terminal
+from tests.conftest import MemoryKeyring
 from tests.simfiles import household_pair
 from tests.simhelpers import SimPki, SimServer, make_session
 from tests.transfer.harness import ADMIN, STAFF, STAFF_PW, login, make_profile, write_files
@@ -232,8 +239,6 @@ def test_tip_contact_before_login_sends_no_staff_id(
 ) -> None:
     _, _, path = env
     with open_profile(path) as profile:
-        from kokuho_pc.services.trust import contact_client_factory
-
         factory = contact_client_factory(profile, "-")
         assert factory is not None
         with factory() as client:
@@ -273,3 +278,43 @@ def test_send_exits_1_when_the_server_refuses_the_forwarded_log(
     with open_profile(path) as profile:
         alarm = profile.audit.forward_alarm()
         assert alarm is not None and alarm[1] == "chain_broken"
+
+
+def test_the_production_terminal_key_is_not_a_file_to_copy(
+    sim_env: tuple[SimServer, SimPki], tmp_path: Path, memory_keyring: MemoryKeyring,
+) -> None:
+    """Plaintext key copy: a production profile keeps the terminal key only encrypted, under
+    a password in the OS keyring; the TLS client decrypts it in memory. A copy of the
+    profile's key file (or of the whole profile) does not authenticate anywhere else:
+    REFUSED locally (the key cannot be loaded), never a prompt."""
+    sim, pki = sim_env
+    issued = issue_terminal(pki.directory, "082201", terminal_id="terminal-082201-sealed",
+                            file_stem="terminal-082201-sealed")
+    plain = issued.key_path.read_bytes()
+    profile = create_profile(tmp_path / "prod", kind=ProfileKind.PRODUCTION,
+                             municipality_code="082201", settings={
+                                 "server_url": sim.base_url, "server_ca_file": str(pki.ca),
+                                 "server_pins": [pki.pin],
+                                 "client_cert_file": str(issued.cert_path),
+                                 "client_key_file": str(issued.key_path)})
+    try:
+        sealed = Path(profile.policy().client_key_file)
+        assert sealed.parent == profile.path and sealed != issued.key_path
+        assert sealed.read_bytes().startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+        for file in profile.path.rglob("*"):
+            assert not file.is_file() or plain not in file.read_bytes()
+        with pytest.raises(ssl.SSLError):  # the file alone is useless
+            ssl.create_default_context().load_cert_chain(
+                str(issued.cert_path), str(sealed), password=b"guess")
+        factory = contact_client_factory(profile, "-")
+        assert factory is not None
+        with factory() as client:  # decrypted in memory with the keyring's password
+            assert client.operation_log_tip()["known"] is False
+        # another OS user (its own keyring) with a copy of the profile: refused
+        memory_keyring.entries.clear()
+        assert profile.terminal_key_password() is None
+        config = ClientConfig(sim.base_url, pki.ca, issued.cert_path, sealed, (pki.pin,), "-")
+        with pytest.raises(ConnectionFailed, match="端末証明書"):
+            ConsolidationClient(config)
+    finally:
+        profile.close()

@@ -64,6 +64,7 @@ class HomePage(QWidget):
         self.refreshed_label = QLabel()
         self.refresh_button = QPushButton("更新")
         self.link_banner = StatusBanner(self)
+        self.log_alarm_banner = StatusBanner(self)  # administrators: the operation log's alarm
         self.last_send = DashboardCard("最終送信(受付済)")
         self.waiting = DashboardCard("媒体の送信待ちファイル")
         self.deliveries = DashboardCard("未移出の配信ファイル")
@@ -99,6 +100,7 @@ class HomePage(QWidget):
             grid.setColumnStretch(column, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.log_alarm_banner)
         layout.addWidget(self.link_banner)
         layout.addLayout(grid)
         guide = QLabel(WORKFLOW)
@@ -148,10 +150,18 @@ class HomePage(QWidget):
         moment = dashboard.refreshed_at
         self.refreshed_label.setText(f"最終更新: {_when(moment)}")
         self.refreshed_label.setToolTip(moment.strftime("%Y-%m-%d %H:%M:%S"))
+        self._show_log_alarm(dashboard)
         self._show_link(dashboard)
         self._show_last_send(dashboard)
         self._show_waiting(dashboard)
         self._show_server(dashboard)
+
+    def _show_log_alarm(self, d: Dashboard) -> None:
+        if d.log_alarm is None:
+            self.log_alarm_banner.clear_message()
+        else:
+            message, hint = d.log_alarm
+            self.log_alarm_banner.set_message(message, "error", hint)
 
     def _show_link(self, d: Dashboard) -> None:
         if d.link.ok:
@@ -247,6 +257,7 @@ class HomePage(QWidget):
                      self.problems, self.link):
             card.clear()
         self.link_banner.clear_message()
+        self.log_alarm_banner.clear_message()
         self.printing.clear_for_lock()
         self.refreshed_label.setText("")
 
