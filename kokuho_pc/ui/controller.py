@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.services.accounts import AccountService
 from kokuho_pc.services.login import LoginService, Session
 from kokuho_pc.services.media_admin import sweep_staging
@@ -107,6 +108,10 @@ class AppController(QObject):
         except BaseException:
             profile.close()
             raise
+        try:  # at start: the operation log against the server's tip (and the kept tip)
+            TrustService(profile).check()
+        except KokuhoError as exc:
+            log.app.error("start-up rollback check failed (%s)", exc.code)
         return profile
 
     def _profile_opened(self, profile: Profile) -> None:
