@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,7 +18,10 @@ def seed(data_dir: Path, paths: list[Path]) -> int:
     """Submit every file set (idempotent: seeding the same files twice changes nothing).
 
     Returns the exit code: 0 all accepted, 1 a set was refused, 2 I/O error.
+    The data directory is created 0700 and its files 0600, as ``serve`` does: the
+    database holds names and dates of insured persons (owner only).
     """
+    os.umask(0o077)
     try:
         files = read_files(paths)
     except OSError as exc:
@@ -30,6 +34,7 @@ def seed(data_dir: Path, paths: list[Path]) -> int:
         print("shuyaku-sim: ファイル名が命名規則に従っていないファイルがあります。",
               file=sys.stderr)
         return 1
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     engine = Engine.open(data_dir)
     status = 0
     try:

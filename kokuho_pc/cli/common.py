@@ -8,6 +8,7 @@ from arguments or the environment, and are never echoed. Exit codes: 0 ok,
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -30,13 +31,27 @@ class UsageProblem(Exception):
 
 
 class StdinSecrets:
-    """Reads secrets line by line from standard input (line endings removed, nothing else)."""
+    """Reads secrets line by line from standard input (line endings removed, nothing else).
+
+    When standard input is a terminal, each secret is read with ``getpass`` (a prompt
+    naming it, nothing echoed); piped input is read line by line as before."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream if stream is not None else sys.stdin
 
+    def _is_terminal(self) -> bool:
+        try:
+            return self._stream is sys.stdin and self._stream.isatty()
+        except (AttributeError, ValueError, OSError):
+            return False
+
     def next_line(self, what: str) -> str:
         """The next line; a missing line is a usage error naming ``what``."""
+        if self._is_terminal():
+            try:
+                return getpass.getpass(f"{what}: ")
+            except EOFError as exc:
+                raise UsageProblem(f"{what}を標準入力から読み取れませんでした。") from exc
         line = self._stream.readline()
         if not line:
             raise UsageProblem(f"{what}を標準入力から読み取れませんでした。")

@@ -198,16 +198,41 @@ def drive_candidates(tour: Tour, controller: AppController, main: MainWindow, pa
     before = p.printing.preview
     p.print_button.click()
     _capture_preview(tour, p.printing, "print-candidate-list", before)
+    profile = controller.profile
+    assert profile is not None
+    _through_service(tour, controller, lambda _p, _c: _two_person_policy(profile, accounts),
+                     "設定を変更しています…")  # the administrator turns the rule on
+    p.reload()
+    tour.wait_until(lambda: idle(controller, page) and p.two_person, "the two-person policy")
     dialog = p.open_confirm_dialog()
     assert isinstance(dialog, ConfirmDialog)
     tour.capture("confirm-dialog", dialog)
     dialog.checkbox.click()
+    if dialog.second is not None:  # the second staff member logs in on the dialog
+        dialog.second.user_id.setText(accounts.admin_id)
+        dialog.second.password.setText(accounts.admin_password)
+        dialog.second.login_button.click()
+        tour.wait_until(lambda: dialog.confirm_button.isEnabled(), "the second staff member")
+        dialog.adjustSize()
+        tour.capture("confirm-two-person", dialog)
     dialog.confirm_button.click()
     tour.wait_until(lambda: "確定しました" in dialog.outcome_label.text(), "the confirmation")
     tour.capture("confirm-done", dialog)
     dialog.close()
     tour.wait_until(lambda: idle(controller, page), "the confirmed list")
     tour.capture("candidates-confirmed", main)
+
+
+def _two_person_policy(profile: Any, accounts: DemoTourAccounts) -> None:
+    """The administrator turns the two-person 確定指示 on (as on the 管理 page)."""
+    from kokuho_pc.services.login import LoginService
+    from kokuho_pc.services.policy import PolicyService
+
+    admin = LoginService(profile).login(accounts.admin_id, accounts.admin_password)
+    try:
+        PolicyService(profile).change(admin, "two_person_confirmation", True)
+    finally:
+        admin.logout()
 
 
 def drive_results(tour: Tour, controller: AppController, main: MainWindow, page: QWidget,

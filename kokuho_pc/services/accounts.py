@@ -62,6 +62,9 @@ class TotpEnrolment:
     secret: bytes
 
 
+# Active administrators a production profile needs before staff members can be added.
+MIN_ADMINS_BEFORE_STAFF = 2
+
 class AccountService:
     """Create, revoke, unlock and re-grant accounts; change passwords; enrol TOTP."""
 
@@ -123,8 +126,22 @@ class AccountService:
         valid_from: date | None = None,
         valid_to: date | None = None,
     ) -> AccountView:
-        """Create an account (administrators only); the initial password must be changed."""
+        """Create an account (administrators only); the initial password must be changed.
+
+        A production profile takes staff members only once it has two active
+        administrators: with one, a single lockout or leave would stop the office
+        (and nobody could unlock anybody)."""
         session.require(Role.ADMIN)
+        if role is Role.STAFF and not self._profile.is_demo:
+            now = self._profile.clock()
+            active = [a for a in self._repo.all()
+                      if a.role is Role.ADMIN and a.state(now) is AccountState.ACTIVE]
+            if len(active) < MIN_ADMINS_BEFORE_STAFF:
+                raise InvalidAccountData(
+                    "事務取扱担当者を登録する前に、有効な情報システム管理者を2名以上登録して"
+                    "ください(管理者が1名だけだと、ロックや不在のときに誰も解除できません)。",
+                    "先に2人目の情報システム管理者を登録してください。",
+                )
         return self._create(session.user_id, user_id, name, role, initial_password,
                             valid_from, valid_to, must_change=True)
 

@@ -13,14 +13,14 @@ import builtins
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.auth.accounts import AccountRepository
 from kokuho_pc.auth.session import Session
-from kokuho_pc.domain.errors import KokuhoError, ValidationError
+from kokuho_pc.domain.errors import KokuhoError, PermissionDenied, ValidationError
 from kokuho_pc.domain.leakscan import contains_my_number
 from kokuho_pc.services.candidate_views import (
     CandidateDetailView,
@@ -35,14 +35,23 @@ from kokuho_pc.services.candidate_views import (
     result_from_api,
 )
 from kokuho_pc.services.jobs_protocol import NO_PROGRESS, CancelToken, ProgressReporter
+from kokuho_pc.services.login import LoginService
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.services.transfer_runs import ClientFactoryMaker, default_client_factory
 from kokuho_pc.transfer.client import API, ConsolidationClient
 from kokuho_pc.transfer.faultpoints import checkpoint
 
-__all__ = ["SORT_KEYS", "CandidateService"]
+__all__ = ["SORT_KEYS", "CandidateService", "SecondStaff"]
 
 _log = logging.getLogger("kokuho_pc.candidates")
+
+
+@dataclass(frozen=True)
+class SecondStaff:
+    """The second staff member who logged in for a two-person 確定指示."""
+
+    user_id: str
+    name: str
 
 MAX_REASON = 200
 MAX_REMARKS = 500
@@ -227,6 +236,33 @@ class CandidateService:
 
     # --- confirmation ---------------------------------------------------------------
 
+    def two_person_required(self) -> bool:
+        """True when the policy asks a second staff member to log in for the 確定指示."""
+        return bool(self._profile.policy().two_person_confirmation)
+
+    def verify_second_staff(self, user_id: str, password: str, otp: str | None,
+                            deciders: Sequence[str]) -> SecondStaff:
+        """The second staff member of a two-person 確定指示 logs in on the dialog.
+
+        Their password (and one-time password when the policy requires it) is checked
+        like a login, failures count towards their lockout; they must be neither the
+        staff member logged in nor one who decided the candidates. Slow (key
+        derivation): call through a job.
+        """
+        self._session.require()
+        account = LoginService(self._profile).check_credentials(user_id, password, otp)
+        if account.user_id == self._session.user_id or account.user_id in set(deciders):
+            who = "ログイン中の職員" if account.user_id == self._session.user_id else \
+                "候補を判断した職員"
+            self._profile.audit.record(
+                AuditAction.CONFIRMATION, account.user_id,
+                {"role": "second_person", "reason": "same_person"}, AuditResult.REFUSED)
+            raise PermissionDenied(f"{who}は確認者(2人目)になれません。",
+                                   "候補を判断していない別の職員がログインしてください。")
+        self._profile.audit.record(AuditAction.CONFIRMATION, account.user_id,
+                                   {"role": "second_person", "reason": "verified"})
+        return SecondStaff(account.user_id, account.name)
+
     @staticmethod
     def plan_confirmation(candidates: Sequence[CandidateView]) -> ConfirmPlan:
         """The summary shown before confirming: decided ones by decision, the rest counted."""
@@ -240,13 +276,26 @@ class CandidateService:
             already_confirmed_count=sum(1 for c in ordered if c.state == "confirmed"),
         )
 
-    def confirm(self, candidate_nos: Sequence[str]) -> ConfirmOutcome:
-        """The 確定指示 of decided candidates (all or nothing on the server)."""
+    def confirm(self, candidate_nos: Sequence[str], *,
+                second_staff: SecondStaff | None = None) -> ConfirmOutcome:
+        """The 確定指示 of decided candidates (all or nothing on the server).
+
+        Under the two-person policy ``second_staff`` (from :meth:`verify_second_staff`)
+        is required and recorded with the instruction.
+        """
         self._session.require()
         nos = list(dict.fromkeys(candidate_nos))
         if not nos:
             raise ValidationError("確定する判断済みの候補がありません。")
         targets: dict[str, Any] = {"candidates": nos, "count": len(nos)}
+        if self.two_person_required():
+            if second_staff is None:
+                self._audit(AuditAction.CONFIRMATION, {**targets, "reason": "second_missing"},
+                            AuditResult.REFUSED)
+                raise PermissionDenied("確定指示には確認者(2人目の職員)のログインが必要です。",
+                                       "候補を判断していない別の職員がログインしてください。")
+        if second_staff is not None:
+            targets["account"] = second_staff.user_id  # the second staff member
         checkpoint("confirm.requested")
         with self._client() as client:
             try:

@@ -74,6 +74,8 @@ SPECS: tuple[SettingSpec, ...] = (
                 "最後の有効な情報システム管理者がロックされたとき、自動で解除するまでの分数"
                 "(15〜1440。他に有効な管理者がいれば、その管理者が解除する)",
                 lambda v: 15 <= v <= 1440),
+    SettingSpec("two_person_confirmation", bool, False,
+                "継続世帯の確定指示に、候補を判断した職員以外の2人目の職員のログインを必須とする"),
     SettingSpec("allowed_printers", list, [],
                 "印刷を許可するプリンタ名の一覧(空なら印刷不可。PDF・XPS等ファイルに出力する"
                 "プリンタは一覧にあっても使用不可)",
@@ -102,6 +104,7 @@ class Policy:
     emulated_media_dirs: tuple[str, ...] = ()
     admin_lockout_minutes: int = 60
     allowed_printers: tuple[str, ...] = ()
+    two_person_confirmation: bool = False
 
 
 def validate(name: str, value: Any) -> SettingValue:

@@ -161,6 +161,7 @@ EXPECTED_SCREENS = (
     "print-confirmed-list", "page-receive", "receive-exported", "help-staff", "help-admin",
     "about", "error-dialog", "progress-dialog", "lock-warning", "lock-screen", "page-admin",
     "admin-tab1", "candidates-compare", "candidates-unsaved", "send-history", "result-list",
+    "confirm-two-person",
     "admin-new-account", "admin-tab4", "logged-out",
 )
 

@@ -40,6 +40,10 @@ def test_sentinel_password_is_nowhere_on_disk(
     assert run("init", "--kind", kind, "--municipality", MUNICIPALITY) == 0
     assert run("admin", "init", "--user", "yamada.taro", "--name", "山田 太郎",
                stdin=SENTINEL + "\n") == 0
+    # A production profile takes staff only after a second administrator (issue 14).
+    assert run("admin", "add-user", "--as", "yamada.taro", "--user", "kimura.jiro",
+               "--name", "木村 次郎", "--role", "admin",
+               stdin=f"{SENTINEL}\ndai-ni-no-kanrisha-desu\n") == 0
     assert run("admin", "add-user", "--as", "yamada.taro", "--user", "sato.hanako",
                "--name", "佐藤 花子", "--role", "staff", stdin=f"{SENTINEL}\n{SENTINEL_2}\n") == 0
     assert run("passwd", "--as", "sato.hanako", stdin=f"{SENTINEL_2}\n{SENTINEL}x\n") == 0

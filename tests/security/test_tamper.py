@@ -60,6 +60,9 @@ def cli(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
     assert run("init", "--kind", request.param, "--municipality", MUNICIPALITY).code == 0
     assert run("admin", "init", "--user", ADMIN, "--name", "山田 太郎",
                stdin=ADMIN_PW + "\n").code == 0
+    # A production profile takes staff only after a second administrator (issue 14).
+    assert run("admin", "add-user", "--as", ADMIN, "--user", "kimura.jiro", "--name", "木村 次郎",
+               "--role", "admin", stdin=f"{ADMIN_PW}\ndai-ni-no-kanrisha-desu\n").code == 0
     assert run("admin", "add-user", "--as", ADMIN, "--user", STAFF, "--name", "佐藤 花子",
                "--role", "staff", stdin=f"{ADMIN_PW}\n{STAFF_INITIAL}\n").code == 0
     assert run("passwd", "--as", STAFF, stdin=f"{STAFF_INITIAL}\n{STAFF_PW}\n").code == 0

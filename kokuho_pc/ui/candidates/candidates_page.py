@@ -20,7 +20,7 @@ from kokuho_pc.services.candidate_views import (
     CandidateView,
     ConfirmOutcome,
 )
-from kokuho_pc.services.candidates import CandidateService
+from kokuho_pc.services.candidates import CandidateService, SecondStaff
 from kokuho_pc.ui.candidates.candidate_detail import CandidateDetail
 from kokuho_pc.ui.candidates.candidate_models import CandidatesTableModel
 from kokuho_pc.ui.candidates.confirm_dialog import ConfirmDialog
@@ -57,6 +57,9 @@ class CandidatesPage(QWidget):
         self.service = CandidateService(context.profile, context.session)
         self.printing = PrintFlow(context, self)
         self.confirm_dialog: ConfirmDialog | None = None
+        self.second_staff: SecondStaff | None = None
+        self.two_person = False  # the policy, read with every list load
+        self.second_factor = False
         self.loading = False
         self._generation = 0  # a newer reload supersedes the answer of an older one
         self.state_filter = QComboBox()
@@ -163,19 +166,24 @@ class CandidatesPage(QWidget):
                    "category": self.category_filter.currentData(),
                    "municipality": self.municipality_filter.currentData()}
         self.count_label.setText("読み込んでいます…")
-        self._run(lambda progress, cancel: self.service.list(
+        self._run(lambda progress, cancel: (self.service.list(
                       **filters, refresh=refresh, progress=progress, cancel=cancel),
-                  lambda views: self._loaded(views, current, generation),
+                      self.context.profile.policy()),
+                  lambda loaded: self._loaded(loaded[0], current, generation, loaded[1]),
                   lambda exc: self._load_failed(exc, generation),
                   "継続候補世帯を読み込んでいます…")
 
     def _stale(self, generation: int) -> bool:
         return generation != self._generation or self.context.session.is_locked
 
-    def _loaded(self, views: list[CandidateView], current: str | None, generation: int) -> None:
+    def _loaded(self, views: list[CandidateView], current: str | None, generation: int,
+                policy: Any = None) -> None:
         if self._stale(generation):
             return
         self.loading = False
+        if policy is not None:
+            self.two_person = bool(policy.two_person_confirmation)
+            self.second_factor = bool(policy.second_factor_required)
         self.model.set_rows(views)
         self._count()
         self.table.resizeColumnsToContents()
@@ -338,16 +346,36 @@ class CandidatesPage(QWidget):
     # --- confirmation and printing -----------------------------------------------------
 
     def open_confirm_dialog(self) -> ConfirmDialog:
-        """The 確定指示 dialog for the candidates listed."""
-        plan = self.service.plan_confirmation(self.model.views())
-        dialog = ConfirmDialog(plan, self.context.demo, self)
+        """The 確定指示 dialog for the candidates listed (with the second staff member's
+        login when the policy asks for two persons)."""
+        views = self.model.views()
+        plan = self.service.plan_confirmation(views)
+        deciders = sorted({v.decided_by for v in views
+                           if v.candidate_no in plan.candidate_nos and v.decided_by})
+        dialog = ConfirmDialog(plan, self.context.demo, self, two_person=self.two_person,
+                               second_factor=self.second_factor)
         dialog.confirm_requested.connect(self._confirm)
+        if dialog.second is not None:
+            dialog.second.login_requested.connect(
+                lambda user, pw, otp: self._verify_second(dialog, user, pw, otp, deciders))
         self.confirm_dialog = dialog
+        self.second_staff = None
         dialog.show()
         return dialog
 
+    def _verify_second(self, dialog: ConfirmDialog, user: str, password: str, otp: str,
+                       deciders: list[str]) -> None:
+        def done(second: SecondStaff) -> None:
+            self.second_staff = second
+            dialog.second_verified(second.user_id, second.name)
+
+        self._run(lambda _p, _c: self.service.verify_second_staff(
+                      user, password, otp or None, deciders),
+                  done, lambda exc: dialog.second_refused(user_message(exc)[0]))
+
     def _confirm(self, candidate_nos: tuple[str, ...]) -> None:
         dialog = self.confirm_dialog
+        second = self.second_staff
 
         def done(outcome: ConfirmOutcome) -> None:
             if dialog is not None:
@@ -359,8 +387,8 @@ class CandidatesPage(QWidget):
                 dialog.show_failure(user_message(exc)[0])
             self.reload()
 
-        self._run(lambda _p, _c: self.service.confirm(candidate_nos), done, failed,
-                  "確定しています…")
+        self._run(lambda _p, _c: self.service.confirm(candidate_nos, second_staff=second),
+                  done, failed, "確定しています…")
 
     def filter_text(self) -> str:
         """The conditions of the list shown, as printed in the header (「全件」 for none)."""
@@ -395,6 +423,7 @@ class CandidatesPage(QWidget):
         if self.confirm_dialog is not None:
             self.confirm_dialog.close()
             self.confirm_dialog = None
+        self.second_staff = None
 
     def restore_after_unlock(self) -> None:
         """Load again after the same user unlocked; reopen a candidate with unsaved input."""

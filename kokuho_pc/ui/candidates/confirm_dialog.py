@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kokuho_pc.services.candidate_views import ConfirmOutcome, ConfirmPlan
+from kokuho_pc.ui.candidates.second_staff_box import SecondStaffBox
 from kokuho_pc.ui.widgets.demo_banner import demo_title
 from kokuho_pc.ui.widgets.qt import (
     QCheckBox,
@@ -60,9 +61,12 @@ class ConfirmDialog(QDialog):
 
     confirm_requested = Signal(object)
 
-    def __init__(self, plan: ConfirmPlan, demo: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, plan: ConfirmPlan, demo: bool, parent: QWidget | None = None, *,
+                 two_person: bool = False, second_factor: bool = False) -> None:
         super().__init__(parent)
         self.plan = plan
+        self.second: SecondStaffBox | None = SecondStaffBox(second_factor, self) \
+            if two_person else None
         self.setWindowTitle(demo_title(TITLE, demo))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(520)
@@ -95,6 +99,8 @@ class ConfirmDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.warning)
         layout.addWidget(self.checkbox)
+        if self.second is not None:
+            layout.addWidget(self.second)
         layout.addWidget(self.outcome_label)
         layout.addLayout(buttons)
         if self.plan.count == 0:
@@ -107,7 +113,21 @@ class ConfirmDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
 
     def _update(self) -> None:
-        self.confirm_button.setEnabled(self.plan.count > 0 and self.checkbox.isChecked())
+        second_ok = self.second is None or self.second.verified_id is not None
+        self.confirm_button.setEnabled(self.plan.count > 0 and self.checkbox.isChecked()
+                                       and second_ok)
+
+    def second_verified(self, user_id: str, name: str) -> None:
+        """The page checked the second staff member's login."""
+        if self.second is not None:
+            self.second.verified(user_id, name)
+        self._update()
+
+    def second_refused(self, message: str) -> None:
+        """The page refused the second staff member's login."""
+        if self.second is not None:
+            self.second.refused(message)
+        self._update()
 
     def _on_confirm(self) -> None:
         if not self.confirm_button.isEnabled():
