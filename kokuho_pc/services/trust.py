@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.audit.rollback import RollbackFinding, compare, compare_acknowledged
@@ -34,10 +34,11 @@ from kokuho_pc.domain.errors import (
 )
 from kokuho_pc.domain.oplog_chain import Tip
 from kokuho_pc.services.profile import SYSTEM_ACTOR, Profile
-from kokuho_pc.transfer.client import ConsolidationClient
-from kokuho_pc.transfer.logforward import forward_operation_log
 from kokuho_pc.transfer.records import TransferRecords
 from kokuho_pc.transfer.wiring import client_config_from_policy
+
+if TYPE_CHECKING:  # the HTTPS client (requests) loads at the first contact, not at login
+    from kokuho_pc.transfer.client import ConsolidationClient
 
 __all__ = ["FORWARD_INTERVAL_SECONDS", "RollbackFinding", "TrustService",
            "contact_client_factory"]
@@ -49,7 +50,7 @@ FORWARD_INTERVAL_SECONDS = 180
 CONTACT_CONNECT_TIMEOUT = 3.0
 CONTACT_READ_TIMEOUT = 20.0
 
-ClientFactoryMaker = Callable[[Profile, str], Callable[[], ConsolidationClient] | None]
+ClientFactoryMaker = Callable[[Profile, str], "Callable[[], ConsolidationClient] | None"]
 
 
 def contact_client_factory(
@@ -66,6 +67,8 @@ def contact_client_factory(
         return None
     config = replace(config, connect_timeout=CONTACT_CONNECT_TIMEOUT,
                      read_timeout=CONTACT_READ_TIMEOUT, max_retries=0)
+    from kokuho_pc.transfer.client import ConsolidationClient
+
     return lambda: ConsolidationClient(config)
 
 
@@ -172,6 +175,8 @@ class TrustService:
             return 0
         log = profile.audit
         try:
+            from kokuho_pc.transfer.logforward import forward_operation_log
+
             count = forward_operation_log(log, factory, TransferRecords(profile.db), staff_id)
         except LogForwardRefused as exc:
             log.set_forward_alarm(str(getattr(exc, "server_code", exc.code)),

@@ -11,8 +11,8 @@ import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from kokuho_pc.services.profile import Profile, open_profile
 from kokuho_pc.services.resources import resource_path
 from kokuho_pc.ui import log
 from kokuho_pc.ui.controller import AppController
@@ -30,6 +30,9 @@ from kokuho_pc.ui.widgets.qt import (
     QTimer,
     QTranslator,
 )
+
+if TYPE_CHECKING:
+    from kokuho_pc.services.profile import Profile
 
 APP_NAME = "国保総合PC"
 FONT_FILE = ("fonts", "ipaexg.ttf")
@@ -77,6 +80,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def _profile_opener(args: argparse.Namespace) -> Profile:
+    """Runs on the worker thread: the store and its dependencies load after the window shows."""
+    from kokuho_pc.services.profile import open_profile
+
     return open_profile(getattr(args, "profile", None))
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kokuho_pc.services.login import Session
-from kokuho_pc.services.profile import Profile
-from kokuho_pc.ui.jobs import JobRunner
+if TYPE_CHECKING:
+    from kokuho_pc.services.login import Session
+    from kokuho_pc.services.profile import Profile
+    from kokuho_pc.ui.jobs import JobRunner
 
 
 @dataclass(frozen=True)

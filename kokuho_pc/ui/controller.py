@@ -14,30 +14,41 @@ becomes the administrator's alarm on the home screen), and once more at logout.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kokuho_pc.services.accounts import AccountService
-from kokuho_pc.services.login import LoginService, Session
-from kokuho_pc.services.media_admin import sweep_staging
 from kokuho_pc.services.messages import describe_error
-from kokuho_pc.services.profile import Profile
-from kokuho_pc.services.trust import FORWARD_INTERVAL_SECONDS, TrustService
 from kokuho_pc.ui import log
-from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.jobs import JobRunner
-from kokuho_pc.ui.login.idle_lock import IdleLock
 from kokuho_pc.ui.login.login_window import LoginWindow
-from kokuho_pc.ui.login.password_change_dialog import PasswordChangeDialog
-from kokuho_pc.ui.login.totp_enrol_dialog import TotpEnrolDialog
-from kokuho_pc.ui.main_window import MainWindow, PageFactory
 from kokuho_pc.ui.widgets import msgbox
 from kokuho_pc.ui.widgets.demo_banner import DemoTitleMarker
 from kokuho_pc.ui.widgets.qt import QApplication, QObject, QTimer, Signal
 
-OpenProfile = Callable[[], Profile]
-StartupTask = Callable[[Profile], object]
-PageBuilder = Callable[[AppContext], dict[str, PageFactory]]
+if TYPE_CHECKING:  # imported when first needed: the login window does not wait for them
+    from kokuho_pc.services.login import Session
+    from kokuho_pc.services.profile import Profile
+    from kokuho_pc.ui.context import AppContext
+    from kokuho_pc.ui.login.idle_lock import IdleLock
+    from kokuho_pc.ui.main_window import MainWindow, PageFactory
+
+# Loaded on the worker thread while the profile opens, after the login window is shown:
+# what the GUI thread needs once the profile is ready or someone logs in.
+WARM_UP = ("kokuho_pc.services.login", "kokuho_pc.services.accounts",
+           "kokuho_pc.services.trust")
+
+OpenProfile = Callable[[], "Profile"]
+StartupTask = Callable[["Profile"], object]
+PageBuilder = Callable[["AppContext"], "dict[str, PageFactory]"]
+
+
+def sweep_staging(profile: Profile) -> object:
+    """The default start-up task: the staging sweep (imported on the worker thread)."""
+    from kokuho_pc.services.media_admin import sweep_staging as sweep
+
+    return sweep(profile)
 SESSION_CHECK_MS = 60_000
 
 
@@ -57,7 +68,7 @@ class AppController(QObject):
         idle_timeout_ms: int | None = None,
         login_sleep: Callable[[float], None] | None = None,
         startup: StartupTask = sweep_staging,
-        forward_interval_ms: int = FORWARD_INTERVAL_SECONDS * 1000,
+        forward_interval_ms: int | None = None,
     ) -> None:
         super().__init__()
         self.jobs = jobs
@@ -76,7 +87,7 @@ class AppController(QObject):
         self._session_timer = QTimer(self)
         self._session_timer.setInterval(SESSION_CHECK_MS)
         self._forward_timer = QTimer(self)
-        self._forward_timer.setInterval(forward_interval_ms)
+        self._forward_interval_ms = forward_interval_ms  # None: services.trust's, at login
         self.forwarding = False
         self._wire()
 
@@ -104,12 +115,23 @@ class AppController(QObject):
         profile = self._open_profile()
         try:
             self._startup(profile)
+            for module in WARM_UP:
+                importlib.import_module(module)
         except BaseException:
             profile.close()
             raise
+        from kokuho_pc.domain.errors import KokuhoError
+        from kokuho_pc.services.trust import TrustService
+
+        try:  # at start: the operation log against the server's tip (and the kept tip)
+            TrustService(profile).check()
+        except KokuhoError as exc:
+            log.app.error("start-up rollback check failed (%s)", exc.code)
         return profile
 
     def _profile_opened(self, profile: Profile) -> None:
+        from kokuho_pc.services.login import LoginService
+
         self.profile = profile
         sleep = self._login_sleep
         service = LoginService(profile) if sleep is None else LoginService(profile, sleep=sleep)
@@ -133,6 +155,8 @@ class AppController(QObject):
     # --- session ---------------------------------------------------------------------
 
     def _logged_in(self, session: object) -> None:
+        from kokuho_pc.services.login import Session
+
         if not isinstance(session, Session) or self.profile is None:
             return
         self.session = session
@@ -144,6 +168,10 @@ class AppController(QObject):
         session, profile = self.session, self.profile
         if session is None or profile is None:
             return
+        from kokuho_pc.services.accounts import AccountService
+        from kokuho_pc.ui.login.password_change_dialog import PasswordChangeDialog
+        from kokuho_pc.ui.login.totp_enrol_dialog import TotpEnrolDialog
+
         accounts = AccountService(profile)
         if session.must_change_password:
             dialog = PasswordChangeDialog(
@@ -166,6 +194,10 @@ class AppController(QObject):
             self._open_main()
 
     def _open_main(self) -> None:
+        from kokuho_pc.ui.context import AppContext
+        from kokuho_pc.ui.login.idle_lock import IdleLock
+        from kokuho_pc.ui.main_window import MainWindow
+
         profile, session = self.profile, self.session
         if profile is None or session is None:
             return
@@ -192,6 +224,11 @@ class AppController(QObject):
         window.show()
         lock.start(window)
         self._session_timer.start()
+        if self._forward_interval_ms is None:
+            from kokuho_pc.services.trust import FORWARD_INTERVAL_SECONDS
+
+            self._forward_interval_ms = FORWARD_INTERVAL_SECONDS * 1000
+        self._forward_timer.setInterval(self._forward_interval_ms)
         self._forward_timer.start()
 
     def _pages(self, context: AppContext) -> dict[str, PageFactory]:
@@ -231,6 +268,8 @@ class AppController(QObject):
             self.forwarding = False
             log.app.error("operation log forwarding failed (%s)", type(exc).__name__)
 
+        from kokuho_pc.services.trust import TrustService
+
         self.jobs.run(lambda _p, _c: TrustService(profile).forward_quietly(staff), done,
                       failed, store=True)
 
@@ -268,6 +307,8 @@ class AppController(QObject):
         if session is not None and profile is not None:
 
             def end(_p: object, _c: object) -> None:
+                from kokuho_pc.services.trust import TrustService
+
                 staff = session.user_id
                 session.logout(reason=reason)
                 TrustService(profile).forward_quietly(staff)  # forward at logout too

@@ -39,6 +39,48 @@ def test_the_smoke_test_start_imports_only_what_the_login_window_needs(tmp_path:
     assert sorted(m for m in LATER if m in imported) == []
 
 
+# Imported on the profile's worker thread or later, never before the login window shows:
+# the store and everything behind it, the services, the main window, printing's Qt modules.
+AFTER_THE_WINDOW = (
+    "kokuho_pc.services.profile", "kokuho_pc.services.login", "kokuho_pc.services.accounts",
+    "kokuho_pc.services.media_admin", "kokuho_pc.services.trust", "kokuho_pc.store.database",
+    "kokuho_pc.audit.log", "kokuho_pc.auth.passwords", "sqlcipher3", "cryptography", "argon2",
+    "kokuho_pc.ui.main_window", "kokuho_pc.ui.context", "kokuho_pc.ui.login.idle_lock",
+    "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtPrintSupport", *LATER,
+)
+SNAPSHOT = """
+import runpy, sys
+from pathlib import Path
+from kokuho_pc.ui.login import login_window
+show = login_window.LoginWindow.show
+out = Path(sys.argv[1])
+def snapshot(self):
+    if not out.exists():
+        out.write_text("\\n".join(sorted(sys.modules)), "utf-8")
+    show(self)
+login_window.LoginWindow.show = snapshot
+sys.argv = ["kokuho_pc", "--profile", sys.argv[2], "--smoke-test"]
+runpy.run_module("kokuho_pc", run_name="__main__")
+"""
+
+
+def test_the_login_window_shows_before_the_store_and_services_load(tmp_path: Path) -> None:
+    env = _env(tmp_path / "home")
+    profile = tmp_path / "profile"
+    subprocess.run([sys.executable, "-m", "kokuho_pc", "--profile", str(profile), "init",
+                    "--kind", "demo", "--municipality", "082201"],
+                   cwd=ROOT, env=env, capture_output=True, check=True, timeout=120)
+    seen = tmp_path / "modules.txt"
+    done = subprocess.run([sys.executable, "-c", SNAPSHOT, str(seen), str(profile)],
+                          cwd=ROOT, env=env, capture_output=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
+    before = set(seen.read_text("utf-8").split("\n"))
+    assert "kokuho_pc.ui.controller" in before and "PySide6.QtWidgets" in before
+    early = sorted(m for m in before
+                   if any(m == d or m.startswith(d + ".") for d in AFTER_THE_WINDOW))
+    assert early == []
+
+
 def test_sub_commands_and_help_still_use_the_full_parser(tmp_path: Path) -> None:
     env = _env(tmp_path / "home")
     shown = subprocess.run([sys.executable, "-m", "kokuho_pc", "--help"], cwd=ROOT, env=env,
