@@ -19,6 +19,7 @@ POINTS = (
     "send.staged",          # files staged (encrypted), idempotency key not yet stored
     "send.key_persisted",   # key stored, nothing sent yet
     "send.submitted",       # the server answered; the local job not yet marked done
+    "send.between_sets",    # one file set of the medium sent and recorded, the next not begun
     "export.downloaded",    # delivery staged, nothing written to the medium
     "export.mid_write",     # part of the file written under its temporary name
     "export.written",       # file renamed into place and verified, not acknowledged

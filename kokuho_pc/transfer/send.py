@@ -113,6 +113,8 @@ class SendPipeline(TransferPipeline):
         with self._staging.session() as session, self._client_factory() as client:
             for names_in_set in each_step(sets, report, cancelled,
                                           "送信しています", "送信が完了しました"):
+                if result.outcomes:
+                    checkpoint("send.between_sets")
                 plain = {name: contents.pop(name) for name in names_in_set}
                 digest = file_set_digest(plain)
                 staged = {name: session.stage_bytes(data) for name, data in plain.items()}

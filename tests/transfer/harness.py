@@ -19,7 +19,7 @@ from shuyaku_sim.pki import issue_terminal
 from tests.simhelpers import SimPki, SimServer
 
 ADMIN, STAFF = "sato.kanri", "suzuki.hanako"
-ADMIN_PW = "Kanri-sha-pasuwado-2026!"
+ADMIN_PW = "Akai-tsuki-no-yoru-2026!"  # holds no part of the user ID (issue 14 policy)
 STAFF_PW = "Tantou-sha-pasuwado-2026!"
 INITIAL_PW = "Shoki-pasuwado-henkou-2026!"
 CODE = "082201"
