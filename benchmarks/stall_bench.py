@@ -66,7 +66,7 @@ def _loop_while(app: Any, view: PaintedList, start: Any) -> tuple[float, int]:
     timer.timeout.connect(tick)
     painted = view.paints
     timer.start()
-    QTimer.singleShot(0, lambda: start(app.quit))
+    QTimer.singleShot(0, lambda: start(lambda: app.exit(0)))  # quit() would close the list
     app.exec()
     timer.stop()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
