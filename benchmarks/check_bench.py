@@ -4,7 +4,10 @@ The pair (100,000 persons, ~45,000 households, valid My Numbers) is made in
 this process with the codec's writer. The baseline reads the same bytes line
 by line, slices every record into its fields by the layout and decodes each
 field as CP932: the least any reader must do. The checker does that plus every
-rule of docs/interface-files.md. Target: checker ≤ 5× the baseline.
+rule of docs/interface-files.md. Target: checker ≤ 5× the baseline. A second
+baseline, one CP932 decode of each whole file, is the physical floor (no slicing,
+no rule). The three alternate (whole-file, per-field, checker), at least 5 runs
+each; rows give the median and min–max.
 
 Run: ``.venv/bin/python -m benchmarks.check_bench [--quick]``.
 """
