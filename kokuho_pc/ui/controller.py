@@ -120,6 +120,13 @@ class AppController(QObject):
         except BaseException:
             profile.close()
             raise
+        from kokuho_pc.domain.errors import KokuhoError
+        from kokuho_pc.services.trust import TrustService
+
+        try:  # at start: the operation log against the server's tip (and the kept tip)
+            TrustService(profile).check()
+        except KokuhoError as exc:
+            log.app.error("start-up rollback check failed (%s)", exc.code)
         return profile
 
     def _profile_opened(self, profile: Profile) -> None:

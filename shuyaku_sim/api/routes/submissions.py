@@ -29,7 +29,7 @@ async def post_submission(request: web.Request) -> web.Response:
         raise bad_request("Idempotency-Key(8〜128文字の英数字と ._:-)を指定してください。",
                           "idempotency_key_required")
     data = await json_body(request)
-    files, digest = await runner(request).offload(decode_file_set, data)
+    files, digest = await runner(request).decode(decode_file_set, data)
     who = caller(request)
     result = await runner(request).write(Engine.submit_file_set, who.municipality(), files,
                                          key, digest, who.terminal.terminal_id, who.staff_id)
