@@ -38,7 +38,7 @@ from kokuho_pc.services.login import LoginService
 from kokuho_pc.services.profile import Profile, ProfileKind, create_profile
 
 JST = timezone(timedelta(hours=9))
-PASSWORD = "Yoru-no-sora-ni-hoshi-2026!"  # noqa: S105 (a throw-away benchmark account)
+PASSWORD = "sakura-no-hana-ga-saku-yo"  # noqa: S105 (a throw-away benchmark account)
 ACTIONS = (AuditAction.LOGIN_SUCCESS, AuditAction.CANDIDATE_LIST_VIEW, AuditAction.DECISION,
            AuditAction.SEND, AuditAction.EXPORT, AuditAction.PRINT, AuditAction.LOGOUT)
 

@@ -26,7 +26,7 @@ from kokuho_pc.services.accounts import AccountService
 from kokuho_pc.services.login import LoginService
 from kokuho_pc.services.profile import ProfileKind, create_profile
 
-PASSWORD = "Yoru-no-sora-ni-hoshi-2026!"  # noqa: S105 (a throw-away benchmark account)
+PASSWORD = "sakura-no-hana-ga-saku-yo"  # noqa: S105 (a throw-away benchmark account)
 
 
 def run(quick: bool) -> list[dict[str, object]]:
