@@ -247,6 +247,8 @@ def concurrent_run(base: Path, pki: SimPki, prefecture: Prefecture) -> dict[str,
         figures["peak_rss_mib"] = _peak_rss_mib(pid)
         figures["candidates"] = _served_candidates(server, pki)
     figures["load_after"] = _loadavg()
+    figures["db_mib"] = sum(p.stat().st_size
+                            for p in server.data_dir.glob("shuyaku.sqlite3*")) / 2**20
     figures["results"] = _stored_results(server.data_dir)
     figures["accepted"] = statuses.count("accepted")
     figures["submissions"] = len(statuses)
@@ -360,6 +362,9 @@ def rows_of(m: dict[str, Any]) -> list[dict[str, object]]:
     wall, _ = med(0, "wall")
     out.append(row("server CPU (user+system), concurrent run", cpu, wall, "s",
                    f"ratio = share of one core over the wall time; {spread}"))
+    db, spread = med(0, "db_mib")
+    out.append(row("database size after both rounds", db, None, "MiB",
+                   f"{db * 2**20 / m['persons']:.0f} bytes per person; {spread}"))
     busy, spread = med(0, "busy_503")
     out.append(row("503 busy answers (writes waiting for the single writer)", busy, None,
                    "count", f"retried by the client; {spread}"))

@@ -32,6 +32,7 @@ T = TypeVar("T")
 ENGINE_WAIT = 15.0
 WORKERS = 16  # decoding bodies and writing
 READERS = 8  # reads have their own threads: 44 bodies being decoded never queue a read
+DECODERS = 1  # large uploads decoded at a time (see EngineRunner.decode)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class EngineRunner:
         self.readers = ThreadPoolExecutor(READERS, thread_name_prefix="reader")
         self.wait = _busy_wait()
         self._lock: asyncio.Lock | None = None
+        self._decoding: asyncio.Semaphore | None = None
         self.closing = False
 
     def _engine_lock(self) -> asyncio.Lock:
@@ -69,6 +71,18 @@ class EngineRunner:
         """Run CPU-bound work (parsing, decoding) on the pool, without the engine."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, functools.partial(fn, *args))
+
+    async def decode(self, fn: Callable[..., T], *args: object) -> T:
+        """Run the decoding of a large upload (JSON, Base64), one at a time.
+
+        These calls hold the GIL for their whole length; 44 uploads decoded at once
+        would keep every read waiting. One at a time they still overlap the ingest
+        in progress (the writer is busy anyway), and the reads keep their turn.
+        """
+        if self._decoding is None:
+            self._decoding = asyncio.Semaphore(DECODERS)
+        async with self._decoding:
+            return await self.offload(fn, *args)
 
     async def read(self, fn: Callable[..., T], *args: object) -> T:
         """Run ``fn(engine, *args)`` (a reading call) on the pool, beside other calls."""

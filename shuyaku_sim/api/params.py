@@ -87,7 +87,7 @@ async def json_body(request: web.Request) -> dict[str, object]:
                        "本文は application/json で送信してください。")
     raw = await request.read()
     if len(raw) > INLINE_JSON:
-        return await runner(request).offload(parse_json_object, raw)
+        return await runner(request).decode(parse_json_object, raw)
     return parse_json_object(raw)
 
 
