@@ -72,10 +72,10 @@ class CandidatesPage(DecisionFlow, ConfirmAndPrint, QWidget):
         self._after_save: Callable[[], None] | None = None
         self._select_after_save: str | None = None
         self._reverting = False
-        self.reload_button = QPushButton("再表示")
+        self.reload_button = QPushButton("再表示(&R)")
         self.count_label = QLabel()
-        self.print_button = QPushButton("候補リスト印刷")
-        self.confirm_button = QPushButton("確定指示…")
+        self.print_button = QPushButton("候補リスト印刷(&P)")
+        self.confirm_button = QPushButton("確定指示(&D)…")
         self.model = CandidatesTableModel(self)
         self.table = NoCopyTableView(self)
         self.table.setObjectName("candidates_table")
