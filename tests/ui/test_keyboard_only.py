@@ -205,10 +205,9 @@ def _round(qtbot: QtBot, keys: Keyboard, controller: AppController, medium: Path
                        ALT)  # 継続する(1) / 継続しない(2), as suggested
             qtbot.waitUntil(page.panel.save_next_button.isEnabled, timeout=5000)  # animated
             keys.press(main, Key.Key_N, ALT)  # 保存して次の未判断へ(N)
-            qtbot.waitUntil(lambda: _idle(controller, page)() and (
-                page.detail.candidate is None or page.detail.candidate.candidate_no
-                != current.candidate_no or page.detail.candidate.decision is not None),
-                timeout=TIMEOUT)
+            qtbot.waitUntil(lambda no=current.candidate_no: _idle(controller, page)() and (
+                page.detail.candidate is None or page.detail.candidate.candidate_no != no
+                or page.detail.candidate.decision is not None), timeout=TIMEOUT)
         undecided = [page.model.view(r) for r in range(page.model.rowCount())
                      if page.model.view(r).decision is None]
         if not undecided:
