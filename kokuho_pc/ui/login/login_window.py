@@ -76,7 +76,7 @@ class LoginWindow(QWidget):
         self.message.setWordWrap(True)
         # room for a two-line message and its hint, so the layout never squeezes it
         self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 4)
-        self.login_button = QPushButton("ログイン")
+        self.login_button = QPushButton("ログイン(&L)")
         self.login_button.setDefault(True)
         self.login_button.setAutoDefault(True)
         self._wire()
