@@ -68,7 +68,7 @@ class SendPage(JobPage):
         self.files_label = QLabel()
         self.check_button = QPushButton("検査(&K)")
         self.send_button = QPushButton("送信(&S)")
-        self.history_button = QPushButton("送信履歴(&H)…")
+        self.history_button = QPushButton("送信履歴(&Y)…")
         self.history: SendHistoryDialog | None = None
         self.printing = PrintFlow(context, self)
         self.banner = StatusBanner(self)
