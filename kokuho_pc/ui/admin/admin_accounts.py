@@ -46,6 +46,7 @@ class AdminAccountsTab(QWidget):
         self.model: MemoryTableModel = accounts_model(self)
         self.table = NoCopyTableView(self, tooltip_columns=())
         self.table.setObjectName("accounts_table")
+        self.table.setAccessibleName("職員アカウントの一覧")
         self.reload_button = QPushButton("再表示(&R)")
         self.create_button = QPushButton("新規作成(&N)…")
         self.edit_button = QPushButton("権限・利用期間…")
@@ -55,6 +56,7 @@ class AdminAccountsTab(QWidget):
         self.fido_button = QPushButton("生体認証(認証器)…")
         self.fido_dialog: FidoDialog | None = None
         self.year = QComboBox()
+        self.year.setAccessibleName("年度")
         self.regrant_button = QPushButton("年度権限付与")
         self.status = QLabel("")
         self.count = QLabel("")

@@ -62,6 +62,7 @@ class LockScreen(QWidget):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("パスワード")
+        self.password.setAccessibleName("パスワード")
         self.password.setMinimumWidth(280)
         self.message = QLabel("")
         self.message.setWordWrap(True)

@@ -77,6 +77,9 @@ class LoginWindow(QWidget):
         self.otp.setMaxLength(6)
         self.otp.setPlaceholderText("認証アプリの6桁の数字(未登録の場合は空欄)")
         self.otp_label = QLabel("ワンタイムパスワード")
+        self.user_id.setAccessibleName("ユーザID")
+        self.password.setAccessibleName("パスワード")
+        self.otp.setAccessibleName("ワンタイムパスワード")
         self.message = QLabel("")
         self.message.setWordWrap(True)
         # room for a two-line message and its hint, so the layout never squeezes it
