@@ -1,12 +1,16 @@
 """Faults across send, export and confirmation, against a real simulator process.
 
-- The client SIGKILLed at each of the ten points of ``transfer.faultpoints.POINTS``
-  (send ×3 and export ×4 through the ``kokuho-pc`` command line, confirmation ×3
-  through ``tests.e2e.confirm_child``), then run again;
-- the simulator SIGKILLed mid-ingest; the medium removed mid-export; a full
-  medium (a 64 KiB tmpfs; skipped when mounting is not permitted);
-- clock jumps: 13 hours forward (session expired) and March 31 → April 1
-  (fiscal-year grants lapse, media approvals expire).
+- The client SIGKILLed at the points of ``transfer.faultpoints.POINTS`` (send ×3 and
+  export ×4 through the ``kokuho-pc`` command line, confirmation ×3 through
+  ``tests.e2e.confirm_child``; the window process: tests/e2e/test_gui_kills.py), then
+  run again;
+- the simulator SIGKILLing itself at ``ingest_before_commit`` / ``ingest_after_commit``
+  (``shuyaku_sim.faultpoints``), then the client's resend;
+- the medium's file layer failing mid-file: EIO (pulled out), ENOSPC (full); the whole
+  export under RLIMIT_FSIZE (EFBIG, no privilege needed); a full 64 KiB tmpfs (root only);
+- clock jumps, each on a profile made with the clock it moves: 13 hours forward
+  (session expired), March 31 → April 1 (fiscal-year grants lapse, media approvals
+  expire) and back again.
 
 Each ends with: nothing lost or duplicated on the server, no partial file on the
 medium, no plaintext in staging (sentinels, telltales, entropy), a Japanese
