@@ -60,9 +60,9 @@ class ReceivePage(JobPage):
         self.table = NoCopyTableView(self)
         self.table.setObjectName("deliveries_table")
         self.count_label = QLabel()
-        self.reload_button = QPushButton("再表示")
-        self.export_button = QPushButton("移出")
-        self.reexport_button = QPushButton("再移出…")
+        self.reload_button = QPushButton("再表示(&R)")
+        self.export_button = QPushButton("移出(&E)")
+        self.reexport_button = QPushButton("再移出(&X)…")
         self.reexport_dialog: ReexportDialog | None = None
         self.result_model = ExportResultModel(self)
         self.result_table = NoCopyTableView(self)

@@ -39,14 +39,14 @@ class ResultsPage(QWidget):
         self.service = CandidateService(context.profile, context.session)
         self.printing = PrintFlow(context, self)
         self.loading = False
-        self.reload_button = QPushButton("再表示")
+        self.reload_button = QPushButton("再表示(&R)")
         self.batch_filter = QComboBox()
         self.batch_filter.setObjectName("confirmation_batch")
         self.batch_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._all: list[ResultView] = []
         self.count_label = QLabel()
-        self.confirmed_print_button = QPushButton("確定リスト印刷")
-        self.carry_over_print_button = QPushButton("引継結果印刷")
+        self.confirmed_print_button = QPushButton("確定リスト印刷(&P)")
+        self.carry_over_print_button = QPushButton("引継結果印刷(&T)")
         self.model = ResultsTableModel(self)
         self.table = NoCopyTableView(self)
         self.table.setObjectName("results_table")

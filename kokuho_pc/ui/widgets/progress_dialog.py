@@ -40,7 +40,7 @@ class ProgressDialog(QDialog):
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)  # busy until the work reports a total
         self.bar.setTextVisible(False)
-        self.cancel_button = QPushButton("中止")
+        self.cancel_button = QPushButton("中止(&C)")
         self.cancel_button.setVisible(cancellable)
         self.cancel_button.clicked.connect(self._request_cancel)
         buttons = QHBoxLayout()
