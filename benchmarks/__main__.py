@@ -29,7 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_JSON = HERE / "results.json"
-COLUMNS = ("module", "name", "value", "baseline", "ratio", "unit", "note")
+COLUMNS = ("module", "name", "value", "baseline", "ratio", "unit", "runs", "note")
 
 
 def discover() -> list[str]:
@@ -65,6 +65,13 @@ def run_module(module: str, quick: bool) -> tuple[list[dict[str, object]], float
     return rows, elapsed
 
 
+def _runs(row: dict[str, object]) -> str:
+    runs, base = row.get("runs"), row.get("baseline_runs")
+    if runs is None:
+        return "-"
+    return f"{runs}/{base}" if base is not None else str(runs)
+
+
 def _cell(value: object) -> str:
     if value is None:
         return "-"
@@ -73,9 +80,19 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _with_spread(row: dict[str, object], key: str) -> str:
+    """``median (min–max)`` when the row has its runs, the bare value otherwise."""
+    low, high = row.get(f"{key}_min"), row.get(f"{key}_max")
+    if low is None or high is None:
+        return _cell(row.get(key))
+    return f"{_cell(row.get(key))} ({_cell(low)}–{_cell(high)})"
+
+
 def format_table(rows: Sequence[dict[str, object]]) -> str:
-    """One plain-text table of every row (notes last, not padded)."""
-    cells = [[_cell(r.get(c)) for c in COLUMNS] for r in rows]
+    """One plain-text table of every row: value and baseline as median (min–max), the
+    runs per side (``value runs/baseline runs``; ``-`` where a row has none), notes last."""
+    cells = [[_with_spread(r, c) if c in ("value", "baseline") else
+              _runs(r) if c == "runs" else _cell(r.get(c)) for c in COLUMNS] for r in rows]
     widths = [max([len(c), *(len(line[i]) for line in cells)])
               for i, c in enumerate(COLUMNS[:-1])]
     out = ["  ".join(c.ljust(w) for c, w in zip(COLUMNS[:-1], widths, strict=True)) + "  note"]
@@ -84,6 +101,14 @@ def format_table(rows: Sequence[dict[str, object]]) -> str:
         out.append("  ".join(v.ljust(w) for v, w in zip(line[:-1], widths, strict=True))
                    + "  " + line[-1])
     return "\n".join(out)
+
+
+def _load() -> list[float] | None:
+    """The 1/5/15-minute load averages now (shared machines: record them with the rows)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     all_rows: list[dict[str, object]] = []
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    print(f"load average at start: {_load()}", file=sys.stderr, flush=True)
     for module in modules:
         print(f"[{module}] ...", file=sys.stderr, flush=True)
         rows, elapsed = run_module(module, args.quick)
@@ -114,9 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     total = time.perf_counter() - started
     print(format_table(all_rows))
     print(f"\n{len(modules)} modules, {total:.1f} s"
-          f" ({'quick' if args.quick else 'full'} sizes)")
+          f" ({'quick' if args.quick else 'full'} sizes); load average at the end {_load()}")
     document = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average": _load(),
         "quick": args.quick, "python": platform.python_version(),
         "machine": platform.machine(), "cpus": os.cpu_count(),
         "total_seconds": round(total, 2), "module_seconds": timings, "rows": all_rows,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,6 +21,52 @@ def row(name: str, value: float, baseline: float | None, unit: str, note: str, *
     return {"name": name, "value": round(value, digits),
             "baseline": None if baseline is None else round(baseline, digits),
             "ratio": None if ratio is None else round(ratio, 2), "unit": unit, "note": note}
+
+
+MIN_RUNS = 5  # every row: at least this many runs per side, baseline and subject alternating
+
+
+def alternating(subject: Callable[[], object], baseline: Callable[[], object] | None,
+                runs: int = MIN_RUNS) -> tuple[list[float], list[float]]:
+    """Wall times of ``runs`` calls of each, alternating baseline then subject (so machine
+    load falls on both alike); a garbage collection before each call."""
+    ours: list[float] = []
+    base: list[float] = []
+    for _ in range(max(runs, MIN_RUNS)):
+        if baseline is not None:
+            gc.collect()
+            started = time.perf_counter()
+            baseline()
+            base.append(time.perf_counter() - started)
+        gc.collect()
+        started = time.perf_counter()
+        subject()
+        ours.append(time.perf_counter() - started)
+    return ours, base
+
+
+def spread_row(name: str, values: Sequence[float], baselines: Sequence[float] | None,
+               unit: str, note: str, *, scale: float = 1.0, digits: int = 4,
+               inverse: bool = False) -> dict[str, object]:
+    """One row from every run: medians, min–max of both sides and the run counts.
+
+    ``ratio`` is median(value) / median(baseline), or the inverse with ``inverse``
+    (for rows where a larger baseline is the good direction, e.g. a stall avoided).
+    ``scale`` converts seconds to the unit (1000 for ms)."""
+    vals = [v * scale for v in values]
+    base = [b * scale for b in baselines] if baselines else []
+    value = statistics.median(vals)
+    baseline = statistics.median(base) if base else None
+    ratio = None
+    if baseline:
+        ratio = baseline / value if inverse else value / baseline
+    out = row(name, value, baseline, unit, note, ratio=ratio, digits=digits)
+    out.update(value_min=round(min(vals), digits), value_max=round(max(vals), digits),
+               runs=len(vals))
+    if base:
+        out.update(baseline_min=round(min(base), digits), baseline_max=round(max(base), digits),
+                   baseline_runs=len(base))
+    return out
 
 
 def median_seconds(func: Callable[[], object], repeat: int) -> float:

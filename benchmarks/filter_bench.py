@@ -17,12 +17,13 @@ Run: ``.venv/bin/python -m benchmarks.filter_bench [--quick]``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtGui import QStandardItem, QStandardItemModel  # the baseline only
 
-from benchmarks.common import command_line, qt_application, row
+from benchmarks.common import MIN_RUNS, command_line, qt_application, spread_row
 from kokuho_pc.services.candidate_views import CandidateView, HeadInfo
 from kokuho_pc.ui.candidates.candidate_models import CANDIDATE_COLUMNS, CandidatesTableModel
 from kokuho_pc.ui.widgets.qt import QSortFilterProxyModel
@@ -106,28 +107,29 @@ def _standard(views: Sequence[CandidateView]) -> tuple[float, float]:
     return loaded, filtered
 
 
-def _best(func: Callable[[], tuple[float, float]], repeat: int) -> tuple[float, float]:
-    results = [func() for _ in range(repeat)]
-    return min(r[0] for r in results), min(r[1] for r in results)
-
-
 def run(quick: bool) -> list[dict[str, object]]:
-    """Rows for the benchmark runner (the size is 20,000 either way; quick repeats less)."""
+    """Rows for the benchmark runner (quick: 5,000 candidates, 5 runs per side; full:
+    20,000, 7 runs)."""
     app = qt_application()
-    count = 20_000
+    count = 5_000 if quick else 20_000
     views = make_views(count)
     _ours(views[:200])  # warm up both paths
     _standard(views[:200])
-    repeat = 1 if quick else 3
-    ours_load, ours_filter = _best(lambda: _ours(views), repeat)
-    std_load, std_filter = _best(lambda: _standard(views), repeat)
+    runs = MIN_RUNS if quick else 7
+    ours: list[tuple[float, float]] = []
+    standard: list[tuple[float, float]] = []
+    for _ in range(runs):  # alternating: the usual Qt way, then ours
+        gc.collect()
+        standard.append(_standard(views))
+        gc.collect()
+        ours.append(_ours(views))
     app.processEvents()
     note = "ratio = QStandardItemModel+QSortFilterProxyModel / ours"
     return [
-        row(f"candidates model load {count:,} (to first screen)", ours_load, std_load, "s",
-            note, ratio=std_load / ours_load),
-        row(f"candidates model filter {count:,} (判断済, then all)", ours_filter, std_filter,
-            "s", note, ratio=std_filter / ours_filter),
+        spread_row(f"candidates model load {count:,} (to first screen)",
+                   [o[0] for o in ours], [b[0] for b in standard], "s", note, inverse=True),
+        spread_row(f"candidates model filter {count:,} (判断済, then all)",
+                   [o[1] for o in ours], [b[1] for b in standard], "s", note, inverse=True),
     ]
 
 

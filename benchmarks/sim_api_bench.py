@@ -17,7 +17,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks.common import command_line, row
+from benchmarks.common import MIN_RUNS, alternating, command_line, spread_row
 from shuyaku_sim.engine import Engine, file_set_digest
 from tests.simfiles import OLD, household_pair, submission_body
 from tests.simhelpers import SimServer, make_pki, make_session
@@ -32,41 +32,53 @@ def run(quick: bool) -> list[dict[str, object]]:
         base = Path(tmp)
         pki = make_pki(base / "pki")
         direct = Engine.open(base / "direct")
-        created = [dt.datetime(2026, 11, 4, 8, 0, i) for i in range(2)]
-        files_http = household_pair(OLD, created[0], households)
-        files_direct = household_pair(OLD, created[1], households)
+        created = [dt.datetime(2026, 11, 4, 8, 0, i) for i in range(2 * MIN_RUNS)]
         with SimServer(base / "data", pki) as server, server.session(OLD) as http:
-            t0 = time.perf_counter()
-            r = http.post(server.url("/api/v1/submissions"), json=submission_body(files_http),
-                          headers={"Idempotency-Key": str(uuid.uuid4())}, timeout=600)
-            http_s = time.perf_counter() - t0
-            assert r.status_code == 201, r.text
-            t0 = time.perf_counter()
-            direct.submit_file_set(OLD, files_direct, str(uuid.uuid4()),
-                                   file_set_digest(files_direct), "bench", "bench")
-            direct_s = time.perf_counter() - t0
-            rows.append(row(f"submit {households * 3} persons", http_s, direct_s, "s",
-                             "HTTPS+JSON+base64 vs Engine.submit_file_set in process"))
+            http_t: list[float] = []
+            direct_t: list[float] = []
+            for k in range(MIN_RUNS):  # alternating: in process, then over HTTPS; new sets
+                files_direct = household_pair(OLD, created[2 * k], households)
+                files_http = household_pair(OLD, created[2 * k + 1], households)
+                t0 = time.perf_counter()
+                direct.submit_file_set(OLD, files_direct, str(uuid.uuid4()),
+                                       file_set_digest(files_direct), "bench", "bench")
+                direct_t.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                r = http.post(server.url("/api/v1/submissions"),
+                              json=submission_body(files_http),
+                              headers={"Idempotency-Key": str(uuid.uuid4())}, timeout=600)
+                http_t.append(time.perf_counter() - t0)
+                assert r.status_code == 201, r.text
+            rows.append(spread_row(f"submit {households * 3} persons", http_t, direct_t, "s",
+                                   "HTTPS+JSON+base64 vs Engine.submit_file_set in process"))
 
-            t0 = time.perf_counter()
-            for _ in range(requests_n):
-                assert http.get(server.url("/api/v1/status"), timeout=30).status_code == 200
-            keep_ms = (time.perf_counter() - t0) / requests_n * 1000
-            t0 = time.perf_counter()
-            for _ in range(requests_n):
-                direct.status(OLD)
-            engine_ms = (time.perf_counter() - t0) / requests_n * 1000
-            rows.append(row("GET /api/v1/status (kept-alive)", keep_ms, engine_ms, "ms",
-                             "per request vs Engine.status in process"))
+            chunk = max(1, requests_n // MIN_RUNS)
 
-            n_new = max(20, requests_n // 10)
-            t0 = time.perf_counter()
-            for _ in range(n_new):
-                with make_session(pki, OLD) as fresh:
-                    assert fresh.get(server.url("/api/v1/status"), timeout=30).ok
-            new_ms = (time.perf_counter() - t0) / n_new * 1000
-            rows.append(row("GET /api/v1/status (new mTLS connection)", new_ms, keep_ms, "ms",
-                             "per request incl. handshake vs kept-alive connection"))
+            def kept_alive() -> None:
+                for _ in range(chunk):
+                    assert http.get(server.url("/api/v1/status"), timeout=30).status_code == 200
+
+            def in_process() -> None:
+                for _ in range(chunk):
+                    direct.status(OLD)
+
+            keep_t, engine_t = alternating(kept_alive, in_process)
+            rows.append(spread_row(
+                "GET /api/v1/status (kept-alive)", [t / chunk for t in keep_t],
+                [t / chunk for t in engine_t], "ms",
+                f"per request ({chunk} per run) vs Engine.status in process", scale=1000))
+            n_new = max(4, requests_n // 10 // MIN_RUNS)
+
+            def fresh_connections() -> None:
+                for _ in range(n_new):
+                    with make_session(pki, OLD) as fresh:
+                        assert fresh.get(server.url("/api/v1/status"), timeout=30).ok
+
+            new_t, keep_t2 = alternating(fresh_connections, kept_alive)
+            rows.append(spread_row(
+                "GET /api/v1/status (new mTLS connection)", [t / n_new for t in new_t],
+                [t / chunk for t in keep_t2], "ms",
+                "per request incl. handshake vs kept-alive connection", scale=1000))
         direct.close()
     return rows
 

@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.common import MIN_RUNS, spread_row
 from kokuho_pc.domain.municipality import municipality_check_digit
 from kokuho_pc.domain.mynumber import MyNumber, my_number_check_digit
 from kokuho_pc.formats.filenames import make_file_name
@@ -175,32 +176,39 @@ def measure(persons: int) -> dict[str, object]:
 
 
 def run(quick: bool) -> list[dict[str, object]]:
-    """Benchmark rows: the large run against the small one scaled ×10."""
+    """Benchmark rows: the large run against the small one scaled ×10, runs alternating
+    (quick: 5 each; full size: 1 each, a 1,000,000-person ingest takes most of an hour)."""
     small_n, large_n = (1_000, 10_000) if quick else (100_000, 1_000_000)
-    small, large = measure(small_n), measure(large_n)
+    runs = MIN_RUNS if quick else 1
+    smalls: list[dict[str, object]] = []
+    larges: list[dict[str, object]] = []
+    for _ in range(runs):
+        smalls.append(measure(small_n))
+        larges.append(measure(large_n))
+    large = larges[-1]
     note = (f"{large['persons']} persons, {large['moving']} moving, "
             f"{large['candidates']} candidates, pending after all files {large['pending']}")
-    t_small, t_large = float(small["seconds"]), float(large["seconds"])  # type: ignore[arg-type]
-    c_small, c_large = (float(small["cpu_seconds"]),  # type: ignore[arg-type]
-                        float(large["cpu_seconds"]))  # type: ignore[arg-type]
-    m_small, m_large = float(small["peak_mib"]), float(large["peak_mib"])  # type: ignore[arg-type]
+
+    def values(results: list[dict[str, object]], key: str, times: float = 1.0) -> list[float]:
+        return [float(r[key]) * times for r in results]  # type: ignore[arg-type]
+
     return [
-        {"name": f"sim_ingest_{small_n}_seconds", "value": round(t_small, 2), "baseline": None,
-         "ratio": None, "unit": "s", "note": f"{small['moving']} moving"},
-        {"name": f"sim_ingest_{large_n}_seconds", "value": round(t_large, 2),
-         "baseline": round(10 * t_small, 2), "ratio": round(t_large / (10 * t_small), 3),
-         "unit": "s", "note": "baseline: the small run ×10 (ratio ≤ 1: linear or better); "
-         + note},
-        {"name": f"sim_ingest_{small_n}_cpu_seconds", "value": round(c_small, 2),
-         "baseline": None, "ratio": None, "unit": "s", "note": "CPU time (shared machine)"},
-        {"name": f"sim_ingest_{large_n}_cpu_seconds", "value": round(c_large, 2),
-         "baseline": round(10 * c_small, 2), "ratio": round(c_large / (10 * c_small), 3),
-         "unit": "s", "note": "baseline: the small run's CPU time ×10"},
-        {"name": f"sim_ingest_{small_n}_peak_rss", "value": round(m_small, 1), "baseline": None,
-         "ratio": None, "unit": "MiB", "note": "child process peak RSS"},
-        {"name": f"sim_ingest_{large_n}_peak_rss", "value": round(m_large, 1),
-         "baseline": round(m_small, 1), "ratio": round(m_large / m_small, 2), "unit": "MiB",
-         "note": "baseline: the small run's peak RSS"},
+        spread_row(f"sim_ingest_{small_n}_seconds", values(smalls, "seconds"), None, "s",
+                   f"{smalls[-1]['moving']} moving", digits=2),
+        spread_row(f"sim_ingest_{large_n}_seconds", values(larges, "seconds"),
+                   values(smalls, "seconds", 10), "s",
+                   "baseline: the small run ×10 (ratio ≤ 1: linear or better); " + note,
+                   digits=2),
+        spread_row(f"sim_ingest_{small_n}_cpu_seconds", values(smalls, "cpu_seconds"), None,
+                   "s", "CPU time (shared machine)", digits=2),
+        spread_row(f"sim_ingest_{large_n}_cpu_seconds", values(larges, "cpu_seconds"),
+                   values(smalls, "cpu_seconds", 10), "s",
+                   "baseline: the small run's CPU time ×10", digits=2),
+        spread_row(f"sim_ingest_{small_n}_peak_rss", values(smalls, "peak_mib"), None, "MiB",
+                   "child process peak RSS", digits=1),
+        spread_row(f"sim_ingest_{large_n}_peak_rss", values(larges, "peak_mib"),
+                   values(smalls, "peak_mib"), "MiB", "baseline: the small run's peak RSS",
+                   digits=1),
     ]
 
 

@@ -70,6 +70,7 @@ class Engine:
         sha256: str,
         terminal_id: str,
         staff_id: str,
+        resend: bool = False,
     ) -> model.SubmissionResult:
         """Take in one file set: a KSK01+KSK02 pair (same timestamp) or one KKG01 file.
 
@@ -80,13 +81,16 @@ class Engine:
         (FileSetInvalid with the issues; the rejection is stored, so the same
         key and content return it again). Same key + same content → the stored
         result again with ``replayed`` true, never processed twice; same key +
-        other content → IdempotencyConflict. Everything (ID links, coverage
+        other content → IdempotencyConflict. The same content already ACCEPTED under
+        another key → the earlier receipt (``replayed``, ``already_processed``,
+        ``warning``), nothing processed, unless ``resend`` (a confirmed deliberate
+        resend). Everything (ID links, coverage
         checks, KSK11/KSK12 deliveries, candidates) happens in ONE transaction:
         once this returns, the submission survives a crash; if it does not
         return, nothing of it was stored.
         """
         return submit(self.db, self.settings, self.clock, municipality_code, files,
-                      idempotency_key, sha256, terminal_id, staff_id)
+                      idempotency_key, sha256, terminal_id, staff_id, resend)
 
     # --- deliveries --------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ municipal insured ID and the 都道府県被保険者ID only.
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 CandidateState = Literal["undecided", "decided", "confirmed"]
 SuggestionCode = Literal["continue", "discontinue", "review"]
@@ -42,6 +42,9 @@ class SubmissionResult(TypedDict):
     candidates_changed: int
     errors: list[dict[str, object]]
     replayed: bool
+    # Only on the earlier receipt of a file set sent again under a new key:
+    already_processed: NotRequired[bool]
+    warning: NotRequired[str]
 
 
 class Delivery(TypedDict):

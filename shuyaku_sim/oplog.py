@@ -218,15 +218,15 @@ def check_staff(tx: Tx, municipality: str, staff_id: str, today: str) -> str | N
 
     A municipality whose PCs never forwarded an account record has no registry yet:
     its requests pass (and the caller alerts ``unknown_staff``). Reasons: ``unknown``,
-    ``revoked``, ``not_yet_valid``, ``expired``.
+    ``revoked``, ``expired`` (``valid_to`` before the server's date). A start date in
+    the future is not refused here: the PC refuses the login before it, and the PC's and
+    the server's dates may differ by a day around midnight.
     """
     row = tx.staff(municipality, staff_id)
     if row is None:
         return "unknown"
     if row.revoked_at is not None:
         return "revoked"
-    if row.valid_from is not None and today < row.valid_from:
-        return "not_yet_valid"
     if row.valid_to is not None and today > row.valid_to:
         return "expired"
     return None

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from shuyaku_sim import access_log
 from shuyaku_sim.storage import Database
+from shuyaku_sim.storage.trust import ChainRow
 
 DEFAULT_SILENT_DAYS = 7
 FAILED_LOGIN_BURST = 5
@@ -107,16 +110,50 @@ def _naive(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=None)
 
 
+def access_contacts(data_dir: Path) -> dict[str, tuple[str | None, str]]:
+    """Terminal → (municipality, last request time) from the access log (any request
+    counts as contact); empty when there is no access log."""
+    path = data_dir / access_log.FILE_NAME
+    if not path.exists():
+        return {}
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT terminal_id, MAX(municipality_code), MAX(at) FROM access_log "
+            "WHERE terminal_id NOT LIKE 'unregistered:%' GROUP BY terminal_id").fetchall()
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+    return {str(t): (None if m is None else str(m), str(at)) for t, m, at in rows}
+
+
 def build_review(
-    db: Database, now: dt.datetime, silent_days: int = DEFAULT_SILENT_DAYS
+    db: Database, now: dt.datetime, silent_days: int = DEFAULT_SILENT_DAYS,
+    contacts: dict[str, tuple[str | None, str]] | None = None,
 ) -> Review:
-    """Review every terminal the simulator has heard from (``now``: local, naive)."""
+    """Review every terminal the simulator has heard from (``now``: local, naive).
+
+    ``contacts`` (:func:`access_contacts`) adds the terminals that made requests without
+    forwarding a log, and counts any request as contact; the federation's own terminal
+    (no municipality) is left out."""
     alerts: list[Alert] = []
     with db.reading() as tx:
         chains = tx.chains()
         stored = tx.alerts()
         records = {c.terminal_id: [json.loads(text) for _, text in
                                    _all_records(tx, c.terminal_id)] for c in chains}
+    known = {c.terminal_id for c in chains}
+    for terminal, (code, at) in sorted((contacts or {}).items()):
+        if code is None:
+            continue  # the federation administrator's terminal
+        if terminal in known:
+            chains = [c if c.terminal_id != terminal or (c.last_contact or "") >= at
+                      else replace(c, last_contact=at) for c in chains]
+        else:
+            chains.append(ChainRow(terminal, code, 0, 0, None, "ok", 0, at, None))
+            records[terminal] = []
+    chains.sort(key=lambda c: (c.municipality_code, c.terminal_id))
     municipality = {c.terminal_id: c.municipality_code for c in chains}
     for row in stored:
         alerts.append(Alert(row.municipality_code or municipality.get(row.terminal_id, ""),
@@ -264,7 +301,7 @@ def run_review(
         return 2
     try:
         now = (clock or dt.datetime.now)().replace(microsecond=0)
-        review = build_review(db, now, silent_days)
+        review = build_review(db, now, silent_days, access_contacts(data_dir))
     finally:
         db.close()
     if as_json:

@@ -103,12 +103,34 @@ def _replay(found: tuple[int, str, str, str], digest: str) -> model.SubmissionRe
     return result
 
 
+def already_processed_warning(result: model.SubmissionResult) -> str:
+    """The warning a repeated file set gets (names the earlier receipt)."""
+    return (f"このファイルの組は受付番号 {result['submission_id']}"
+            f"({result['received_at'][:16].replace('T', ' ')})で処理済みです。"
+            "再処理はせず、そのときの受付結果を返しました。意図して再送する場合は"
+            "再送の確認をしてから送信してください。")
+
+
+def _earlier_receipt(found: str) -> model.SubmissionResult:
+    result: model.SubmissionResult = json.loads(found)
+    result["replayed"] = True
+    result.setdefault("rechecked_counts", {})
+    result["already_processed"] = True
+    result["warning"] = already_processed_warning(result)
+    return result
+
+
 def submit(
     db: Database, settings: Settings, clock: Callable[[], dt.datetime], municipality: str,
     files: Mapping[str, bytes], key: str, sha256: str, terminal_id: str, staff_id: str,
+    resend: bool = False,
 ) -> model.SubmissionResult:
     """See :meth:`shuyaku_sim.engine.Engine.submit_file_set` (which passes its database,
-    settings and clock: this module does not import the engine)."""
+    settings and clock: this module does not import the engine).
+
+    A file set already ACCEPTED under another idempotency key is not processed again
+    unless ``resend`` (the operator confirmed a deliberate resend): the earlier receipt
+    comes back with ``replayed``, ``already_processed`` and a ``warning``."""
     if not key or len(key) > MAX_KEY_LENGTH or not files:
         raise InvalidRequest("要求キーまたは送信ファイルが指定されていません。")
     digest = file_set_digest(files)
@@ -118,6 +140,11 @@ def submit(
         found = tx.find_submission(municipality, key)
     if found is not None:
         return _replay(found, digest)
+    if not resend:
+        with db.reading() as tx:
+            earlier = tx.find_accepted_by_content(municipality, digest)
+        if earlier is not None:
+            return _earlier_receipt(earlier)
     now = clock().replace(microsecond=0)
     errors = composition_issues(municipality, files)
     if not errors:

@@ -46,7 +46,11 @@ def test_the_copy_in_docs_equals_the_shared_original(name: str) -> None:
         pytest.skip(f"../shared/{COPIES[name]}/{name} is not beside this checkout")
     assert (ROOT / "docs" / name).read_text(encoding="utf-8") == original.read_text(
         encoding="utf-8"
-    ), f"docs/{name} differs from ../shared/{COPIES[name]}/{name}: copy it again"
+    ), (
+        f"docs/{name} differs from ../shared/{COPIES[name]}/{name}: it is a verbatim copy. "
+        "Copy the original again; write what the product adds in another document "
+        "(for the command line: docs/cli-additions.md)."
+    )
 
 
 def _tracked(*patterns: str) -> list[str]:

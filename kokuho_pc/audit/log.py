@@ -21,7 +21,7 @@ from typing import Any
 
 from kokuho_pc.audit import chain
 from kokuho_pc.audit.actions import HASH_KEYS, TARGET_KEYS, AuditAction, AuditResult, log_hash
-from kokuho_pc.domain.errors import AuditError, KokuhoError
+from kokuho_pc.domain.errors import AuditError, KokuhoError, StoreDiskFull
 from kokuho_pc.domain.leakscan import contains_my_number, hide_logged_hashes
 from kokuho_pc.domain.oplog_chain import GENESIS_HASH, Tip, grouped, record_hash
 from kokuho_pc.store.anchor import TipAnchor
@@ -209,6 +209,9 @@ class AuditLog:
             self._next_key = None
             if isinstance(exc, AuditError):
                 raise
+            if isinstance(exc, StoreDiskFull):
+                raise AuditError("操作ログを記録できないため、操作を中止しました。端末のディスクに"
+                                 "書き込めません(空き容量の不足など)。", exc.hint) from exc
             raise AuditError() from exc
         return seq
 

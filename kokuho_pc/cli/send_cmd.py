@@ -27,6 +27,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--medium", metavar="DIR", required=True, help="使用許可された媒体")
     parser.add_argument("files", metavar="FILE", nargs="*",
                         help="送信するファイル名(省略時は媒体上のすべて)")
+    parser.add_argument("--resend", action="store_true",
+                        help="送信済み(処理済み)の内容でも、意図して再送し処理し直す(確認のうえ指定)")
     parser.set_defaults(func=run)
 
 
@@ -48,16 +50,21 @@ def _run(args: argparse.Namespace) -> int:
         sweep_staging(profile)
         with session_as(profile, args.as_user) as (session, _):
             try:
-                result = SendingService(profile).send(session, Path(args.medium), names or None)
+                result = SendingService(profile).send(session, Path(args.medium), names or None,
+                                                      resend=args.resend)
             except Exception as exc:
                 _print_check_errors(exc)
                 raise
         refused = forwarding_refused(profile)
     for outcome in result.outcomes:
         files = "、".join(outcome.files)
-        if outcome.accepted:
+        if outcome.already_processed:
+            say(f"警告: {files}: {outcome.warning}\n"
+                "意図して再送する場合は --resend を付けて実行してください。")
+        elif outcome.accepted:
             note = "(送信済みの内容のため再送していません)" if outcome.replayed else ""
-            say(f"送信しました: {files} 受付番号 {outcome.submission_id}{note}")
+            again = "(再送)" if args.resend else ""
+            say(f"送信しました{again}: {files} 受付番号 {outcome.submission_id}{note}")
         else:
             say(f"国保情報集約システムが受け付けませんでした: {files} "
                 f"(誤り {outcome.error_count} 件)")

@@ -17,10 +17,12 @@ orphan; an ordinary exit stops it in :meth:`DemoEnvironment.close`.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -315,9 +317,76 @@ class DemoEnvironment:
         self.close()
 
 
+DEMO_PREFIX = "kokuho-demo-"
+OWNER_MARK = ".kokuho-demo-owner"  # in every demo directory: {"pid", "started"} of its demo
+
+
+def _process_start(pid: int) -> str:
+    """When process ``pid`` started (Linux: its start time in clock ticks), "" if unknown."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return ""
+    return stat_line.rsplit(")", 1)[-1].split()[19]  # field 22 (starttime)
+
+
+def _alive(pid: int, started: str) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process with that number: leave it alone
+    except OSError:  # pragma: no cover - Windows raises OSError for a missing process
+        return False
+    return not started or _process_start(pid) in ("", started)
+
+
+def _is_ours_and_abandoned(path: Path) -> bool:
+    """A directory this demo made (marked, ours, no link) whose demo process is gone."""
+    try:
+        info = path.lstat()
+        mark = (path / OWNER_MARK).lstat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or not stat.S_ISREG(mark.st_mode):
+        return False
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or mark.st_uid != os.getuid()):
+        return False
+    try:
+        owner = json.loads((path / OWNER_MARK).read_text(encoding="utf-8"))
+        pid, started = int(owner["pid"]), str(owner.get("started", ""))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return pid != os.getpid() and not _alive(pid, started)
+
+
+def sweep_abandoned_demos(base: Path | None = None) -> list[Path]:
+    """Remove the demo directories a killed demo left behind (keys, certificates, a
+    profile): only ``kokuho-demo-*`` directories holding our owner mark, owned by this
+    user, whose demo process no longer runs. Returns what was removed."""
+    directory = Path(base) if base is not None else Path(tempfile.gettempdir())
+    removed: list[Path] = []
+    try:
+        candidates = [p for p in directory.iterdir() if p.name.startswith(DEMO_PREFIX)]
+    except OSError:
+        return removed
+    for path in candidates:
+        if _is_ours_and_abandoned(path):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 def new_demo_environment(base: Path | None = None) -> DemoEnvironment:
-    """A demo environment in a new temporary directory (under ``base`` when given)."""
-    root = Path(tempfile.mkdtemp(prefix="kokuho-demo-", dir=base))
+    """A demo environment in a new temporary directory (under ``base`` when given).
+
+    First sweeps what a killed demo left (SIGKILL skips ``close``), then marks the new
+    directory with its owner (this process) for the next sweep."""
+    sweep_abandoned_demos(base)
+    root = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX, dir=base))
     with contextlib.suppress(OSError):
         os.chmod(root, 0o700)
+    mark = {"pid": os.getpid(), "started": _process_start(os.getpid())}
+    (root / OWNER_MARK).write_text(json.dumps(mark), encoding="utf-8")
     return DemoEnvironment(root)

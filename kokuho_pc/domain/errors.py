@@ -57,6 +57,16 @@ class StoreError(KokuhoError):
     default_hint = "情報システム管理者に連絡してください。"
 
 
+class StoreDiskFull(StoreError):
+    """The disk refused a write of the store (full, a file-size limit, an I/O error)."""
+
+    code = "store_disk_full"
+    default_message = ("端末のディスクに書き込めないため、処理を中止しました(空き容量の不足など)。"
+                       "書きかけの内容は保存していません。")
+    default_hint = ("端末の空き容量を確認してください。"
+                    "解決しない場合は情報システム管理者に連絡してください。")
+
+
 class AuditError(KokuhoError):
     """The operation log cannot be written or does not verify."""
 

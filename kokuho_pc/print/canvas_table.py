@@ -201,6 +201,11 @@ class _Drawer:
             if len(lines) == 1:
                 return [(13.0, lines[0], size)] if lines[0] else []
             return [(8.5, lines[0], size), (17.0, lines[1], size)]
+        if line1 and not line2 and fit.width(line1, TEXT_MIN) > col.inner:
+            # A one-line cell too long for 7 pt takes both lines instead of shrinking.
+            lines, size = fit.wrap_text(line1, col.inner, TEXT_MIN, TEXT_MIN, 2)
+            if len(lines) == 2:
+                return [(8.5, lines[0], size), (17.0, lines[1], size)]
         out = []
         if line1:
             text, size = fit.fit(line1, col.inner, LINE1_SIZE, LINE1_MIN)

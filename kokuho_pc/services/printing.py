@@ -192,19 +192,21 @@ class PrintingService:
         return PrintDocument(pdf, CANDIDATE_TITLE, REPORT_CANDIDATES, len(rows),
                              page_count(len(rows)))
 
-    def render_confirmed_list(self, results: Sequence[ResultView]) -> PrintDocument:
-        """The 継続世帯確定リスト (every confirmed candidate)."""
+    def render_confirmed_list(self, results: Sequence[ResultView],
+                              condition: str = "全件") -> PrintDocument:
+        """The 継続世帯確定リスト of the given results (``condition`` in the header)."""
         self._session.require()
         rows = [confirmed_row(r) for r in results]
-        pdf = render_confirmed_list(self._header(CONFIRMED_TITLE), rows)
+        pdf = render_confirmed_list(self._header(CONFIRMED_TITLE, condition), rows)
         return PrintDocument(pdf, CONFIRMED_TITLE, REPORT_CONFIRMED, len(rows),
                              page_count(len(rows)))
 
-    def render_carry_over_list(self, results: Sequence[ResultView]) -> PrintDocument:
+    def render_carry_over_list(self, results: Sequence[ResultView],
+                               condition: str = "全件") -> PrintDocument:
         """The 高額該当引継結果一覧 (the candidates confirmed as 継続)."""
         self._session.require()
         rows = [carry_over_row(r) for r in results if r.decision == "continue"]
-        pdf = render_carry_over_list(self._header(CARRY_OVER_TITLE), rows)
+        pdf = render_carry_over_list(self._header(CARRY_OVER_TITLE, condition), rows)
         return PrintDocument(pdf, CARRY_OVER_TITLE, REPORT_CARRY_OVER, len(rows),
                              page_count(len(rows)))
 

@@ -40,11 +40,16 @@ class SendingService(TransferService):
         *,
         progress: ProgressCallback | None = None,
         is_cancelled: CancelCheck | None = None,
+        resend: bool = False,
     ) -> SendResult:
-        """Check the medium, check the files, send every set; raise a typed error if refused."""
+        """Check the medium, check the files, send every set; raise a typed error if refused.
+
+        Content already processed comes back as the earlier receipt with a warning
+        (``SetOutcome.already_processed``); ``resend=True`` only after the operator
+        confirmed a deliberate resend."""
         return self._run_pipeline(
             session, medium_dir, SendPipeline,
             lambda pipeline, medium: pipeline.run(
-                medium, names, progress=progress, is_cancelled=is_cancelled
+                medium, names, progress=progress, is_cancelled=is_cancelled, resend=resend
             ),
         )

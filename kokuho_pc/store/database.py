@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlcipher3
 
-from kokuho_pc.domain.errors import StoreError, StoreKeyMismatch
+from kokuho_pc.domain.errors import StoreDiskFull, StoreError, StoreKeyMismatch
 from kokuho_pc.store.keys import KEY_BYTES
 from kokuho_pc.store.migrate import apply_migrations
 
@@ -28,6 +28,14 @@ _log = logging.getLogger("kokuho_pc.store")
 PLAINTEXT_HEADER = b"SQLite format 3\x00"
 
 Row = tuple[Any, ...]
+
+
+def _store_failure(exc: Exception) -> StoreError:
+    """The error to show for a failed write: a clear one when the disk refused it."""
+    text = str(exc).lower()
+    if "disk is full" in text or "disk i/o error" in text:
+        return StoreDiskFull()
+    return StoreError()
 
 
 class Database:
@@ -121,7 +129,7 @@ class Database:
                 self._depth -= 1
                 if outer:
                     self._after_commit.clear()
-                    self._conn.execute("ROLLBACK")
+                    self._rollback()
                 raise
             self._depth -= 1
             if outer:
@@ -129,9 +137,18 @@ class Database:
                     self._conn.execute("COMMIT")
                 except sqlcipher3.Error as exc:
                     self._after_commit.clear()
-                    self._conn.execute("ROLLBACK")
-                    raise StoreError() from exc
+                    self._rollback()
+                    raise _store_failure(exc) from exc
                 self._run_after_commit()
+
+    def _rollback(self) -> None:
+        """ROLLBACK if a transaction is still open (SQLite ends it itself on some
+        failures, e.g. a COMMIT that could not write: ROLLBACK then raises)."""
+        if self._conn.in_transaction:
+            try:
+                self._conn.execute("ROLLBACK")
+            except sqlcipher3.Error as exc:
+                _log.error("rollback failed: %s", type(exc).__name__)
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run ``action`` once the current outer transaction has committed (at once outside
@@ -154,7 +171,7 @@ class Database:
                 cursor = self._conn.execute(sql, tuple(params))
             except sqlcipher3.Error as exc:
                 _log.error("statement failed: %s", type(exc).__name__)
-                raise StoreError() from exc
+                raise _store_failure(exc) from exc
             return int(cursor.rowcount)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:

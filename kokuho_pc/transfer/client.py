@@ -189,17 +189,21 @@ class ConsolidationClient:
 
     def submit(
         self, files: Mapping[str, bytes], set_sha256: str, idempotency_key: str,
-        file_sha256: Mapping[str, str] | None = None,
+        file_sha256: Mapping[str, str] | None = None, *, resend: bool = False,
     ) -> tuple[dict[str, Any], bool]:
-        """Submit a file set; return (result, replayed)."""
+        """Submit a file set; return (result, replayed). ``resend``: a confirmed deliberate
+        resend of content the consolidation system already processed."""
         items = []
         for name in sorted(files):
             item = {"name": name, "content_base64": base64.b64encode(files[name]).decode("ascii")}
             if file_sha256 and name in file_sha256:
                 item["sha256"] = file_sha256[name]
             items.append(item)
+        body: dict[str, Any] = {"files": items, "sha256": set_sha256}
+        if resend:
+            body["resend"] = True
         response = self.request("POST", f"{API}/submissions", idempotency_key=idempotency_key,
-                                json_body={"files": items, "sha256": set_sha256})
+                                json_body=body)
         result: dict[str, Any] = response.json()
         return result, response.headers.get("Idempotency-Replayed") == "true"
 

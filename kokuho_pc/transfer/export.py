@@ -90,6 +90,63 @@ class ExportPipeline(TransferPipeline):
             self._finish(client)
         return result
 
+    def reexport(
+        self,
+        medium: ApprovedMedium,
+        names: list[str],
+        approver: str,
+        *,
+        progress: ProgressCallback | None = None,
+        is_cancelled: CancelCheck | None = None,
+    ) -> ExportResult:
+        """Write acknowledged deliveries to ``medium`` again (a medium lost after 受領).
+
+        Only deliveries the consolidation system lists as acknowledged; nothing is
+        acknowledged again. Each file is downloaded, verified and checked like an
+        export; the operation log names the administrator who approved (``approver``).
+        """
+        report, cancelled = run_callbacks(progress, is_cancelled)
+        files = MediumFiles(medium, self._oplog)
+        result = ExportResult(stale_temporaries_removed=files.remove_stale_temporaries())
+        with self._staging.session() as session, self._client_factory() as client:
+            listed = {str(d["name"]): d for d in client.list_deliveries(include_acknowledged=True)}
+            chosen = [listed[n] for n in dict.fromkeys(names)
+                      if n in listed and listed[n].get("acknowledged")]
+            if not chosen or len(chosen) != len(set(names)):
+                raise ExportFailed("再移出できるのは、受領確認済みの配信ファイルだけです。",
+                                   "一覧で「移出済」の配信ファイルを選んでください。")
+            with Downloads(self._client_factory, session, self._prepare,
+                           cancelled=cancelled) as downloads:
+                steps = each_step(chosen, report, cancelled,
+                                  "配信ファイルを再度書き出しています", "再移出が完了しました")
+                for delivery in steps:
+                    result.exported.append(
+                        self._reexport_one(client, downloads, files, delivery, approver))
+            self._finish(client)
+        return result
+
+    def _reexport_one(self, client: ConsolidationClient, downloads: Downloads[_Prepared],
+                      files: MediumFiles, delivery: dict[str, Any], approver: str) -> FileEntry:
+        staff = files.medium.staff_id
+        name, expected = str(delivery["name"]), str(delivery["sha256"])
+        delivery_id = str(delivery["delivery_id"])
+        entry = FileEntry(name, int(delivery["size"]), expected)
+        present = files.existing(name)
+        if present is not None and present.sha256 != expected:
+            self._fail(staff, name, delivery_id, "name_taken")
+            raise ExportFailed("媒体に同じ名前の別のファイルがあるため、書き出せませんでした。",
+                               "媒体から該当するファイルを移動してから再度実行してください。")
+        if present is None:
+            downloads.start(name, via=client)
+            plain = self._download_checked(downloads, name, expected, delivery_id, staff)
+            files.write_atomic(name, _pieces(plain), expected, lambda _written: None)
+            del plain
+        self._oplog.record(AuditAction.EXPORT, staff,
+                           {"file": name, "size": entry.size, "sha256": log_hash(expected),
+                            "delivery": delivery_id, "medium": files.medium.media_id,
+                            "reason": "reexport", "account": approver})
+        return entry
+
     def _export_one(
         self, client: ConsolidationClient, downloads: Downloads[_Prepared], files: MediumFiles,
         delivery: dict[str, Any], present: FileEntry | None, cancelled: CancelCheck,

@@ -32,7 +32,9 @@ from kokuho_pc.transfer.records import FileEntry
 
 _SUMMARY_KEYS = ("submission_id", "status", "received_at", "persons", "households",
                  "high_cost_months", "result_counts", "rechecked_counts", "deliveries",
-                 "candidates_changed")
+                 "candidates_changed", "already_processed", "warning")
+ALREADY_SENT_WARNING = ("この内容のファイルは送信済みです(受付番号 {sid})。再送していません。"
+                        "意図して再送する場合は、再送を確認してから送信してください。")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,10 @@ class SetOutcome:
     replayed: bool
     summary: dict[str, Any]
     error_count: int
+    # The same content was processed before (this PC's own record, or the consolidation
+    # system answered with the earlier receipt): nothing was processed again.
+    already_processed: bool = False
+    warning: str = ""
 
 
 @dataclass
@@ -57,6 +63,11 @@ class SendResult:
     # Misnamed interface files on the medium that were not chosen (named files were
     # sent): never sent, and said rather than skipped in silence (display names).
     misnamed_not_sent: list[str] = field(default_factory=list)
+
+    @property
+    def already_processed(self) -> list[SetOutcome]:
+        """Sets answered with an earlier receipt (a deliberate resend needs confirming)."""
+        return [o for o in self.outcomes if o.already_processed]
 
     @property
     def all_accepted(self) -> bool:
@@ -82,8 +93,13 @@ class SendPipeline(TransferPipeline):
         *,
         progress: ProgressCallback | None = None,
         is_cancelled: CancelCheck | None = None,
+        resend: bool = False,
     ) -> SendResult:
-        """Check and send the named files (default: every interface file on the medium)."""
+        """Check and send the named files (default: every interface file on the medium).
+
+        A set whose content was already accepted is not processed again: the earlier
+        receipt comes back with a warning. ``resend`` (after the operator confirmed it)
+        sends such a set again under a new idempotency key, to be processed anew."""
         report, cancelled = run_callbacks(progress, is_cancelled)
         files = MediumFiles(medium, self._oplog)
         available = files.interface_files()
@@ -123,7 +139,7 @@ class SendPipeline(TransferPipeline):
                 checkpoint("send.staged")
                 result.outcomes.append(
                     self._send_set(client, staff, medium.media_id, staged, entries, digest,
-                                   cancelled)
+                                   cancelled, resend)
                 )
             self._finish(client)
         return result
@@ -131,18 +147,28 @@ class SendPipeline(TransferPipeline):
     def _send_set(
         self, client: ConsolidationClient, staff: str, media_id: str,
         staged: dict[str, Any], entries: list[FileEntry], digest: str, cancelled: CancelCheck,
+        resend: bool = False,
     ) -> SetOutcome:
         names = tuple(sorted(staged))
-        job = self._records.open_job("send", digest, entries, staff, media_id)
+        fingerprint = digest
+        if resend:  # a new job (new key) per confirmed resend; a retry resumes the pending one
+            done = [j for j in self._records.jobs("send")
+                    if j.fingerprint.split("#", 1)[0] == digest and j.state == "done"]
+            fingerprint = f"{digest}#resend-{len(done)}"
+        job = self._records.open_job("send", fingerprint, entries, staff, media_id)
         checkpoint("send.key_persisted")
         if job.state == "done" and job.result is not None:
-            return self._outcome(names, digest, job.result, replayed=True)
+            earlier = dict(job.result)
+            earlier["already_processed"] = True
+            earlier["warning"] = ALREADY_SENT_WARNING.format(sid=earlier.get("submission_id"))
+            return self._outcome(names, digest, earlier, replayed=True)
         if cancelled():
             raise Cancelled()
         payload = {n: staged[n].read_all() for n in names}
         try:
             answer, replayed = client.submit(
-                payload, digest, job.idempotency_key, {e.name: e.sha256 for e in entries}
+                payload, digest, job.idempotency_key, {e.name: e.sha256 for e in entries},
+                resend=resend,
             )
         except KokuhoError as exc:
             self._records.set_job_state(job.job_id, "pending", error_code=exc.code)
@@ -162,7 +188,9 @@ class SendPipeline(TransferPipeline):
         self._oplog.record(
             AuditAction.SEND, staff,
             {"files": list(names), "sha256": log_hash(digest), "count": summary.get("persons"),
-             "errors": summary["error_count"], "reason": "replayed" if replayed else None},
+             "errors": summary["error_count"],
+             "reason": ("already_processed" if summary.get("already_processed")
+                        else "resend" if resend else "replayed" if replayed else None)},
             AuditResult.SUCCESS if accepted else AuditResult.REFUSED,
         )
         return self._outcome(names, digest, summary, replayed)
@@ -174,4 +202,6 @@ class SendPipeline(TransferPipeline):
             files=names, sha256=digest, accepted=summary.get("status") == "accepted",
             submission_id=summary.get("submission_id"), replayed=replayed,
             summary=summary, error_count=int(summary.get("error_count") or 0),
+            already_processed=bool(summary.get("already_processed")),
+            warning=str(summary.get("warning") or ""),
         )

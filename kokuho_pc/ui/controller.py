@@ -23,7 +23,6 @@ from kokuho_pc.services.messages import describe_error
 from kokuho_pc.ui import log
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.login.login_window import LoginWindow
-from kokuho_pc.ui.widgets import msgbox
 from kokuho_pc.ui.widgets.demo_banner import DemoTitleMarker
 from kokuho_pc.ui.widgets.qt import QApplication, QObject, QTimer, Signal
 
@@ -284,6 +283,8 @@ class AppController(QObject):
     def _session_checked(self, expired: bool) -> None:
         if expired and self.session is not None:
             self.logout(reason="expired")
+            from kokuho_pc.ui.widgets import msgbox
+
             msgbox.information(
                 self.login_window, "再ログインが必要です",
                 "ログインの有効時間が過ぎたため、ログアウトしました。もう一度ログインしてください。",

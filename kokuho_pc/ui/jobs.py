@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kokuho_pc.domain.errors import Cancelled, KokuhoError
 from kokuho_pc.services.jobs_protocol import CancelToken, ProgressReporter
 from kokuho_pc.ui import log
 from kokuho_pc.ui.widgets.error_details import exception_details
-from kokuho_pc.ui.widgets.error_dialog import show_error
-from kokuho_pc.ui.widgets.progress_dialog import ProgressDialog
 from kokuho_pc.ui.widgets.qt import (
     QObject,
     QRunnable,
@@ -40,6 +38,9 @@ from kokuho_pc.ui.widgets.qt import (
     Slot,
     qt_object_alive,
 )
+
+if TYPE_CHECKING:  # the dialogs load with the first slow job or error, not at start-up
+    from kokuho_pc.ui.widgets.progress_dialog import ProgressDialog
 
 T = TypeVar("T")
 Work = Callable[[ProgressReporter, CancelToken], T]
@@ -124,6 +125,8 @@ class Job(QObject, Generic[T]):
     def _show_dialog(self) -> None:
         if self.done or self._label is None:
             return
+        from kokuho_pc.ui.widgets.progress_dialog import ProgressDialog
+
         self.dialog = ProgressDialog(self._label, self._cancellable, self._parent_widget)
         self.dialog.cancel_requested.connect(self.cancel)
         self.dialog.set_progress(*self._last_progress)
@@ -236,6 +239,8 @@ def _default_failure(parent: QWidget | None) -> Callable[[BaseException], None]:
     def show(exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
             return
+        from kokuho_pc.ui.widgets.error_dialog import show_error
+
         show_error(parent, exc)
 
     return show

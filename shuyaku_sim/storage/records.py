@@ -127,6 +127,16 @@ class RecordQueries:
         ).fetchone()
         return None if row is None else (int(row[0]), str(row[1]), str(row[2]), str(row[3]))
 
+    def find_accepted_by_content(self, municipality: str, sha256: str) -> str | None:
+        """The result JSON of the earliest ACCEPTED submission of this exact file set
+        (same digest) by the municipality, or None."""
+        row = self.conn.execute(
+            "SELECT result_json FROM submissions WHERE municipality_code = ? AND sha256 = ? "
+            "AND status = 'accepted' ORDER BY id LIMIT 1",
+            (municipality, sha256),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def insert_submission(
         self, municipality: str, key: str, sha256: str, terminal_id: str, staff_id: str,
         received_at: str,

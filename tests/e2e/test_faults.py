@@ -415,6 +415,61 @@ def _limited_export(profile: Profile, out: Path, limit: int) -> tuple[int, str]:
     return done.returncode, (done.stdout + done.stderr).decode("utf-8", "replace")
 
 
+def _limited_export(profile: Profile, out: Path, limit: int) -> tuple[int, str]:
+    """``kokuho-pc export`` in a child whose files may not grow past ``limit`` bytes.
+
+    RLIMIT_FSIZE needs no privilege, so this never skips. SIGXFSZ is ignored in the
+    child (kept across exec), so a write past the limit fails with EFBIG.
+    """
+    import resource
+
+    def limit_file_size() -> None:  # in the child, before exec
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop(ENV_PAUSE_AT, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "kokuho_pc", "--profile", str(profile.path), "export",
+         "--as", STAFF, "--medium", str(out)],
+        input=(STAFF_PW + "\n").encode(), capture_output=True, cwd=ROOT, env=env,
+        preexec_fn=limit_file_size, timeout=120, check=False)
+    return done.returncode, (done.stdout + done.stderr).decode("utf-8", "replace")
+
+
+def test_export_under_a_file_size_limit(profile: Profile, sim: SimServer,
+                                        tmp_path: Path) -> None:
+    """The whole ``kokuho-pc export`` under RLIMIT_FSIZE = 4 KiB: every write that would
+    grow a file past it fails with EFBIG, as on a full disk.
+
+    Not a full *medium* only: the PC's own files cannot grow either, and the store's
+    write-ahead log is past the limit before any delivery is written, so the store's
+    first write is what fails (a delivery is staged in full before it is written, so no
+    limit lets the medium fail first). What must happen: exit 1 with a Japanese message
+    that names the disk space (before: exit 2, 予期しないエラー, the failed COMMIT's
+    ROLLBACK raising over it), nothing acknowledged, nothing on the medium, and the
+    export completes once there is room.
+    """
+    pending = _pending_deliveries(profile, tmp_path, 3)
+    out = approved_medium(profile, tmp_path / "out")
+    before = tree_hash(out)
+    code, text = _limited_export(profile, out, 4096)
+    assert code == 1, text
+    assert JAPANESE.search(text) and "空き容量" in text, text
+    assert "予期しない" not in text
+    assert tree_hash(out) == before  # nothing written, nothing half-written
+    with sim.session(TSUKUBA, STAFF) as http:
+        listed = http.get(sim.url("/api/v1/deliveries"), timeout=30).json()["deliveries"]
+    assert {d["name"] for d in listed} == set(pending)  # nothing acknowledged
+    staff = login(profile, STAFF)
+    ExportingService(profile).export(staff, out)  # room again
+    assert ExportingService(profile).list_deliveries(staff) == []
+    staff.logout()
+    final = {n: h for n, h in tree_hash(out).items() if not n.startswith(".")}
+    assert final == pending
+    assert_clean_end(profile, out)
+
+
 @pytest.fixture
 def tiny_medium(tmp_path: Path) -> Iterator[Path]:
     mount = tmp_path / "tiny"

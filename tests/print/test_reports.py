@@ -177,3 +177,20 @@ def test_wrapped_months_stay_in_two_lines_of_the_cell(months: list[str], width: 
     lines, size = fitter.wrap_tokens(months, width, 7.0, 5.0, 2)
     assert len(lines) <= 2
     assert all(fitter.width(line, size) <= width + 1e-6 for line in lines)
+
+
+def test_a_long_one_line_cell_takes_both_lines_at_7pt_instead_of_shrinking() -> None:
+    """Issue 16: text is never shrunk below 7 pt where it can take the cell's second line."""
+    fitter = TextFitter(register_font())
+    text = "窓口で確認した結果、転入後の世帯の実態が異なるため継続しないと判断した"
+    lines, size = fitter.wrap_text(text, 150.0, 7.0, 7.0, 2)
+    assert size == 7.0 and len(lines) == 2 and "".join(lines) == text
+    assert all(fitter.width(line, size) <= 150.0 + 1e-6 for line in lines)
+    assert not lines[1].startswith(("、", "。"))
+    rows = demo_confirmed_rows(3)
+    from dataclasses import replace
+
+    remarks = "窓口で世帯の実態を確認済み再訪問予定"  # two lines of the 備考 cell at 7 pt
+    rows[0] = replace(rows[0], remarks=remarks)
+    pdf = render_confirmed_list(demo_header(CONFIRMED_TITLE), rows)
+    assert remarks in page_texts(pdf)[0].replace(" ", "")

@@ -97,3 +97,44 @@ def test_passwords_typed_at_a_terminal_are_not_echoed(tmp_path: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert secret not in text
     assert "パスワード" in text  # getpass's prompt names what it reads
+
+
+def test_a_killed_demo_leaves_no_keys_after_the_next_start(tmp_path: Path) -> None:
+    """Before the fix a SIGKILLed ``kokuho-pc demo`` left its directory (PKI keys, the
+    profile and its key file) in the temporary directory for good."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from kokuho_pc.demo.environment import new_demo_environment
+
+    base = tmp_path / "tmp"
+    base.mkdir()
+    child = subprocess.Popen(  # a demo that made its directory and holds keys in it
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; "
+         "from kokuho_pc.demo.environment import new_demo_environment; "
+         "env = new_demo_environment(Path(sys.argv[1])); "
+         "(env.root / 'ca-key.pem').write_text('-----BEGIN PRIVATE KEY-----'); "
+         "print(env.root, flush=True); time.sleep(600)", str(base)],
+        stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    left = Path(child.stdout.readline().strip())
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(30)
+    child.stdout.close()
+    assert (left / "ca-key.pem").exists()  # SIGKILL: no clean-up ran
+    foreign = base / "kokuho-demo-not-ours"  # no owner mark: never touched
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("x")
+    running = new_demo_environment(base)  # a live demo (this process) is never swept
+    try:
+        again = new_demo_environment(base)
+        try:
+            assert not left.exists()
+            assert foreign.exists() and running.root.exists()
+        finally:
+            again.close()
+    finally:
+        running.close()

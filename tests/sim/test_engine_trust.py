@@ -208,3 +208,20 @@ def test_review_command_contract(engine: Engine, tmp_path: Path,
     assert text[1].startswith("警告 chain_broken ")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert sim_main(["review", "--data", str(tmp_path / "none")]) == 2
+
+
+def test_review_counts_any_request_as_contact(engine: Engine) -> None:
+    """A terminal that only made requests (never forwarded a log) is reviewed too, and a
+    request is contact: the access log feeds ``last_contact``."""
+    engine.accept_operation_log(TSUKUBA, TERM, _history())
+    recent = (NOW + dt.timedelta(days=2)).isoformat()  # a later request than the forwarding
+    old = (NOW - dt.timedelta(days=30)).isoformat()
+    contacts = {TERM: (TSUKUBA, recent), "terminal-082015-01": (MITO, old),
+                "federation-admin-01": (None, recent)}
+    later = NOW + dt.timedelta(days=8)
+    review = build_review(engine.db, later, 7, contacts)
+    lines = {t.terminal_id: t for t in review.terminals}
+    assert set(lines) == {TERM, "terminal-082015-01"}
+    assert lines[TERM].last_contact == recent and lines["terminal-082015-01"].records == 0
+    assert "silent" in lines["terminal-082015-01"].alerts
+    assert "silent" not in lines[TERM].alerts  # 6 days since its last request

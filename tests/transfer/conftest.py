@@ -13,6 +13,9 @@ from kokuho_pc.audit.log import AuditLog
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.store.database import Database
 from kokuho_pc.transfer.records import TransferRecords
+from tests.leak_sweep import leak_sweep, pytest_runtest_makereport
+
+__all__ = ["leak_sweep", "pytest_runtest_makereport"]  # used by test_faults.py
 
 
 @pytest.fixture

@@ -40,6 +40,9 @@ from tests.transfer.harness import (
     write_files,
 )
 
+# Every fault test ends with the leak sweep (tests/leak_sweep.py): the CLI logs, the
+# simulator's files, staging and the media, HOME and TMPDIR of the killed processes.
+pytestmark = pytest.mark.usefixtures("leak_sweep")
 ROOT = Path(__file__).resolve().parents[2]
 KANA = "ｼﾐｭ".encode("cp932")
 

@@ -46,7 +46,9 @@ AFTER_THE_WINDOW = (
     "kokuho_pc.services.media_admin", "kokuho_pc.services.trust", "kokuho_pc.store.database",
     "kokuho_pc.audit.log", "kokuho_pc.auth.passwords", "sqlcipher3", "cryptography", "argon2",
     "kokuho_pc.ui.main_window", "kokuho_pc.ui.context", "kokuho_pc.ui.login.idle_lock",
-    "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtPrintSupport", *LATER,
+    "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtPrintSupport",
+    "kokuho_pc.ui.widgets.error_dialog", "kokuho_pc.ui.widgets.msgbox",
+    "kokuho_pc.ui.widgets.progress_dialog", *LATER,
 )
 SNAPSHOT = """
 import runpy, sys

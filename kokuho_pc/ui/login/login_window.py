@@ -17,7 +17,6 @@ from kokuho_pc.domain.errors import AuthError, SecondFactorRequired
 from kokuho_pc.services.messages import describe_error
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.widgets.demo_banner import DemoBanner, demo_title
-from kokuho_pc.ui.widgets.error_dialog import show_error
 from kokuho_pc.ui.widgets.qt import (
     QFormLayout,
     QFrame,
@@ -197,6 +196,8 @@ class LoginWindow(QWidget):
             (self.otp if isinstance(exc, SecondFactorRequired) else self.password).setFocus()
             return
         self.message.setText("")
+        from kokuho_pc.ui.widgets.error_dialog import show_error  # only when one happens
+
         show_error(self, exc)
 
     def reset(self) -> None:

@@ -17,6 +17,8 @@ from kokuho_pc.services.media_admin import MediumStatus
 from kokuho_pc.services.sending import MediaRefused
 from kokuho_pc.services.transfer_views import DeliveryView, TransferViewService
 from kokuho_pc.ui.context import AppContext
+from kokuho_pc.ui.receive.reexport_dialog import ReexportDialog
+from kokuho_pc.ui.widgets.error_dialog import user_message
 from kokuho_pc.ui.widgets.job_page import JobPage, bold_label
 from kokuho_pc.ui.widgets.media_choice import MediaChoice
 from kokuho_pc.ui.widgets.media_picker import MediaPicker
@@ -60,6 +62,8 @@ class ReceivePage(JobPage):
         self.count_label = QLabel()
         self.reload_button = QPushButton("再表示")
         self.export_button = QPushButton("移出")
+        self.reexport_button = QPushButton("再移出…")
+        self.reexport_dialog: ReexportDialog | None = None
         self.result_model = ExportResultModel(self)
         self.result_table = NoCopyTableView(self)
         self.result_table.setObjectName("export_result_table")
@@ -74,7 +78,7 @@ class ReceivePage(JobPage):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionMode(NoCopyTableView.SelectionMode.NoSelection)
+        self.table.setSelectionMode(NoCopyTableView.SelectionMode.ExtendedSelection)
         self.result_table.setModel(self.result_model)
         self.result_table.setSelectionMode(NoCopyTableView.SelectionMode.NoSelection)
         deliveries = QWidget()
@@ -99,13 +103,15 @@ class ReceivePage(JobPage):
         splitter.setSizes([170, 300, 190])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        layout.addLayout(self._action_row(self.export_button))
+        layout.addLayout(self._action_row(self.export_button, self.reexport_button))
         layout.addWidget(self.banner)
 
     def _wire(self) -> None:
         self.picker.chosen.connect(self._medium_chosen)
         self.reload_button.clicked.connect(self.reload)
         self.export_button.clicked.connect(self.export)
+        self.reexport_button.clicked.connect(self.open_reexport)
+        self.table.selectionModel().selectionChanged.connect(lambda _s, _d: self._update_buttons())
         self.cancel_button.clicked.connect(self.cancel)
 
     def _medium_chosen(self, medium: MediumStatus | None) -> None:
@@ -146,6 +152,8 @@ class ReceivePage(JobPage):
     def _update_buttons(self) -> None:
         idle = not self.busy
         self.export_button.setEnabled(idle and self.medium is not None and self.waiting() > 0)
+        chosen = self.chosen_acknowledged()
+        self.reexport_button.setEnabled(idle and self.medium is not None and bool(chosen))
         self.reload_button.setEnabled(idle)
         self.picker.setEnabled(idle)
 
@@ -205,12 +213,76 @@ class ReceivePage(JobPage):
                 self.picker.reload()  # the medium may be gone: show its state now
         self.reload()
 
+    # --- re-export --------------------------------------------------------------------------
+
+    def chosen_acknowledged(self) -> list[str]:
+        """The selected deliveries, when every one of them is acknowledged (else none)."""
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        chosen = [self.model.item(r.row()) for r in rows]
+        if not chosen or not all(d.acknowledged for d in chosen):
+            return []
+        return [d.name for d in chosen]
+
+    def open_reexport(self) -> ReexportDialog | None:
+        """「再移出…」: acknowledged deliveries again, with an administrator's approval."""
+        names = self.chosen_acknowledged()
+        if self.medium is None or not names or self.busy:
+            return None
+        dialog = ReexportDialog(names, self.context.demo, parent=self)
+        dialog.approve_requested.connect(
+            lambda admin, pw, otp: self._approve(dialog, names, admin, pw, otp))
+        self.reexport_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _approve(self, dialog: ReexportDialog, names: list[str], admin: str, password: str,
+                 otp: str) -> None:
+        session = self.context.session
+        self.context.jobs.run(
+            lambda _p, _c: self.exporting.approve_reexport(session, admin, password,
+                                                           otp or None, names),
+            lambda approver: self._reexport(dialog, names, str(approver)),
+            lambda exc: dialog.refused(user_message(exc)[0]), parent=self, store=True)
+
+    def _reexport(self, dialog: ReexportDialog, names: list[str], approver: str) -> None:
+        dialog.accept()
+        if self.medium is None:
+            return
+        path, session = self.medium.path, self.context.session
+        self.banner.set_message(EXPORTING_NOTE, "info")
+        self._start("再移出の準備をしています…")
+
+        def work(progress: Any, cancel: Any) -> tuple[ExportResult, list[DeliveryView]]:
+            result = self.exporting.reexport(session, path, names, approver,
+                                             progress=self._report(progress),
+                                             is_cancelled=lambda: cancel.cancelled)
+            return result, self.views.deliveries()
+
+        self.job = self.context.jobs.run(work, self._reexported, self._export_failed,
+                                         parent=self, store=True)
+
+    def _reexported(self, outcome: tuple[ExportResult, list[DeliveryView]]) -> None:
+        result, deliveries = outcome
+        self._finish()
+        self.last_result = result
+        if self.context.session.is_locked:
+            return
+        self.result_model.set_rows([(e.name, e.size, "再移出(承認済)") for e in result.exported])
+        self.result_table.resizeColumnsToContents()
+        self._loaded(deliveries)
+        self.banner.set_message(
+            f"{len(result.exported)}件のファイルを媒体に再度書き出しました。{STAGING_REMOVED}",
+            "ok", "承認した管理者は操作ログに記録されています。")
+
     # --- lock and visibility ----------------------------------------------------------------
 
     def clear_for_lock(self) -> None:
         """Empty everything shown (the idle lock)."""
         self.model.clear()
         self.result_model.clear()
+        if self.reexport_dialog is not None:
+            self.reexport_dialog.close()
+            self.reexport_dialog = None
         self.picker.clear_for_lock()
         self.medium = None
         self.count_label.setText("")

@@ -23,6 +23,7 @@ from kokuho_pc.ui.send.send_history import SendHistoryDialog
 from kokuho_pc.ui.widgets.job_page import JobPage, bold_label
 from kokuho_pc.ui.widgets.media_choice import MediaChoice
 from kokuho_pc.ui.widgets.media_picker import MediaPicker
+from kokuho_pc.ui.widgets.msgbox import confirm
 from kokuho_pc.ui.widgets.qt import (
     QHBoxLayout,
     QLabel,
@@ -231,15 +232,36 @@ class SendPage(JobPage):
         """「送信」: send the checked files (a job with progress and cancel)."""
         if self.medium is None or self.busy or self.checked is None:
             return
-        path, names = self.medium.path, self.checked
+        self._send(self.medium.path, self.checked, resend=False)
+
+    def _send(self, path: Path, names: tuple[str, ...], *, resend: bool) -> None:
         self.banner.set_message(SENDING_NOTE, "info")
-        self._start("送信の準備をしています…")
+        self._start("再送の準備をしています…" if resend else "送信の準備をしています…")
         session = self.context.session
+        self._last_send = (path, names)
         self.job = self.context.jobs.run(
             lambda progress, cancel: self.sending.send(
                 session, path, list(names), progress=self._report(progress),
-                is_cancelled=lambda: cancel.cancelled),
+                is_cancelled=lambda: cancel.cancelled, resend=resend),
             self._sent, self._send_failed, parent=self, store=True)
+
+    def _offer_resend(self, result: SendResult) -> None:
+        """Content already processed: the earlier receipt and its warning are shown; a
+        deliberate resend needs the operator's explicit confirmation."""
+        last = getattr(self, "_last_send", None)
+        warnings = "\n".join(f"・{'、'.join(o.files)}: {o.warning}"
+                             for o in result.already_processed)
+        self.banner.set_message(
+            "送信済み(処理済み)の内容のため、再処理していません。", "warn",
+            "意図して再送する場合だけ、確認のうえ再送してください。")
+        if last is None:
+            return
+        self.resend_prompt = confirm(
+            self, "再送の確認",
+            "次のファイルは国保情報集約システムで処理済みです。\n" + warnings
+            + "\n\nもう一度送信して処理し直しますか?(通常は不要です)",
+            lambda: self._send(last[0], last[1], resend=True),
+            informative="「はい」を選ぶと、同じ内容をもう一度処理させます(操作ログに記録します)。")
 
     def _sent(self, result: SendResult) -> None:
         self.checked = None  # sent: another send needs a new check
@@ -250,6 +272,10 @@ class SendPage(JobPage):
         self.result_model.set_rows(result.outcomes)
         self.result_table.resizeColumnsToContents()
         self.lower_stack.setCurrentIndex(1)
+        if result.already_processed:
+            self._offer_resend(result)
+            self.reload_files()
+            return
         accepted = sum(1 for o in result.outcomes if o.accepted)
         misnamed = (f"ファイル名が命名規則に従っていない{len(result.misnamed_not_sent)}件の"
                     "ファイルは送信していません。" if result.misnamed_not_sent else "")

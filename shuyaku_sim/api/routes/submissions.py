@@ -30,9 +30,13 @@ async def post_submission(request: web.Request) -> web.Response:
                           "idempotency_key_required")
     data = await json_body(request)
     files, digest = await runner(request).decode(decode_file_set, data)
+    resend = data.get("resend", False)
+    if not isinstance(resend, bool):
+        raise bad_request("resend には true または false を指定してください。")
     who = caller(request)
     result = await runner(request).write(Engine.submit_file_set, who.municipality(), files,
-                                         key, digest, who.terminal.terminal_id, who.staff_id)
+                                         key, digest, who.terminal.terminal_id, who.staff_id,
+                                         resend)
     replayed = result["replayed"]
     return json_response(200 if replayed else 201, result,
                          {"Idempotency-Replayed": "true" if replayed else "false"})
@@ -40,7 +44,7 @@ async def post_submission(request: web.Request) -> web.Response:
 
 def decode_file_set(data: dict[str, object]) -> tuple[dict[str, bytes], str]:
     """The files (name → bytes) and the set's digest, checked (CPU work: on the pool)."""
-    only(data, "files", "sha256")
+    only(data, "files", "sha256", "resend")
     digest, raw_files = data.get("sha256"), data.get("files")
     if not isinstance(digest, str) or not HEX64.fullmatch(digest):
         raise bad_request("sha256 には64桁の16進数(小文字)を指定してください。")

@@ -226,3 +226,34 @@ def test_draft_kept_across_the_idle_lock(qtbot: QtBot, window: MainWindow,
     page.panel.save_button.click()
     qtbot.waitUntil(lambda: page.model.view(3).decision == "discontinue", timeout=TIMEOUT)
     wait_idle(qtbot, page)
+
+
+def test_logout_from_the_lock_screen_warns_about_the_draft(
+    qtbot: QtBot, window: MainWindow, cand_env: CandidateEnv, jobs: JobRunner
+) -> None:
+    page = window.page("candidates")
+    assert isinstance(page, CandidatesPage)
+    select(qtbot, page, 0)
+    overrule(page)
+    session = cand_env.session
+    lock = IdleLock(jobs, lambda pw, otp: session.unlock(pw, otp), session.user_id,
+                    timeout_ms=60_000, on_lock=session.lock, demo=True,
+                    has_unsaved=lambda: window.unsaved_page() is not None)
+    logouts: list[int] = []
+    lock.logout_requested.connect(lambda: logouts.append(1))
+    lock.start(window)
+    try:
+        lock.lock()
+        screen = window.centralWidget()
+        assert isinstance(screen, LockScreen)
+        screen.logout_button.click()
+        boxes = [w for w in screen.findChildren(QMessageBox) if w.isVisible()]
+        assert boxes and "破棄されます" in boxes[0].text() and logouts == []
+        boxes[0].button(QMessageBox.StandardButton.No).click()  # いいえ: stays locked
+        assert logouts == [] and lock.is_locked
+        screen.logout_button.click()
+        box = next(w for w in screen.findChildren(QMessageBox) if w.isVisible())
+        box.button(QMessageBox.StandardButton.Yes).click()
+        assert logouts == [1]
+    finally:
+        lock.discard()

@@ -244,3 +244,37 @@ def test_disk_store_and_network_work_runs_off_the_gui_thread(
     qtbot.waitUntil(lambda: page.last_result is not None and not page.busy, timeout=TIMEOUT)
     assert set(seen) == {"media", "files", "check", "send"}
     assert all(thread is not gui for thread in seen.values())
+
+
+def test_a_processed_set_is_not_resent_without_confirmation(
+    qtbot: QtBot, page: SendPage, transfer_env: TransferEnv
+) -> None:
+    """Issue 14: sending the same content again shows the earlier receipt's warning; only
+    「はい」 in the confirmation sends it again (a new submission)."""
+    from tests.ui.admin.helpers import answer
+
+    env = transfer_env
+    write_files(env.usb, tsukuba_set(first=300))
+    before = submissions(env.sim)
+
+    def check_and_send() -> None:
+        qtbot.waitUntil(lambda: not page.loading and not page.busy
+                        and page.check_button.isEnabled(), timeout=TIMEOUT)
+        page.last_result = None
+        qtbot.mouseClick(page.check_button, qtbot_left())
+        qtbot.waitUntil(lambda: page.send_button.isEnabled(), timeout=TIMEOUT)
+        qtbot.mouseClick(page.send_button, qtbot_left())
+
+    choose(qtbot, page, env)
+    check_and_send()
+    qtbot.waitUntil(lambda: page.last_result is not None and not page.busy, timeout=TIMEOUT)
+    assert submissions(env.sim) == before + 1
+    check_and_send()  # the same files again
+    text = answer(qtbot, yes=False)
+    assert "処理済み" in text and "受付番号" in text
+    assert page.banner.level == "warn" and "再処理していません" in page.banner.text()
+    assert submissions(env.sim) == before + 1
+    check_and_send()
+    answer(qtbot, yes=True)
+    qtbot.waitUntil(lambda: submissions(env.sim) == before + 2 and not page.busy,
+                    timeout=TIMEOUT)

@@ -106,7 +106,7 @@ def test_a_my_number_value_is_never_shown(
     source = Source(1)
     source.rows[0]["name"] = number  # type: ignore[assignment]
     model = _model(source)
-    with caplog.at_level(logging.ERROR, logger="kokuho_pc.ui.widgets.models"):
+    with caplog.at_level(logging.ERROR, logger="kokuho_pc.ui.models"):
         assert model.data(model.index(0, 1)) == ""
     assert "MyNumber" in caplog.text
     assert digits not in caplog.text
