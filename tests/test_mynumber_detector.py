@@ -193,3 +193,13 @@ def test_a_my_number_in_a_name_is_refused_by_the_checker(value: str) -> None:
 
     report = check(mutated(K2, 3, "name", value))
     assert {(e.record, e.item, e.code) for e in report.errors} == {(3, "氏名", "twelve_digits")}
+
+
+def test_a_staff_name_holding_a_my_number_is_refused() -> None:
+    from kokuho_pc.auth.accounts import validate_name
+    from kokuho_pc.domain.errors import InvalidAccountData
+
+    for form in ("full-width hyphen", "embedded", "space"):
+        with pytest.raises(InvalidAccountData, match="個人番号"):
+            validate_name(f"佐藤 花子{FORMS[form]}")
+    assert validate_name("佐藤 花子") == "佐藤 花子"

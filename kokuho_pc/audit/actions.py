@@ -20,6 +20,8 @@ class AuditAction(Enum):
     SESSION_EXPIRED = "session.expired"
     PASSWORD_CHANGE = "password.change"  # noqa: S105 (an event name)
     TOTP_ENROL = "totp.enrol"
+    FIDO_ENROL = "fido.enrol"  # a FIDO2 authenticator enrolled (administrator present)
+    FIDO_REVOKE = "fido.revoke"
     ACCOUNT_CREATE = "account.create"
     ACCOUNT_REVOKE = "account.revoke"
     ACCOUNT_UNLOCK = "account.unlock"
@@ -43,6 +45,7 @@ class AuditAction(Enum):
     RECEIVE = "receive"
     EXPORT = "export"
     CANDIDATE_LIST_VIEW = "candidate.list_view"
+    RESULTS_VIEW = "candidate.results_view"  # 確定結果 opened (issue 17: was list_view)
     DECISION = "candidate.decision"
     CONFIRMATION = "candidate.confirmation"
     PRINT = "print"
@@ -75,6 +78,7 @@ class AuditResult(Enum):
 # a 個人番号 or a field value of an interface file.
 TARGET_KEYS: frozenset[str] = frozenset({
     "account",        # a staff user ID acted upon
+    "credential",     # a FIDO2 credential's short name (8 hex digits of its hash)
     "role",
     "valid_from", "valid_to", "fiscal_year",
     "setting", "value",  # policy setting name and new value (never personal data)
@@ -128,13 +132,15 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.LOGIN_SUCCESS: "ログイン",
     AuditAction.LOGIN_FAILURE: "ログイン失敗",
     AuditAction.LOCKOUT: "アカウントロック",
-    AuditAction.LOGOUT: "ログオフ",
+    AuditAction.LOGOUT: "ログアウト",
     AuditAction.SESSION_LOCK: "画面ロック",
     AuditAction.SESSION_UNLOCK: "画面ロック解除",
     AuditAction.SESSION_UNLOCK_FAILURE: "画面ロック解除失敗",
     AuditAction.SESSION_EXPIRED: "ログイン有効時間切れ",
     AuditAction.PASSWORD_CHANGE: "パスワード変更",
     AuditAction.TOTP_ENROL: "ワンタイムパスワード登録",
+    AuditAction.FIDO_ENROL: "生体認証(認証器)登録",
+    AuditAction.FIDO_REVOKE: "生体認証(認証器)失効",
     AuditAction.ACCOUNT_CREATE: "アカウント作成",
     AuditAction.ACCOUNT_REVOKE: "アカウント失効",
     AuditAction.ACCOUNT_UNLOCK: "アカウントロック解除",
@@ -156,6 +162,7 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.RECEIVE: "受信",
     AuditAction.EXPORT: "移出",
     AuditAction.CANDIDATE_LIST_VIEW: "継続候補世帯リスト表示",
+    AuditAction.RESULTS_VIEW: "確定結果表示",
     AuditAction.DECISION: "継続の判断",
     AuditAction.CONFIRMATION: "確定指示",
     AuditAction.PRINT: "印刷",

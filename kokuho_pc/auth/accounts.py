@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from kokuho_pc.domain.errors import InvalidAccountData
+from kokuho_pc.domain.leakscan import contains_my_number
 from kokuho_pc.store.clock import fiscal_year
 from kokuho_pc.store.database import Database
 
@@ -106,6 +107,8 @@ def validate_name(name: str) -> str:
     text = unicodedata.normalize("NFKC", name).strip()
     if not 1 <= len(text) <= 64 or any(unicodedata.category(c).startswith("C") for c in text):
         raise InvalidAccountData("氏名は1〜64文字で指定してください。")
+    if contains_my_number(name) or contains_my_number(text):
+        raise InvalidAccountData("氏名に個人番号を含めることはできません。")
     return text
 
 

@@ -19,6 +19,7 @@ from kokuho_pc.ui.controller import AppController
 from kokuho_pc.ui.crash import install_crash_hook
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.widgets.capture_guard import CaptureGuard
+from kokuho_pc.ui.widgets.keyboard import install_keyboard
 from kokuho_pc.ui.widgets.lockdown import install_lockdown
 from kokuho_pc.ui.widgets.qt import (
     QApplication,
@@ -74,6 +75,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     _install_translations(app)
     load_app_font(app)
     install_lockdown(app)
+    install_keyboard(app)
     if app.findChild(CaptureGuard) is None:
         app.installEventFilter(CaptureGuard(app))
     return app

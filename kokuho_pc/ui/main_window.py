@@ -19,6 +19,7 @@ from kokuho_pc.ui.login.idle_lock import mark_fixed_labels
 from kokuho_pc.ui.widgets import msgbox
 from kokuho_pc.ui.widgets.demo_banner import DemoBanner, demo_title
 from kokuho_pc.ui.widgets.help_window import HelpWindow
+from kokuho_pc.ui.widgets.keyboard import focus_first
 from kokuho_pc.ui.widgets.qt import (
     QAction,
     QCloseEvent,
@@ -108,12 +109,24 @@ class MainWindow(QMainWindow):
             " border-right: 1px solid #c8d0da; }"
             " QListWidget#navigation::item { padding-left: 14px; }"
             " QListWidget#navigation::item:selected { background: #1f5fa8; color: white; }"
+            " QListWidget#navigation:focus { border: 3px solid #e07b00; }"
+            " QListWidget#navigation::item:selected:focus { background: #1f5fa8; color: white;"
+            " border: 2px solid #e07b00; }"
         )
+        self.navigation.setAccessibleName("画面の切替")
         font = self.navigation.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.navigation.setFont(font)
-        for entry in self._entries:
+        self.page_actions: list[QAction] = []
+        for number, entry in enumerate(self._entries, start=1):
+            action = QAction(f"{entry.title}へ移動", self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setData(entry.key)
+            self.addAction(action)
+            self.page_actions.append(action)
             item = QListWidgetItem(entry.title)
+            item.setToolTip(f"{entry.title}(Ctrl+{number})")
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
             item.setSizeHint(QSize(0, 40))
             self.navigation.addItem(item)
@@ -126,7 +139,9 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction("終了(&X)", self)
         self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.help_action = QAction("操作説明(&H)", self)
-        self.help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.context_help_action = QAction("この画面の説明(&C)", self)
+        self.context_help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.context_help_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.about_action = QAction("バージョン情報(&A)", self)
         self._build_layout()
         self._wire()
@@ -155,6 +170,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu("ヘルプ(&H)")
+        help_menu.addAction(self.context_help_action)
         help_menu.addAction(self.help_action)
         help_menu.addAction(self.about_action)
         self.statusBar().addPermanentWidget(self.user_label)
@@ -166,6 +182,10 @@ class MainWindow(QMainWindow):
         self.lock_action.triggered.connect(self.lock_requested)
         self.quit_action.triggered.connect(self.close)
         self.help_action.triggered.connect(self.open_help)
+        self.context_help_action.triggered.connect(self.open_context_help)
+        for action, entry in zip(self.page_actions, self._entries, strict=True):
+            action.triggered.connect(
+                lambda _checked=False, key=entry.key: self.go_to_page(key))
         self.about_action.triggered.connect(self._about)
 
     # --- pages -----------------------------------------------------------------------
@@ -194,6 +214,12 @@ class MainWindow(QMainWindow):
         keys = self.page_keys()
         if key in keys:
             self.navigation.setCurrentRow(keys.index(key))
+
+    def go_to_page(self, key: str) -> None:
+        """Ctrl+1…6: show the page and put the focus on its first control."""
+        self.show_page(key)
+        if self.current_page_key() == key:
+            focus_first(self.page(key))
 
     def unsaved_page(self) -> QWidget | None:
         """The first created page that holds unsaved input (None when none does)."""
@@ -248,6 +274,15 @@ class MainWindow(QMainWindow):
     # --- menus -----------------------------------------------------------------------
 
     def open_help(self) -> None:
+        """「操作説明」: the manuals' table of contents in the help window."""
+        self._show_help("", "")
+
+    def open_context_help(self) -> None:
+        """F1: the section of the manual about the screen on display."""
+        key = self.current_page_key()
+        self._show_help("admin.html" if key == "admin" else "staff.html", f"page-{key}")
+
+    def _show_help(self, manual: str, section: str) -> None:
         """Open the shipped manuals in the help window, or say that there are none."""
         path = self._help_path
         if path is None or not path.exists():
@@ -255,10 +290,13 @@ class MainWindow(QMainWindow):
             return
         if self.help_window is None:
             self.help_window = HelpWindow(path, demo=self.demo)
+        self.help_window.open_document(manual or path.name, section)
         if self.help_window.isVisible():
             self.help_window.raise_()  # already open behind the main window
         else:
             self.help_window.show()
+        self.help_window.activateWindow()
+        self.help_window.browser.setFocus()
 
     def _about(self) -> None:
         msgbox.information(

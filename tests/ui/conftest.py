@@ -8,6 +8,7 @@ import pytest
 
 from kokuho_pc.ui.app import load_app_font
 from kokuho_pc.ui.jobs import JobRunner
+from kokuho_pc.ui.widgets.keyboard import install_keyboard
 from kokuho_pc.ui.widgets.lockdown import install_lockdown
 from kokuho_pc.ui.widgets.qt import QApplication
 from tests.ui.security_fixtures import login_service, profile
@@ -17,10 +18,12 @@ __all__ = ["login_service", "profile"]  # fixtures shared by the UI tests
 
 @pytest.fixture(autouse=True)
 def _as_in_production(qapp: QApplication) -> None:
-    """The product's font and copy lock-down, as ``create_application`` sets them up."""
+    """The product's font, copy lock-down and keyboard handling (Enter on buttons, visible
+    focus), as ``create_application`` sets them up."""
     if "IPAex" not in qapp.font().family():
         load_app_font(qapp)
     install_lockdown(qapp)
+    install_keyboard(qapp)
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ class AdminPolicyTab(QWidget):
         self.editors: dict[str, Editor] = {}
         self.loaded: dict[str, object] = {}
         self.reload_button = QPushButton("元に戻す")
-        self.save_button = QPushButton("変更を保存")
+        self.save_button = QPushButton("変更を保存(&S)")
         self.status = QLabel("")
         self._build()
         self._wire()

@@ -12,23 +12,21 @@ from collections.abc import Callable
 from typing import Any
 
 from kokuho_pc.domain.codes import Category
-from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.domain.municipality import MUNICIPALITY_NAMES
 from kokuho_pc.services.candidate_views import (
     STATE_LABELS,
-    CandidateDetailView,
     CandidateView,
-    ConfirmOutcome,
 )
 from kokuho_pc.services.candidates import CandidateService, SecondStaff
 from kokuho_pc.ui.candidates.candidate_detail import CandidateDetail
 from kokuho_pc.ui.candidates.candidate_models import CandidatesTableModel
 from kokuho_pc.ui.candidates.confirm_dialog import ConfirmDialog
+from kokuho_pc.ui.candidates.confirm_flow import ConfirmAndPrint
+from kokuho_pc.ui.candidates.decision_flow import DecisionFlow
 from kokuho_pc.ui.candidates.decision_panel import DecisionPanel
-from kokuho_pc.ui.candidates.unsaved_prompt import DISCARD, SAVE, ask_unsaved
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.printing.print_flow import PrintFlow
-from kokuho_pc.ui.widgets.error_dialog import show_error, user_message
+from kokuho_pc.ui.widgets.error_dialog import show_error
 from kokuho_pc.ui.widgets.qt import (
     QComboBox,
     QHBoxLayout,
@@ -48,7 +46,7 @@ from kokuho_pc.ui.widgets.views import NoCopyTableView
 ALL = "すべて"
 
 
-class CandidatesPage(QWidget):
+class CandidatesPage(DecisionFlow, ConfirmAndPrint, QWidget):
     """Staff decide continuation candidates here; all network work runs in jobs."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -63,10 +61,14 @@ class CandidatesPage(QWidget):
         self.loading = False
         self._generation = 0  # a newer reload supersedes the answer of an older one
         self.state_filter = QComboBox()
+        self.state_filter.setAccessibleName("状態で絞り込み")
         self.category_filter = QComboBox()
+        self.category_filter.setAccessibleName("判定候補区分で絞り込み")
         self.municipality_filter = QComboBox()
+        self.municipality_filter.setAccessibleName("市町村で絞り込み")
         self.search = QLineEdit()
         self.search.setObjectName("candidate_search")
+        self.search.setAccessibleName("候補の検索")
         self.search.setPlaceholderText("検索: 候補番号・カナ氏名・世帯番号")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(220)
@@ -74,13 +76,14 @@ class CandidatesPage(QWidget):
         self._after_save: Callable[[], None] | None = None
         self._select_after_save: str | None = None
         self._reverting = False
-        self.reload_button = QPushButton("再表示")
+        self.reload_button = QPushButton("再表示(&R)")
         self.count_label = QLabel()
-        self.print_button = QPushButton("候補リスト印刷")
-        self.confirm_button = QPushButton("確定指示…")
+        self.print_button = QPushButton("候補リスト印刷(&P)")
+        self.confirm_button = QPushButton("確定指示(&D)…")
         self.model = CandidatesTableModel(self)
         self.table = NoCopyTableView(self)
         self.table.setObjectName("candidates_table")
+        self.table.setAccessibleName("継続候補世帯の一覧")
         self.detail = CandidateDetail(self)
         self.panel = DecisionPanel(self)
         self._build()
@@ -222,190 +225,6 @@ class CandidatesPage(QWidget):
         self.loading = False
         self.count_label.setText("読み込めませんでした")
         show_error(self, exc)
-
-    # --- detail and decision ----------------------------------------------------------
-
-    def _row_changed(self, current: Any, previous: Any) -> None:
-        """Open the chosen candidate; ask first when the shown one has unsaved input."""
-        if self._reverting or not current.isValid():
-            return
-        no = self.model.view(current.row()).candidate_no
-        shown = self.panel.candidate
-        if shown is not None and shown.candidate_no == no and self.panel.is_dirty():
-            return  # the list was reloaded or searched: keep the input being typed
-        if shown is not None and self.panel.is_dirty():
-            self._reverting = True
-            try:  # stay on the row being edited until the user answers
-                row = self.model.row_of(shown.candidate_no)
-                if row is not None:
-                    self._set_current(row)
-                else:
-                    self.table.selectionModel().clearSelection()
-            finally:
-                self._reverting = False
-            self.ask_to_leave(lambda: self.open_candidate(no), select=no)
-            return
-        self.open_candidate(no)
-
-    def open_candidate(self, candidate_no: str) -> None:
-        """Select ``candidate_no`` in the list (when listed) and load its detail (a job)."""
-        row = self.model.row_of(candidate_no)
-        if row is not None and self.table.currentIndex().row() != row:
-            self._reverting = True
-            try:
-                self._set_current(row)
-            finally:
-                self._reverting = False
-        self._run(lambda _p, _c: self.service.detail(candidate_no), self._show_detail)
-
-    # --- unsaved input ----------------------------------------------------------------
-
-    def has_unsaved(self) -> bool:
-        """True while the panel holds input not saved (shown, or kept across the lock)."""
-        return self.panel.is_dirty() or self.panel.stashed is not None
-
-    def ask_to_leave(self, proceed: Callable[[], None], *, select: str | None = None) -> bool:
-        """Before leaving unsaved input: ask 保存／破棄／戻る, then ``proceed`` unless 戻る.
-
-        Returns False (and calls ``proceed`` at once) when nothing is unsaved.
-        ``select`` is the candidate to show after a save (a row change).
-        """
-        candidate = self.panel.candidate
-        if candidate is None or not self.panel.is_dirty():
-            self.panel.discard_stash()
-            proceed()
-            return False
-        if self.unsaved_box is not None:
-            return True  # already asking
-
-        def answered(answer: str) -> None:
-            self.unsaved_box = None
-            if answer == SAVE:
-                self._after_save, self._select_after_save = proceed, select
-                if not self.panel.save():
-                    self._after_save = self._select_after_save = None
-            elif answer == DISCARD:
-                self.panel.set_candidate(candidate)  # back to what is recorded
-                proceed()
-            else:
-                self.panel.continue_radio.setFocus()
-
-        self.unsaved_box = ask_unsaved(self, candidate.candidate_no, answered)
-        return True
-
-    def _show_detail(self, detail: CandidateDetailView) -> None:
-        if self.context.session.is_locked:
-            return
-        self.detail.show_detail(detail)
-        self.panel.set_candidate(detail.candidate)
-
-    def save_decision(self, decision: str, reason: str, remarks: str) -> None:
-        """Save the panel's decision to the consolidation system (a job)."""
-        candidate = self.panel.candidate
-        if candidate is None:
-            return
-        no, suggestion = candidate.candidate_no, candidate.suggestion
-        self._run(lambda _p, _c: self.service.record_decision(
-                      no, decision, reason, remarks, suggestion=suggestion),
-                  self._saved, self._save_failed)
-
-    def save_and_next(self, decision: str, reason: str, remarks: str) -> None:
-        """「保存して次の未判断へ」: save, then open the next undecided candidate of the list."""
-        candidate = self.panel.candidate
-        if candidate is None:
-            return
-        self._select_after_save = self.next_undecided(candidate.candidate_no)
-        self.save_decision(decision, reason, remarks)
-
-    def next_undecided(self, after: str) -> str | None:
-        """The first undecided candidate listed after ``after`` (wrapping round), if any."""
-        views = self.model.views()
-        start = next((i for i, v in enumerate(views) if v.candidate_no == after), -1)
-        for view in views[start + 1:] + views[:max(start, 0)]:
-            if view.state == "undecided" and view.candidate_no != after:
-                return view.candidate_no
-        return None
-
-    def _saved(self, detail: CandidateDetailView) -> None:
-        self._show_detail(detail)
-        self.panel.saved(detail.candidate)
-        proceed, self._after_save = self._after_save, None
-        target, self._select_after_save = self._select_after_save, None
-        self.reload(select=target or detail.candidate.candidate_no)
-        if proceed is not None and target is None:
-            proceed()
-
-    def _save_failed(self, exc: BaseException) -> None:
-        self._after_save = self._select_after_save = None
-        if isinstance(exc, KokuhoError):
-            self.panel.save_failed(user_message(exc)[0])
-        else:
-            self.panel.save_failed("保存できませんでした。")
-            show_error(self, exc)
-
-    # --- confirmation and printing -----------------------------------------------------
-
-    def open_confirm_dialog(self) -> ConfirmDialog:
-        """The 確定指示 dialog for the candidates listed (with the second staff member's
-        login when the policy asks for two persons)."""
-        views = self.model.views()
-        plan = self.service.plan_confirmation(views)
-        deciders = sorted({v.decided_by for v in views
-                           if v.candidate_no in plan.candidate_nos and v.decided_by})
-        dialog = ConfirmDialog(plan, self.context.demo, self, two_person=self.two_person,
-                               second_factor=self.second_factor)
-        dialog.confirm_requested.connect(self._confirm)
-        if dialog.second is not None:
-            dialog.second.login_requested.connect(
-                lambda user, pw, otp: self._verify_second(dialog, user, pw, otp, deciders))
-        self.confirm_dialog = dialog
-        self.second_staff = None
-        dialog.show()
-        return dialog
-
-    def _verify_second(self, dialog: ConfirmDialog, user: str, password: str, otp: str,
-                       deciders: list[str]) -> None:
-        def done(second: SecondStaff) -> None:
-            self.second_staff = second
-            dialog.second_verified(second.user_id, second.name)
-
-        self._run(lambda _p, _c: self.service.verify_second_staff(
-                      user, password, otp or None, deciders),
-                  done, lambda exc: dialog.second_refused(user_message(exc)[0]))
-
-    def _confirm(self, candidate_nos: tuple[str, ...]) -> None:
-        dialog = self.confirm_dialog
-        second = self.second_staff
-
-        def done(outcome: ConfirmOutcome) -> None:
-            if dialog is not None:
-                dialog.show_outcome(outcome)
-            self.reload()
-
-        def failed(exc: BaseException) -> None:
-            if dialog is not None:
-                dialog.show_failure(user_message(exc)[0])
-            self.reload()
-
-        self._run(lambda _p, _c: self.service.confirm(candidate_nos, second_staff=second),
-                  done, failed, "確定しています…")
-
-    def filter_text(self) -> str:
-        """The conditions of the list shown, as printed in the header (「全件」 for none)."""
-        parts = [f"{label} {combo.currentText()}" for label, combo in (
-            ("状態", self.state_filter), ("区分", self.category_filter),
-            ("転出元", self.municipality_filter)) if combo.currentData() is not None]
-        if self.search.text().strip():
-            parts.append(f"検索「{self.search.text().strip()}」")
-        return "、".join(parts) if parts else "全件"
-
-    def print_list(self) -> None:
-        """「候補リスト印刷」: the listed candidates, in the order shown, with the conditions
-        of the list in the header."""
-        views, condition = self.model.views(), self.filter_text()
-        self.print_button.setEnabled(False)
-        self.printing.start(lambda service: service.render_candidate_list(views, condition),
-                            lambda: self.print_button.setEnabled(True))
 
     # --- idle lock --------------------------------------------------------------------
 

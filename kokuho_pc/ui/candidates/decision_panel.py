@@ -66,8 +66,8 @@ class DecisionPanel(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("判断の入力", parent)
         self.candidate: CandidateView | None = None
-        self.continue_radio = QRadioButton("継続する")
-        self.discontinue_radio = QRadioButton("継続しない")
+        self.continue_radio = QRadioButton("継続する(&1)")
+        self.discontinue_radio = QRadioButton("継続しない(&2)")
         self.reason_label = QLabel("理由")
         self.reason = QLineEdit()
         self.reason.setObjectName("decision_reason")
@@ -77,6 +77,9 @@ class DecisionPanel(QGroupBox):
         self.remarks.setObjectName("decision_remarks")
         self.remarks.setPlaceholderText("任意(500文字以内)")
         self.remarks.setFixedHeight(64)
+        self.remarks.setTabChangesFocus(True)  # Tab moves on (issue 17); no tabs in 備考
+        self.remarks.setAccessibleName("備考")
+        self.reason.setAccessibleName("理由")
         self.decided = QLabel()
         self.decided.setWordWrap(True)
         self.message = QLabel()
@@ -84,9 +87,9 @@ class DecisionPanel(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 3 + 4)
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.save_button = QPushButton("保存")
+        self.save_button = QPushButton("保存(&S)")
         self.save_button.setObjectName("decision_save")
-        self.save_next_button = QPushButton("保存して次の未判断へ")
+        self.save_next_button = QPushButton("保存して次の未判断へ(&N)")
         self.save_next_button.setObjectName("decision_save_next")
         self._stashed: Draft | None = None
         self._build()

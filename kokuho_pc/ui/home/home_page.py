@@ -62,7 +62,7 @@ class HomePage(QWidget):
         self.loading = False
         self.dashboard: Dashboard | None = None
         self.refreshed_label = QLabel()
-        self.refresh_button = QPushButton("更新")
+        self.refresh_button = QPushButton("更新(&R)")
         self.link_banner = StatusBanner(self)
         self.log_alarm_banner = StatusBanner(self)  # administrators: the operation log's alarm
         self.last_send = DashboardCard("最終送信(受付済)")

@@ -15,12 +15,15 @@ from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.services.messages import describe_error
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.widgets.error_dialog import show_error
+from kokuho_pc.ui.widgets.msgbox import confirm
 from kokuho_pc.ui.widgets.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
+    QMessageBox,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -73,12 +76,22 @@ class PasswordChangeDialog(QDialog):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
+        self.message.setVisible(False)
         self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton("変更する", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = self.buttons.addButton("変更する(&C)",
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(
-            "ログアウト" if forced else "キャンセル", QDialogButtonBox.ButtonRole.RejectRole
+            "ログアウト(&L)" if forced else "キャンセル", QDialogButtonBox.ButtonRole.RejectRole
         )
+        self.forced = forced
+        self.logout_question: QMessageBox | None = None
+        # Enter in a field always means 「変更する」: the other button never becomes the
+        # default (not even after a refusal moved the focus past the disabled buttons).
         self.ok_button.setDefault(True)
+        self.cancel_button.setAutoDefault(False)
+        self.current.setAccessibleName("現在のパスワード")
+        self.new.setAccessibleName("新しいパスワード")
+        self.confirm.setAccessibleName("新しいパスワード(確認)")
         self._wire()
 
         form = QFormLayout()
@@ -86,6 +99,7 @@ class PasswordChangeDialog(QDialog):
         form.addRow("新しいパスワード", self.new)
         form.addRow("新しいパスワード(確認)", self.confirm)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with the message
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -96,16 +110,29 @@ class PasswordChangeDialog(QDialog):
         self.ok_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
 
+    def reject(self) -> None:
+        """Escape or 「ログアウト」: on the forced change, ask before logging out."""
+        if not self.forced:
+            super().reject()
+            return
+        if self.logout_question is not None and self.logout_question.isVisible():
+            return
+        self.logout_question = confirm(
+            self, "ログアウトの確認",
+            "パスワードを変更せずにログアウトしますか?",
+            lambda: QDialog.reject(self),
+            informative="パスワードを変更するまで、この端末は使えません。")
+
     def submit(self) -> None:
         """Check the fields and change the password in the background."""
         if not self.ok_button.isEnabled():
             return
         current, new = self.current.text(), self.new.text()
         if not current or not new:
-            self.message.setText("現在のパスワードと新しいパスワードを入力してください。")
+            self._say("現在のパスワードと新しいパスワードを入力してください。")
             return
         if new != self.confirm.text():
-            self.message.setText("新しいパスワードと確認用の入力が一致しません。")
+            self._say("新しいパスワードと確認用の入力が一致しません。")
             self.confirm.clear()
             self.confirm.setFocus()
             return
@@ -124,7 +151,14 @@ class PasswordChangeDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.current, self.new, self.confirm, self.ok_button, self.cancel_button):
             widget.setEnabled(not busy)
-        self.message.setText("変更しています…" if busy else "")
+        self.ok_button.setDefault(True)
+        self._say("変更しています…" if busy else "")
+
+    def _say(self, text: str) -> None:
+        """Show ``text`` under the fields; the dialog grows so nothing overlaps."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self.adjustSize()
 
     def _succeeded(self, _result: object) -> None:
         self._set_busy(False)
@@ -135,7 +169,7 @@ class PasswordChangeDialog(QDialog):
         self._set_busy(False)
         if isinstance(exc, KokuhoError):
             described = describe_error(exc)
-            self.message.setText(f"{described.message}\n{described.hint}")
+            self._say(f"{described.message}\n{described.hint}")
             self.new.clear()
             self.confirm.clear()
             self.new.setFocus()

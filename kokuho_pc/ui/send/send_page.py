@@ -65,10 +65,11 @@ class SendPage(JobPage):
         self.files_model = MediumFilesModel(self)
         self.files_table = NoCopyTableView(self)
         self.files_table.setObjectName("medium_files_table")
+        self.files_table.setAccessibleName("媒体のファイル")
         self.files_label = QLabel()
-        self.check_button = QPushButton("検査")
-        self.send_button = QPushButton("送信")
-        self.history_button = QPushButton("送信履歴…")
+        self.check_button = QPushButton("検査(&K)")
+        self.send_button = QPushButton("送信(&S)")
+        self.history_button = QPushButton("送信履歴(&Y)…")
         self.history: SendHistoryDialog | None = None
         self.printing = PrintFlow(context, self)
         self.banner = StatusBanner(self)
@@ -76,6 +77,7 @@ class SendPage(JobPage):
         self.result_model = SendResultModel(self)
         self.result_table = NoCopyTableView(self, tooltip_columns=(0, 4))
         self.result_table.setObjectName("send_result_table")
+        self.result_table.setAccessibleName("送信結果")
         self.lower_stack = QStackedWidget()
         self._build()
         self._wire()
@@ -312,6 +314,10 @@ class SendPage(JobPage):
         if isinstance(exc, MediaRefused):
             self.picker.reload()
         self._update_buttons()
+
+    def next_focus(self) -> tuple[QWidget | None, ...]:
+        """After a check: 「送信」 when it may be sent; else back where the job started."""
+        return (self.send_button, self._focus_before, self.history_button)
 
     def open_history(self) -> SendHistoryDialog:
         """「送信履歴…」: every answered send with 受付番号 and 処理結果 (a window)."""

@@ -13,7 +13,9 @@ from pathlib import Path
 from kokuho_pc.ui.widgets.demo_banner import DemoBanner, demo_title
 from kokuho_pc.ui.widgets.lockdown import ALLOW_COPY_PROPERTY
 from kokuho_pc.ui.widgets.qt import (
+    QAction,
     QHBoxLayout,
+    QKeySequence,
     QPushButton,
     Qt,
     QtWidgets,
@@ -44,6 +46,11 @@ class HelpWindow(QWidget):
         self.staff_button = QPushButton("職員向け操作説明")
         self.admin_button = QPushButton("管理者向け説明")
         self.close_button = QPushButton("閉じる")
+        self.browser.setAccessibleName("操作説明の本文")
+        self.close_action = QAction("閉じる", self)  # Escape closes the help (issue 17)
+        self.close_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.close_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.addAction(self.close_action)
         bar = QHBoxLayout()
         for button in (self.back_button, self.index_button, self.staff_button, self.admin_button):
             bar.addWidget(button)
@@ -65,10 +72,17 @@ class HelpWindow(QWidget):
         self.staff_button.clicked.connect(lambda: self.open_document("staff.html"))
         self.admin_button.clicked.connect(lambda: self.open_document("admin.html"))
         self.close_button.clicked.connect(self.close)
+        self.close_action.triggered.connect(self.close)
 
-    def open_document(self, name: str) -> None:
-        """Show one manual of the help directory (``index.html``, ``staff.html``, ...)."""
-        self.browser.setSource(QUrl.fromLocalFile(str(self.index.parent / name)))
+    def open_document(self, name: str, section: str = "") -> None:
+        """Show one manual of the help directory (``index.html``, ``staff.html``, ...), at
+        the anchor ``section`` when given (F1 opens the current screen's section)."""
+        url = QUrl.fromLocalFile(str(self.index.parent / name))
+        if section:
+            url.setFragment(section)
+        self.browser.setSource(url)
+        if section:
+            self.browser.scrollToAnchor(section)
 
     def current_document(self) -> str:
         """The file name on screen."""

@@ -14,7 +14,17 @@ from typing import Any
 from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.ui.jobs import Job
 from kokuho_pc.ui.widgets.error_dialog import show_error, user_message
-from kokuho_pc.ui.widgets.qt import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget, Signal
+from kokuho_pc.ui.widgets.keyboard import focus_first
+from kokuho_pc.ui.widgets.qt import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTimer,
+    QWidget,
+    Signal,
+)
 from kokuho_pc.ui.widgets.status_banner import StatusBanner
 
 
@@ -43,7 +53,8 @@ class JobPage(QWidget):
         self._hint = hint
         self.busy = False
         self.job: Job[Any] | None = None
-        self.cancel_button = QPushButton("中止")
+        self.cancel_button = QPushButton("中止(&C)")
+        self._focus_before: QWidget | None = None
         self.progress = QProgressBar()
         self.progress_label = QLabel(hint)
         self.progress.setVisible(False)
@@ -67,6 +78,9 @@ class JobPage(QWidget):
         return actions
 
     def _start(self, label: str) -> None:
+        focused = QApplication.focusWidget()
+        self._focus_before = focused if focused is not None and self.isAncestorOf(
+            focused) else None
         self.busy = True
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
@@ -82,6 +96,22 @@ class JobPage(QWidget):
         self.progress_label.setText(self._hint)
         self.cancel_button.setVisible(False)
         self._update_buttons()
+        QTimer.singleShot(0, self._restore_focus)  # after the page handled the outcome
+
+    def next_focus(self) -> tuple[QWidget | None, ...]:
+        """Where the focus goes when a job ended, first usable one wins (subclasses)."""
+        return (self._focus_before,)
+
+    def _restore_focus(self) -> None:
+        """The focus went with the disabled buttons while the job ran: put it on the next
+        logical control (not when the user moved elsewhere meanwhile)."""
+        if not self.isVisible():
+            return
+        focused = QApplication.focusWidget()
+        if focused is not None and (focused.window() is not self.window() or (
+                not self.isAncestorOf(focused) and self._focus_before is None)):
+            return
+        focus_first(self, *self.next_focus())
 
     def _show_progress(self, done: int, total: int, label: str) -> None:
         if not self.busy:
@@ -89,6 +119,7 @@ class JobPage(QWidget):
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
+            self.progress.setFormat(f"{min(done, total)} / {total} 件")
         if label:
             self.progress_label.setText(label)
 

@@ -3,7 +3,7 @@
 Lists media through :class:`~kokuho_pc.services.transfer_views.TransferViewService`
 in a background job (it reads mount tables, tokens and the store). Emulated
 media (folders, allowed by the policy for training and the demo) are marked
-「エミュレート媒体」; a folder can be added with 「フォルダを選択…」.
+「疑似媒体」; a folder can be added with 「フォルダを選択…」.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ class MediaPicker(QWidget):
         self.model = MediaTableModel(self)
         self.table = NoCopyTableView(self, tooltip_columns=(2, 4))
         self.table.setObjectName("media_table")
-        self.rescan_button = QPushButton("再検出")
+        self.table.setAccessibleName("媒体の選択")
+        self.rescan_button = QPushButton("再検出(&M)")
         self.folder_button = QPushButton("フォルダを選択…")
         self.note = QLabel()
         self.note.setWordWrap(True)

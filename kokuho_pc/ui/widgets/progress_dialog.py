@@ -40,7 +40,7 @@ class ProgressDialog(QDialog):
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)  # busy until the work reports a total
         self.bar.setTextVisible(False)
-        self.cancel_button = QPushButton("中止")
+        self.cancel_button = QPushButton("中止(&C)")
         self.cancel_button.setVisible(cancellable)
         self.cancel_button.clicked.connect(self._request_cancel)
         buttons = QHBoxLayout()
@@ -62,7 +62,7 @@ class ProgressDialog(QDialog):
             self.bar.setRange(0, total)
             self.bar.setValue(max(0, min(done, total)))
             self.bar.setTextVisible(True)
-            self.bar.setFormat(f"{min(done, total)} / {total}")
+            self.bar.setFormat(f"{min(done, total)} / {total} 件")  # with its unit (issue 17)
 
     def finish(self) -> None:
         """Close for good (the job is over)."""

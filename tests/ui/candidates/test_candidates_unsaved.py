@@ -120,7 +120,7 @@ def test_save_and_next_undecided(qtbot: QtBot, page: CandidatesPage) -> None:
     wait_idle(qtbot, page)
     select(qtbot, page, 0)
     page.panel.continue_radio.click()
-    assert page.panel.save_next_button.text() == "保存して次の未判断へ"
+    assert page.panel.save_next_button.text() == "保存して次の未判断へ(&N)"
     page.panel.save_next_button.click()
     third = page.model.view(2).candidate_no  # row 1 is decided already: skipped
     qtbot.waitUntil(lambda: page.detail.candidate is not None

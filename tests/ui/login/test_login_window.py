@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kokuho_pc.auth.session import Session
@@ -15,6 +16,7 @@ from kokuho_pc.services.profile import Profile
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.login.login_window import LoginWindow
 from kokuho_pc.ui.login.password_change_dialog import PasswordChangeDialog
+from kokuho_pc.ui.widgets.qt import QApplication, QMessageBox, Qt
 from tests.ui.security_fixtures import (
     ADMIN_ID,
     ADMIN_PW,
@@ -127,7 +129,7 @@ def test_first_login_password_change(
     )
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.cancel_button.text() == "ログアウト"
+    assert dialog.cancel_button.text() == "ログアウト(&L)"
     dialog.current.setText(STAFF_INITIAL_PW)
     dialog.new.setText(STAFF_PW)
     dialog.confirm.setText(STAFF_PW + "x")
@@ -145,3 +147,93 @@ def test_first_login_password_change(
     with qtbot.waitSignal(dialog.changed, timeout=5000):
         dialog.ok_button.click()
     assert not session.must_change_password
+
+
+def _refused_once(qtbot: QtBot, jobs: JobRunner, profile: Profile,
+                  login_service: LoginService) -> tuple[PasswordChangeDialog, list[str]]:
+    """The forced dialog after one refused new password, typed with the keyboard only."""
+    session = login_service.login(STAFF_ID, STAFF_INITIAL_PW)
+    accounts = AccountService(profile)
+    dialog = PasswordChangeDialog(
+        jobs, lambda cur, new: accounts.change_password(session, cur, new), forced=True
+    )
+    outcome: list[str] = []
+    dialog.changed.connect(lambda: outcome.append("changed"))
+    dialog.rejected.connect(lambda: outcome.append("logged out"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.current.hasFocus() or dialog.isActiveWindow(), timeout=3000)
+    dialog.current.setFocus()
+    QTest.keyClicks(dialog.current, STAFF_INITIAL_PW)
+    QTest.keyClick(dialog.current, Qt.Key.Key_Tab)
+    QTest.keyClicks(QApplication.focusWidget(), "password")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    QTest.keyClicks(QApplication.focusWidget(), "password")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled() and dialog.message.text() != ""
+                    and "変更しています" not in dialog.message.text(), timeout=5000)
+    return dialog, outcome
+
+
+def test_after_a_refusal_enter_still_changes_the_password(
+    qtbot: QtBot, jobs: JobRunner, profile: Profile, login_service: LoginService
+) -> None:
+    """Issue 17: after a refused password the default became ログアウト; Enter logged out."""
+    dialog, outcome = _refused_once(qtbot, jobs, profile, login_service)
+    assert dialog.ok_button.isDefault() and not dialog.cancel_button.isDefault()
+    focused = QApplication.focusWidget()
+    assert focused in (dialog.new, dialog.current, dialog.confirm)
+    dialog.new.setFocus()
+    QTest.keyClicks(dialog.new, STAFF_PW)
+    QTest.keyClick(dialog.new, Qt.Key.Key_Tab)
+    assert dialog.confirm.hasFocus()
+    QTest.keyClicks(dialog.confirm, STAFF_PW)
+    QTest.keyClick(dialog.confirm, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(outcome), timeout=5000)
+    assert outcome == ["changed"]
+
+
+def test_the_refusal_message_does_not_overlap_the_fields(
+    qtbot: QtBot, jobs: JobRunner, profile: Profile, login_service: LoginService
+) -> None:
+    dialog, _outcome = _refused_once(qtbot, jobs, profile, login_service)
+    QApplication.processEvents()
+    message = dialog.message.geometry()
+    fields = dialog.confirm.geometry().translated(dialog.confirm.parentWidget().mapTo(
+        dialog, dialog.confirm.parentWidget().rect().topLeft()))
+    assert message.top() >= fields.bottom()
+    assert message.height() >= dialog.message.heightForWidth(message.width())
+    assert dialog.buttons.geometry().top() >= message.bottom()
+    assert dialog.height() >= dialog.buttons.geometry().bottom()
+    dialog.grab().save("/tmp/ui-password-refused.png")
+
+
+def test_logging_out_of_the_forced_change_is_asked_first(
+    qtbot: QtBot, jobs: JobRunner, profile: Profile, login_service: LoginService
+) -> None:
+    dialog, outcome = _refused_once(qtbot, jobs, profile, login_service)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog.logout_question is not None
+                    and dialog.logout_question.isVisible(), timeout=3000)
+    box = dialog.logout_question
+    assert box is not None and outcome == []
+    QTest.keyClick(box, Qt.Key.Key_Escape)  # 「いいえ」: stay
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=3000)
+    assert outcome == [] and dialog.isVisible()
+    dialog.cancel_button.setFocus()
+    QTest.keyClick(dialog.cancel_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.logout_question is not None
+                    and dialog.logout_question.isVisible(), timeout=3000)
+    box = dialog.logout_question
+    yes = box.button(QMessageBox.StandardButton.Yes)
+    box.activateWindow()  # the window manager activates a new window
+    qtbot.waitUntil(box.isActiveWindow, timeout=3000)
+    for _ in range(4):  # from 「いいえ」 (the default) back to 「はい」 with Shift+Tab
+        if yes.hasFocus():
+            break
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab,
+                       Qt.KeyboardModifier.ShiftModifier)
+    assert yes.hasFocus()
+    QTest.keyClick(yes, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: outcome == ["logged out"], timeout=3000)
