@@ -40,7 +40,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "demo", help="デモを起動する(シミュレータ・デモ用データ・アカウントを一時的に用意)",
         description="使い捨てのデモ環境(国保情報集約システムのシミュレータ、架空の県データ、"
-        "デモ用アカウント、使用許可済みのエミュレート媒体)を用意してログイン画面を開きます。"
+        "デモ用アカウント、使用許可済みの疑似媒体)を用意してログイン画面を開きます。"
         "終了するとすべて削除されます。",
     )
     parser.add_argument("--tour", metavar="DIR", type=Path,
@@ -82,7 +82,7 @@ def explain(env: DemoEnvironment) -> str:
                      "  (初回ログイン時に変更)")
     lines += [
         "",
-        f" 使用許可済みのエミュレート媒体(フォルダ): {env.medium_dir}",
+        f" 使用許可済みの疑似媒体(フォルダ): {env.medium_dir}",
         "   " + "、".join(env.medium_files),
         "",
         f" 操作の流れ(担当者 {env.staff[0].user_id} でログイン):",
