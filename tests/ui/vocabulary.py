@@ -83,3 +83,23 @@ def english_on_screen(root: QWidget) -> list[str]:
                 found.append(f"{word!r} in {type(widget).__name__}"
                              f"({widget.objectName()}): {text[:80]!r}")
     return found
+
+
+def strip_mnemonic(text: str) -> str:
+    """「検査(&K)」 → 「検査」, 「送信履歴(&Y)…」 → 「送信履歴…」, a lone & dropped."""
+    return re.sub(r"\(&[A-Za-z0-9]\)", "", text).replace("&", "")
+
+
+def texts_of(root: QWidget) -> set[str]:
+    """Every text the tree under ``root`` shows (mnemonics stripped), with its menus,
+    actions and tab titles."""
+    from kokuho_pc.ui.widgets.qt import QAction, QTabWidget
+
+    found: set[str] = set()
+    for widget in [root, *root.findChildren(QWidget)]:
+        found.update(_texts(widget))
+        if isinstance(widget, QTabWidget):
+            found.update(widget.tabText(i) for i in range(widget.count()))
+        found.update(action.text() for action in widget.actions())
+    found.update(action.text() for action in root.findChildren(QAction))
+    return {strip_mnemonic(t) for t in found if t}
