@@ -94,6 +94,7 @@ TARGET_KEYS: frozenset[str] = frozenset({
     "reason",         # an English reason code (e.g. "wrong_password"), never free text
     "first_bad_seq", "up_to_seq",
     "municipality",
+    "as_of",          # the time of an earlier candidate list reprinted (ISO, to the second)
 })
 
 # Keys whose values are SHA-256 digests (a string or a list of strings). There a
