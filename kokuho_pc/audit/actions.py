@@ -20,6 +20,8 @@ class AuditAction(Enum):
     SESSION_EXPIRED = "session.expired"
     PASSWORD_CHANGE = "password.change"  # noqa: S105 (an event name)
     TOTP_ENROL = "totp.enrol"
+    FIDO_ENROL = "fido.enrol"  # a FIDO2 authenticator enrolled (administrator present)
+    FIDO_REVOKE = "fido.revoke"
     ACCOUNT_CREATE = "account.create"
     ACCOUNT_REVOKE = "account.revoke"
     ACCOUNT_UNLOCK = "account.unlock"
@@ -75,6 +77,7 @@ class AuditResult(Enum):
 # a 個人番号 or a field value of an interface file.
 TARGET_KEYS: frozenset[str] = frozenset({
     "account",        # a staff user ID acted upon
+    "credential",     # a FIDO2 credential's short name (8 hex digits of its hash)
     "role",
     "valid_from", "valid_to", "fiscal_year",
     "setting", "value",  # policy setting name and new value (never personal data)
@@ -135,6 +138,8 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.SESSION_EXPIRED: "ログイン有効時間切れ",
     AuditAction.PASSWORD_CHANGE: "パスワード変更",
     AuditAction.TOTP_ENROL: "ワンタイムパスワード登録",
+    AuditAction.FIDO_ENROL: "生体認証(認証器)登録",
+    AuditAction.FIDO_REVOKE: "生体認証(認証器)失効",
     AuditAction.ACCOUNT_CREATE: "アカウント作成",
     AuditAction.ACCOUNT_REVOKE: "アカウント失効",
     AuditAction.ACCOUNT_UNLOCK: "アカウントロック解除",

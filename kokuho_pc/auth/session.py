@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.auth.accounts import Role, canonical_user_id
 from kokuho_pc.domain.errors import (
+    AuthenticatorRefused,
+    AuthenticatorRequired,
     PasswordChangeRequired,
     PermissionDenied,
     SecondFactorRequired,
@@ -52,6 +54,7 @@ class Session:
         verifier: Verifier,
         recorder: Recorder,
         account_check: AccountCheck | None = None,
+        quick_unlock: Callable[[], None] | None = None,
     ) -> None:
         self._user_id: str | None = user_id
         self._name = name
@@ -64,6 +67,9 @@ class Session:
         self._verifier: Verifier | None = verifier
         self._recorder: Recorder | None = recorder
         self._account_check = account_check
+        # FIDO2 quick unlock (issue 21): asserts this user's authenticator with user
+        # verification; None when the account had no authenticator at login.
+        self._quick_unlock = quick_unlock
         self.started_at: datetime = clock()
         self._seen = self.started_at  # the clock's last reading
         self._elapsed = timedelta()  # forward movement of the clock since started_at
@@ -205,6 +211,35 @@ class Session:
         self._locked = False
         self.last_activity = self._session_time()
 
+    @property
+    def can_quick_unlock(self) -> bool:
+        """True when the account had an authenticator enrolled at login (issue 21)."""
+        return self._quick_unlock is not None
+
+    def unlock_with_authenticator(self) -> None:
+        """Unlock with this user's FIDO2 authenticator alone (user verification required),
+        within the session's time limit; the password stays as the fallback.
+
+        Blocks while the authenticator waits for the user: call it off the GUI thread."""
+        if self.expired():
+            raise SessionExpired()
+        if self._quick_unlock is None:
+            raise AuthenticatorRequired()
+        try:
+            self._quick_unlock()
+        except AuthenticatorRefused as exc:
+            self._record(AuditAction.SESSION_UNLOCK_FAILURE, AuditResult.FAILURE,
+                         f"fido_{exc.reason}")
+            raise
+        except Exception:
+            self._record(AuditAction.SESSION_UNLOCK_FAILURE, AuditResult.FAILURE, "fido")
+            raise
+        if self.expired():  # the user took past the limit at the authenticator
+            raise SessionExpired()
+        self._record(AuditAction.SESSION_UNLOCK, AuditResult.SUCCESS, "fido")
+        self._locked = False
+        self.last_activity = self._session_time()
+
     def logout(self, *, reason: str = "user") -> None:
         """End the session (allowed while locked) and clear all its state."""
         if self._user_id is None:
@@ -240,5 +275,6 @@ class Session:
         self._verifier = None
         self._recorder = None
         self._account_check = None
+        self._quick_unlock = None
         self.must_change_password = False
         self.must_enrol_second_factor = False

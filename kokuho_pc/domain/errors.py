@@ -297,3 +297,41 @@ class LogForwardRefused(ServerRefused):
         "操作ログが巻き戻されたか、書き換えられた可能性があります。"
         "情報システム管理者は国保連合会に連絡してください。"
     )
+
+
+class AuthenticatorRefused(AuthError):
+    """A FIDO2 authenticator's answer was refused (issue 21).
+
+    One message for every refusal (another user's credential, a replayed or
+    unknown challenge, a signature counter that did not increase, a revoked
+    credential, user verification not performed): the screen tells nothing
+    about which check failed; the operation log records the reason code.
+    """
+
+    code = "authenticator_refused"
+    default_message = "生体認証(認証器)による確認ができませんでした。"
+    default_hint = ("登録済みの認証器で、指紋・顔などの本人確認を行ってください。"
+                    "解決しない場合は情報システム管理者に連絡してください。")
+
+    def __init__(self, user_message: str | None = None, hint: str | None = None, *,
+                 reason: str = "invalid") -> None:
+        super().__init__(user_message, hint)
+        # English reason code for the operation log (never shown).
+        self.reason = reason
+
+
+class AuthenticatorUnavailable(AuthError):
+    """No FIDO2 authenticator answered (none connected, cancelled or timed out)."""
+
+    code = "authenticator_unavailable"
+    default_message = "認証器(Windows Hello・セキュリティキー)を使用できませんでした。"
+    default_hint = ("セキュリティキーが接続されているか確認し、もう一度操作してください。"
+                    "画面ロックの解除はパスワードでもできます。")
+
+
+class AuthenticatorRequired(AuthError):
+    """The policy requires a FIDO2 authenticator and the account has none (and no fallback)."""
+
+    code = "authenticator_required"
+    default_message = "このアカウントは生体認証(認証器)の登録が必要です。"
+    default_hint = "情報システム管理者の立会いのもとで認証器を登録してください。"

@@ -3,6 +3,7 @@
 Every ``render_*`` returns the PDF as bytes in memory; nothing is written to disk.
 """
 
+from kokuho_pc.print.canvas_table import pdf_page_count
 from kokuho_pc.print.geometry import ROWS_PER_PAGE, page_count
 from kokuho_pc.print.reports import (
     CANDIDATE_TITLE,
@@ -41,6 +42,7 @@ __all__ = [
     "ProblemListRow",
     "ReportHeader",
     "page_count",
+    "pdf_page_count",
     "render_candidate_list",
     "render_carry_over_list",
     "render_check_list",

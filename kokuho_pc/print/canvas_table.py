@@ -4,12 +4,14 @@ No platypus flowable and no Paragraph is built per cell. What repeats on
 every page (headings, table head, grid and stripes of a full page) is drawn
 once as a PDF form and placed on each page. Cell text is fitted once per
 distinct value and column, and its PDF operators are cached, so a row costs
-a few dictionary lookups and string joins.
+a few dictionary lookups and string joins. Text is never below 7 pt and never
+cut: it wraps, the row grows, and rows are paginated by their heights.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 from reportlab.pdfgen.canvas import Canvas
@@ -17,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from kokuho_pc.domain.wareki import wareki_datetime
 from kokuho_pc.print.fonts import TextFitter, register_font
 from kokuho_pc.print.geometry import (
+    BODY_HEIGHT,
     BODY_TOP,
     HEAD_GREY,
     HEAD_MIN,
@@ -25,11 +28,13 @@ from kokuho_pc.print.geometry import (
     LINE1_SIZE,
     LINE2_MIN,
     LINE2_SIZE,
+    LINE_PITCH,
     MARGIN_BOTTOM,
     MARGIN_TOP,
     PAD,
     PAGE_HEIGHT,
     PAGE_WIDTH,
+    ROW_BELOW,
     ROW_HEIGHT,
     ROWS_PER_PAGE,
     RULE_GREY,
@@ -45,7 +50,6 @@ from kokuho_pc.print.geometry import (
     Column,
     Placed,
     R,
-    page_count,
     place,
 )
 from kokuho_pc.print.guard import mask_my_numbers
@@ -63,7 +67,8 @@ END_MARK = "以上"
 FRAME_FORM = "listFrame"
 GRID_FORM = "listGrid"
 
-Laid = tuple[tuple[float, str, str], ...]
+# A laid-out cell: its height and per line (drop below the row top, "1 0 0 1 x ", ops).
+Laid = tuple[float, tuple[tuple[float, str, str], ...]]
 
 
 class _Drawer:
@@ -80,8 +85,8 @@ class _Drawer:
         self.placed = place(columns)
         self.titles = [c.title for c in columns]
         self.total_rows = total_rows
-        self.pages = page_count(total_rows)
-        # (column, line 1, line 2) → laid-out lines (drop below row top, "1 0 0 1 x ", ops).
+        self.pages = 1  # set once the rows are laid out and paginated
+        # (column, line 1, line 2) → the laid-out cell.
         self._cells: dict[tuple[int, str, str], Laid] = {}
         self._right = Placed(TABLE_RIGHT - 200, TABLE_RIGHT + PAD, 200, "right", False)
         self._centre = Placed(0, PAGE_WIDTH, PAGE_WIDTH, "center", False)
@@ -158,21 +163,22 @@ class _Drawer:
         c.drawText(t)
         c.endForm()
 
-    def grid(self, rows_on_page: int) -> None:
-        """Stripes and rules of a table part holding ``rows_on_page`` rows."""
+    def grid(self, heights: Sequence[float]) -> None:
+        """Stripes and rules of a table part holding rows of the given heights."""
         c = self.c
-        bottom = BODY_TOP - max(rows_on_page, 1) * ROW_HEIGHT
+        tops = [BODY_TOP]
+        for h in heights or [ROW_HEIGHT]:
+            tops.append(tops[-1] - h)
+        bottom = tops[-1]
         width = TABLE_RIGHT - TABLE_LEFT
         c.setFillGray(STRIPE_GREY)
-        for i in range(1, rows_on_page, 2):
-            c.rect(TABLE_LEFT, BODY_TOP - (i + 1) * ROW_HEIGHT, width, ROW_HEIGHT, stroke=0, fill=1)
+        for i in range(1, len(heights), 2):
+            c.rect(TABLE_LEFT, tops[i + 1], width, heights[i], stroke=0, fill=1)
         c.setFillGray(0)
         segments = [(TABLE_LEFT, TABLE_TOP, TABLE_RIGHT, TABLE_TOP)]
-        for i in range(0, max(rows_on_page, 1) + 1):
-            y = BODY_TOP - i * ROW_HEIGHT
-            segments.append((TABLE_LEFT, y, TABLE_RIGHT, y))
+        segments.extend((TABLE_LEFT, y, TABLE_RIGHT, y) for y in tops)
         # An empty list shows one open row for its note: no column rules through it.
-        col_bottom = bottom if rows_on_page else BODY_TOP
+        col_bottom = bottom if heights else BODY_TOP
         for col in self.placed[1:]:
             segments.append((col.left, TABLE_TOP, col.left, col_bottom))
         segments.append((TABLE_LEFT, TABLE_TOP, TABLE_LEFT, bottom))
@@ -183,78 +189,155 @@ class _Drawer:
         c.setStrokeGray(0)
 
     def make_grid_form(self) -> None:
-        """The grid of a full page, drawn once."""
+        """The grid of a full page of rows of the standard height, drawn once."""
         self.c.beginForm(GRID_FORM)
-        self.grid(ROWS_PER_PAGE)
+        self.grid(_FULL_PAGE)
         self.c.endForm()
 
-    def _lay_out(self, col: Placed, line1: str, line2: str) -> list[tuple[float, str, float]]:
-        """Fit one cell: (drop below the row top, text, size) per printed line."""
+    def _lines(self, col: Placed, line1: str, line2: str) -> list[tuple[str, float]]:
+        """Fit one cell: (text, size) per printed line, never below 7 pt, never cut.
+
+        Free text and token lists take two lines when they fit, else as many as
+        they need; a plain line shrinks from its size down to 7 pt, then wraps."""
         fit = self.fit
-        if col.wrap_text:
-            lines, size = fit.wrap_text(line1, col.inner, TEXT_SIZE, TEXT_MIN, 2)
-            if len(lines) == 1:
-                return [(13.0, lines[0], size)] if lines[0] else []
-            return [(8.5, lines[0], size), (17.0, lines[1], size)]
-        if col.wrap:
-            lines, size = fit.wrap_tokens(line1.split(), col.inner, WRAP_SIZE, WRAP_MIN, 2)
-            if len(lines) == 1:
-                return [(13.0, lines[0], size)] if lines[0] else []
-            return [(8.5, lines[0], size), (17.0, lines[1], size)]
+        if col.wrap_text or col.wrap:
+            if not line1:
+                return []
+            if col.wrap_text:
+                lines, size = fit.wrap_text(line1, col.inner, TEXT_SIZE, TEXT_MIN, 2)
+            else:
+                lines, size = fit.wrap_tokens(line1.split(), col.inner, WRAP_SIZE, WRAP_MIN, 2)
+            return [(line, size) for line in lines]
         if line1 and not line2 and fit.width(line1, TEXT_MIN) > col.inner:
-            # A one-line cell too long for 7 pt takes both lines instead of shrinking.
+            # A one-line cell too long for 7 pt takes both lines (or more) instead.
             lines, size = fit.wrap_text(line1, col.inner, TEXT_MIN, TEXT_MIN, 2)
-            if len(lines) == 2:
-                return [(8.5, lines[0], size), (17.0, lines[1], size)]
-        out = []
-        if line1:
-            text, size = fit.fit(line1, col.inner, LINE1_SIZE, LINE1_MIN)
-            out.append((8.8 if line2 else 13.0, text, size))
-        if line2:
-            text, size = fit.fit(line2, col.inner, LINE2_SIZE, LINE2_MIN)
-            out.append((17.0, text, size))
+            return [(line, size) for line in lines]
+        out: list[tuple[str, float]] = []
+        for text, size, least in ((line1, LINE1_SIZE, LINE1_MIN), (line2, LINE2_SIZE, LINE2_MIN)):
+            if not text:
+                continue
+            if fit.width(text, least) <= col.inner:
+                out.append(fit.fit(text, col.inner, size, least))
+            else:
+                out.extend((line, least) for line in fit.break_text(text, col.inner, least))
         return out
 
+    @staticmethod
+    def _drops(lines: list[tuple[str, float]]) -> list[float]:
+        """Baselines below the row top: one line centred; more lines from the top."""
+        if len(lines) <= 1:
+            return [13.0] if lines else []
+        first = 8.8 if lines[0][1] > TEXT_SIZE else 8.5
+        return [first] + [LINE_PITCH * (i + 1) for i in range(1, len(lines))]
+
     def _cell(self, key: tuple[int, str, str]) -> Laid:
-        """Lay out, encode and cache one distinct cell content."""
+        """Lay out, encode and cache one distinct cell content: (height, lines)."""
         index, line1, line2 = key
         col = self.placed[index]
-        line1, line2 = mask_my_numbers(line1), mask_my_numbers(line2)
-        laid = tuple(
-            (drop, f"1 0 0 1 {self._x(col, text, size):.2f} ", self.enc.show(text, size))
-            for drop, text, size in self._lay_out(col, line1, line2)
+        lines = self._lines(col, mask_my_numbers(line1), mask_my_numbers(line2))
+        drops = self._drops(lines)
+        laid = (
+            max(ROW_HEIGHT, drops[-1] + ROW_BELOW) if drops else ROW_HEIGHT,
+            tuple(
+                (drop, f"1 0 0 1 {self._x(col, text, size):.2f} ", self.enc.show(text, size))
+                for drop, (text, size) in zip(drops, lines, strict=True)
+            ),
         )
         self._cells[key] = laid
         return laid
 
-    def page(self, page: int, cells: list[list[tuple[str, str]]]) -> None:
+    def lay_out_rows(self, cells: list[list[tuple[str, str]]]) -> list[tuple[float, list[Laid]]]:
+        """Every row laid out: (row height, its cells)."""
+        known = self._cells.get
+        out = []
+        for row in cells:
+            laid_row = [known((i, a, b)) or self._cell((i, a, b))
+                        for i, (a, b) in enumerate(row)]
+            out.append((max(h for h, _ in laid_row), laid_row))
+        return out
+
+    def page(self, page: int, pieces: list[Piece]) -> None:
         """One whole page: forms, page label, row text, end mark."""
         c = self.c
-        if len(cells) == ROWS_PER_PAGE:
+        heights = [p[2] for p in pieces]
+        if heights == _FULL_PAGE:
             c.doForm(GRID_FORM)
         else:
-            self.grid(len(cells))
+            self.grid(heights)
         c.doForm(FRAME_FORM)
         t = TextBlock()
         self._put(t, PAGE_HEIGHT - MARGIN_TOP - 36, self._page_label(page), 9, self._right)
         if page == self.pages:
             self._put(t, MARGIN_BOTTOM, END_MARK, 9, self._right)
-        if not cells:
+        if not pieces:
             self._put(t, BODY_TOP - 13.5, NO_DATA, 10, self._centre)
         out = t.parts.append
-        known = self._cells.get
-        columns = range(len(self.placed))
-        for i, row in enumerate(cells):
-            top = BODY_TOP - i * ROW_HEIGHT
-            ys = {8.5: f"{top - 8.5:.2f} Tm ", 8.8: f"{top - 8.8:.2f} Tm ",
-                  13.0: f"{top - 13.0:.2f} Tm ", 17.0: f"{top - 17.0:.2f} Tm "}
-            for index, (line1, line2) in zip(columns, row, strict=True):
-                key = (index, line1, line2)
-                laid = known(key) or self._cell(key)
-                for drop, prefix, ops in laid:
-                    out(prefix + ys[drop] + ops)
+        top = BODY_TOP
+        for laid_row, start, height in pieces:
+            ys: dict[float, str] = {}
+            end = start + height
+            for _, lines in laid_row:
+                for drop, prefix, ops in lines:
+                    if start < drop <= end:
+                        y = ys.get(drop)
+                        if y is None:
+                            y = ys[drop] = f"{top - drop + start:.2f} Tm "
+                        out(prefix + y + ops)
+            top -= height
         c.drawText(t)
         c.showPage()
+
+
+Piece = tuple[list[Laid], float, float]  # a row's cells, offset of the part shown, its height
+_FULL_PAGE = [ROW_HEIGHT] * ROWS_PER_PAGE
+
+
+def _split(laid_row: list[Laid], height: float) -> list[Piece]:
+    """A row taller than a page, cut between lines into parts of at most a page each."""
+    drops = sorted({d for _, lines in laid_row for d, _, _ in lines})
+    pieces: list[Piece] = []
+    start = 0.0
+    while True:
+        fitting = [d for d in drops if start < d <= start + BODY_HEIGHT - ROW_BELOW]
+        rest = [d for d in drops if d > start + BODY_HEIGHT - ROW_BELOW]
+        if not rest:
+            pieces.append((laid_row, start, min(height - start, BODY_HEIGHT)))
+            return pieces
+        end = (fitting[-1] + ROW_BELOW) if fitting else start + BODY_HEIGHT
+        pieces.append((laid_row, start, end - start))
+        start = max(end, rest[0] - LINE_PITCH)
+
+
+def paginate(rows: list[tuple[float, list[Laid]]]) -> list[list[Piece]]:
+    """Rows onto pages: a row is moved whole to the next page when it does not fit;
+    only a row taller than a page is cut (between lines) over several pages."""
+    pages: list[list[Piece]] = [[]]
+    used = 0.0
+    for height, laid_row in rows:
+        if height > BODY_HEIGHT:
+            parts = _split(laid_row, height)
+            if pages[-1]:
+                pages.append([])
+            for part in parts[:-1]:
+                pages[-1].append(part)
+                pages.append([])
+            pages[-1].append(parts[-1])
+            used = parts[-1][2]
+            continue
+        if pages[-1] and used + height > BODY_HEIGHT + 1e-6:
+            pages.append([])
+            used = 0.0
+        pages[-1].append((laid_row, 0.0, height))
+        used += height
+    return pages
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """The number of pages of a list rendered here (read from its page tree)."""
+    found = re.search(rb"/Count (\d+) /Kids", pdf)
+    if found is None:
+        raise ValueError("not a list rendered by this module")
+    return int(found.group(1))
 
 
 def render_table(
@@ -282,11 +365,12 @@ def _render(
     canvas.setProducer(PRODUCT)
     canvas.setKeywords([HANDLE_WITH_CARE])
     drawer = _Drawer(canvas, font, header, columns, len(rows))
+    getters = [c.cell for c in columns]
+    pages = paginate(drawer.lay_out_rows([[get(row) for get in getters] for row in rows]))
+    drawer.pages = len(pages)
     drawer.make_frame_form()
     drawer.make_grid_form()
-    getters = [c.cell for c in columns]
-    for page in range(1, drawer.pages + 1):
-        chunk = rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]
-        drawer.page(page, [[get(row) for get in getters] for row in chunk])
+    for number, pieces in enumerate(pages, start=1):
+        drawer.page(number, pieces)
     canvas.save()
     return buffer.getvalue()

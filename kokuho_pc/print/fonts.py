@@ -100,10 +100,11 @@ class TextFitter:
     def wrap_tokens(
         self, tokens: list[str], max_width: float, size: float, min_size: float, lines: int
     ) -> tuple[list[str], float]:
-        """Lay space-separated ``tokens`` on at most ``lines`` lines of ``max_width``.
+        """Lay space-separated ``tokens`` on ``lines`` lines of ``max_width`` if they fit.
 
         Tries ``size``, then smaller sizes down to ``min_size``; when even that
-        is not enough, the last line ends with ``他n件`` naming what was left out.
+        is not enough, the tokens take as many lines as they need at ``min_size``
+        (nothing is left out). A token wider than the cell is broken between characters.
         """
         space = self._char_width(" ")
         trial = size
@@ -114,19 +115,18 @@ class TextFitter:
             if trial <= min_size:
                 break
             trial = max(min_size, trial - 0.5)
-        for keep in range(len(tokens) - 1, -1, -1):
-            rest = len(tokens) - keep
-            laid = self._greedy([*tokens[:keep], f"他{rest}件"], max_width / min_size, space, lines)
-            if laid is not None:
-                return laid, min_size
-        return [self._clip(" ".join(tokens), max_width / min_size)], min_size
+        laid = self._greedy(tokens, max_width / min_size, space, len(tokens) + 1)
+        if laid is None:
+            laid = self.break_text(" ".join(tokens), max_width, min_size)
+        return laid, min_size
 
     def wrap_text(self, text: str, max_width: float, size: float, min_size: float,
                   lines: int) -> tuple[list[str], float]:
-        """Break ``text`` between characters onto at most ``lines`` lines of ``max_width``.
+        """Break ``text`` between characters onto ``lines`` lines of ``max_width`` if it fits.
 
         Keeps ``size`` when it fits, else shrinks down to ``min_size`` (never below);
-        only a text that does not fit ``lines`` lines even then is cut with ``…``.
+        a text that does not fit ``lines`` lines even then takes as many lines as it
+        needs at ``min_size``: nothing is ever cut.
         """
         trial = size
         while True:
@@ -136,10 +136,11 @@ class TextFitter:
             if trial <= min_size:
                 break
             trial = max(min_size, trial - 0.5)
-        budget = max_width / min_size
-        head = self._char_lines(text, budget, lines - 1, rest=True) if lines > 1 else []
-        used = "".join(head or [])
-        return [*(head or []), self._clip(text[len(used):], budget)], min_size
+        return self.break_text(text, max_width, min_size), min_size
+
+    def break_text(self, text: str, max_width: float, size: float) -> list[str]:
+        """``text`` broken between characters onto as many lines of ``max_width`` as needed."""
+        return self._char_lines(text, max_width / size, len(text) + 1) or [text]
 
     def _char_lines(self, text: str, unit_budget: float, lines: int, *,
                     rest: bool = False) -> list[str] | None:

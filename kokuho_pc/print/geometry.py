@@ -1,7 +1,9 @@
 """Page geometry and column definitions shared by every list.
 
-Every list is an A4 landscape table of fixed-height, two-line rows, so the
-rows per page, and with them the page count, are known before drawing.
+Every list is an A4 landscape table. A row is two lines high (``ROW_HEIGHT``)
+unless a cell needs more lines: text is never printed below 7 pt and never
+cut, it wraps and the row grows. ``ROWS_PER_PAGE`` rows of the standard
+height fill a page.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ TABLE_HEAD_HEIGHT = 22.0
 FOOTER_BLOCK = 18.0
 ROW_HEIGHT = 20.0
 PAD = 2.5
-LINE1_SIZE, LINE1_MIN = 8.0, 5.0
-LINE2_SIZE, LINE2_MIN = 6.5, 4.5
-WRAP_SIZE, WRAP_MIN = 7.0, 5.0
+LINE1_SIZE, LINE1_MIN = 8.0, 7.0
+LINE2_SIZE, LINE2_MIN = 7.0, 7.0
+WRAP_SIZE, WRAP_MIN = 7.0, 7.0
+LINE_PITCH = 8.5  # baseline to baseline of the lines of a cell
+ROW_BELOW = 3.0  # room under the last baseline of a row
 TEXT_SIZE, TEXT_MIN = 7.5, 7.0  # free text broken between characters: never below 7 pt
 HEAD_SIZE, HEAD_MIN = 7.0, 5.0
 STRIPE_GREY = 0.93
@@ -39,7 +43,8 @@ TABLE_RIGHT = PAGE_WIDTH - MARGIN_X
 TABLE_TOP = PAGE_HEIGHT - MARGIN_TOP - HEADER_BLOCK
 BODY_TOP = TABLE_TOP - TABLE_HEAD_HEIGHT
 BODY_BOTTOM_LIMIT = MARGIN_BOTTOM + FOOTER_BLOCK
-ROWS_PER_PAGE = int((BODY_TOP - BODY_BOTTOM_LIMIT) // ROW_HEIGHT)
+BODY_HEIGHT = BODY_TOP - BODY_BOTTOM_LIMIT
+ROWS_PER_PAGE = int(BODY_HEIGHT // ROW_HEIGHT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,5 +90,7 @@ def place(columns: Sequence[Column[R]]) -> list[Placed]:
 
 
 def page_count(row_count: int) -> int:
-    """Pages a list of ``row_count`` rows takes (one page at least)."""
+    """Pages a list of ``row_count`` rows of the standard height takes (one page at least).
+
+    Rows that grow take more; the rendered PDF's own count is ``pdf_page_count``."""
     return max(1, math.ceil(row_count / ROWS_PER_PAGE))

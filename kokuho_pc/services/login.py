@@ -40,10 +40,14 @@ from kokuho_pc.auth.accounts import (
     Role,
     canonical_user_id,
 )
+from kokuho_pc.auth.fido import FidoCredentialRepository
 from kokuho_pc.auth.session import Session
 from kokuho_pc.domain.errors import (
     AccountInactive,
     AccountLocked,
+    AuthenticatorRefused,
+    AuthenticatorRequired,
+    AuthenticatorUnavailable,
     LoginFailed,
     RollbackDetected,
     SecondFactorRequired,
@@ -88,6 +92,7 @@ class LoginService:
     ) -> None:
         self._profile = profile
         self._accounts = AccountRepository(profile.db)
+        self._fido = FidoCredentialRepository(profile.db)
         self._sleep = sleep
         self._trust = trust or TrustService(profile)
 
@@ -129,19 +134,68 @@ class LoginService:
             if state is not AccountState.ACTIVE:
                 raise AccountInactive()
 
+        def quick_unlock() -> None:
+            # Unlocking with the authenticator alone: the account must still be usable,
+            # and the assertion must come from one of THIS user's credentials.
+            account_check()
+            self.verify_authenticator(uid)
+
+        has_authenticator = bool(self._fido.for_user(uid, active_only=True))
         return Session(
             user_id=uid,
             name=account.name,
             role=account.role,
             must_change_password=account.must_change_password,
-            must_enrol_second_factor=policy.second_factor_required and account.totp_secret is None,
+            must_enrol_second_factor=(self._totp_required(account)
+                                      and account.totp_secret is None),
             clock=self._profile.clock,
             idle_timeout=timedelta(seconds=policy.idle_timeout_seconds),
             max_age=timedelta(hours=policy.session_max_hours),
             verifier=verifier,
             recorder=recorder,
             account_check=account_check,
+            quick_unlock=quick_unlock if has_authenticator else None,
         )
+
+    # -- FIDO2 (issue 21) ----------------------------------------------------------
+
+    def fido_required(self, account: Account) -> bool:
+        """True when the policy requires an authenticator at login for the account's role."""
+        return account.role.value in self._profile.policy().fido_required_roles
+
+    def _totp_required(self, account: Account) -> bool:
+        """TOTP is asked when the policy says so, or as the fallback of a role that needs an
+        authenticator while the account has none; never after a FIDO2 assertion."""
+        policy = self._profile.policy()
+        if self.fido_required(account):
+            if self._fido.for_user(account.user_id, active_only=True):
+                return False
+            return policy.fido_totp_fallback
+        return policy.second_factor_required
+
+    def verify_authenticator(self, user_id: str) -> None:
+        """One FIDO2 assertion with user verification by one of ``user_id``'s active
+        credentials: fresh challenge, verification by ``Fido2Server``, then the signature
+        counter advanced by compare-and-set. Blocks while the authenticator waits for the
+        user (call it off the GUI thread). Raises AuthenticatorRefused (with a reason
+        code), AuthenticatorUnavailable or AuthenticatorRequired (none enrolled)."""
+        profile = self._profile
+        credentials = self._fido.for_user(user_id)
+        active = [c for c in credentials if c.active]
+        if not active:
+            raise AuthenticatorRequired()
+        options = profile.fido.begin_assertion(user_id, active)
+        response = profile.authenticator_client().get_assertion(options)
+        # Read again: a revocation made while the user was at the authenticator counts.
+        verified = profile.fido.complete_assertion(user_id, self._fido.for_user(user_id),
+                                                   response)
+        with profile.db.transaction():
+            if not self._fido.advance_counter(verified.credential.credential_id,
+                                              verified.credential.sign_count,
+                                              verified.sign_count):
+                current = self._fido.get(verified.credential.credential_id)
+                raise AuthenticatorRefused(
+                    reason="revoked" if current is None or not current.active else "counter")
 
     def check_credentials(self, user_id: str, password: str, otp: str | None = None, *,
                           second_factor: bool = True) -> Account:
@@ -164,9 +218,11 @@ class LoginService:
             self._refuse(account, _Refusal(state.value, AuditResult.REFUSED))
         if not hasher.verify(password, account.password_hash):
             self._refuse(account, _Refusal("wrong_password", AuditResult.FAILURE))
+        if second_factor and self.fido_required(account):
+            self._check_authenticator(account)
         step: int | None = None
         enrolled = account.totp_secret is not None
-        if second_factor and profile.policy().second_factor_required and enrolled:
+        if second_factor and self._totp_required(account) and enrolled:
             if not otp:
                 self._refuse(account, _Refusal("otp_missing", AuditResult.FAILURE),
                              SecondFactorRequired())
@@ -186,6 +242,24 @@ class LoginService:
                     account.user_id, profile.clock(), password_hash=hasher.hash(password)
                 )
         return account
+
+    def _check_authenticator(self, account: Account) -> None:
+        """Login with an authenticator required (after the password was right)."""
+        if not self._fido.for_user(account.user_id, active_only=True):
+            if self._totp_required(account):
+                return  # the TOTP fallback of an account without an authenticator
+            self._profile.audit.record(AuditAction.LOGIN_FAILURE, account.user_id,
+                                       {"reason": "fido_not_enrolled"}, AuditResult.REFUSED)
+            raise AuthenticatorRequired()
+        try:
+            self.verify_authenticator(account.user_id)
+        except AuthenticatorRefused as exc:
+            self._refuse(account, _Refusal(f"fido_{exc.reason}", AuditResult.FAILURE))
+        except AuthenticatorUnavailable:
+            # Nobody answered (no key, cancelled): not a wrong credential, not counted.
+            self._profile.audit.record(AuditAction.LOGIN_FAILURE, account.user_id,
+                                       {"reason": "fido_unavailable"}, AuditResult.FAILURE)
+            raise
 
     # -- state -----------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from kokuho_pc.print import (
     HouseholdPair,
     ProblemListRow,
     ReportHeader,
-    page_count,
+    pdf_page_count,
     render_candidate_list,
     render_carry_over_list,
     render_check_list,
@@ -173,14 +173,14 @@ class PrintingService:
                      else "被保険者ごとの最新の処理結果")
         pdf = render_problem_list(self._header(PROBLEM_TITLE, condition), lines)
         return PrintDocument(pdf, PROBLEM_TITLE, REPORT_PROBLEMS, len(lines),
-                             page_count(len(lines)))
+                             pdf_page_count(pdf))
 
     def render_check_list(self, rows: Sequence[CheckRow], files: str = "") -> PrintDocument:
         """The problems a 検査 found (file, line, item, message; never a field's value)."""
         self._session.require()
         lines = [CheckListRow(r.file, r.record, r.item, r.message) for r in rows]
         pdf = render_check_list(self._header(CHECK_TITLE, files), lines)
-        return PrintDocument(pdf, CHECK_TITLE, REPORT_CHECK, len(lines), page_count(len(lines)))
+        return PrintDocument(pdf, CHECK_TITLE, REPORT_CHECK, len(lines), pdf_page_count(pdf))
 
     def render_candidate_list(self, candidates: Sequence[CandidateView],
                               condition: str = "全件") -> PrintDocument:
@@ -190,7 +190,7 @@ class PrintingService:
         rows = [candidate_row(c) for c in candidates]
         pdf = render_candidate_list(self._header(CANDIDATE_TITLE, condition), rows)
         return PrintDocument(pdf, CANDIDATE_TITLE, REPORT_CANDIDATES, len(rows),
-                             page_count(len(rows)))
+                             pdf_page_count(pdf))
 
     def render_confirmed_list(self, results: Sequence[ResultView],
                               condition: str = "全件") -> PrintDocument:
@@ -199,7 +199,7 @@ class PrintingService:
         rows = [confirmed_row(r) for r in results]
         pdf = render_confirmed_list(self._header(CONFIRMED_TITLE, condition), rows)
         return PrintDocument(pdf, CONFIRMED_TITLE, REPORT_CONFIRMED, len(rows),
-                             page_count(len(rows)))
+                             pdf_page_count(pdf))
 
     def render_carry_over_list(self, results: Sequence[ResultView],
                                condition: str = "全件") -> PrintDocument:
@@ -208,7 +208,7 @@ class PrintingService:
         rows = [carry_over_row(r) for r in results if r.decision == "continue"]
         pdf = render_carry_over_list(self._header(CARRY_OVER_TITLE, condition), rows)
         return PrintDocument(pdf, CARRY_OVER_TITLE, REPORT_CARRY_OVER, len(rows),
-                             page_count(len(rows)))
+                             pdf_page_count(pdf))
 
     def check_printer(self, target: PrinterTarget, *, report: str) -> None:
         """Refuse (``PrintRefused``, logged with the printer's name) output to a file, a

@@ -14,6 +14,7 @@ from pathlib import Path
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.audit.log import AuditLog
 from kokuho_pc.audit.rollback import RollbackFinding, compare, compare_acknowledged
+from kokuho_pc.auth.fido import Authenticator, FidoCeremonies, PlatformAuthenticator
 from kokuho_pc.auth.passwords import PasswordHasher
 from kokuho_pc.domain.errors import InvalidSetting
 from kokuho_pc.domain.municipality import is_valid_municipality_code
@@ -87,6 +88,15 @@ class Profile:
                               anchor=anchor_for(info.path, info.profile_id, info.is_demo))
         # A detected rollback of the operation log (services.trust); None when none is known.
         self.rollback: RollbackFinding | None = None
+        # FIDO2 (issue 21): pending ceremonies live in memory for this process only; the
+        # authenticator is the platform's (fido2's client) unless one is injected
+        # (tests, the demo's software authenticator).
+        self.fido = FidoCeremonies(clock)
+        self.authenticator: Authenticator | None = None
+
+    def authenticator_client(self) -> Authenticator:
+        """The injected authenticator, else Windows Hello / the first USB key."""
+        return self.authenticator if self.authenticator is not None else PlatformAuthenticator()
 
     def terminal_key_password(self) -> bytes | None:
         """The password of the terminal key sealed in the OS keyring (production profiles

@@ -63,6 +63,13 @@ SPECS: tuple[SettingSpec, ...] = (
                 lambda v: 1 <= v <= 12),
     SettingSpec("second_factor_required", bool, False,
                 "ログイン時にワンタイムパスワード(TOTP)を必須とする"),
+    SettingSpec("fido_required_roles", list, [],
+                "ログイン時にパスワードに加えて生体認証(FIDO2認証器: Windows Hello・"
+                "セキュリティキー)を必須とする役割(staff・admin)の一覧",
+                lambda v: all(role in ("staff", "admin") for role in v)),
+    SettingSpec("fido_totp_fallback", bool, True,
+                "生体認証が必須の役割で認証器を登録していないアカウントは、ワンタイムパスワード"
+                "(TOTP)でログインできる(無効にすると、認証器の登録までログインできない)"),
     SettingSpec("emulated_media_allowed", bool, False,
                 "フォルダを外部媒体として扱うこと(研修・デモ用)を許可する"),
     SettingSpec("emulated_media_dirs", list, [],
@@ -105,6 +112,8 @@ class Policy:
     admin_lockout_minutes: int = 60
     allowed_printers: tuple[str, ...] = ()
     two_person_confirmation: bool = False
+    fido_required_roles: tuple[str, ...] = ()
+    fido_totp_fallback: bool = True
 
 
 def validate(name: str, value: Any) -> SettingValue:
@@ -160,4 +169,5 @@ class PolicyStore:
         values["server_pins"] = tuple(values["server_pins"])
         values["emulated_media_dirs"] = tuple(values["emulated_media_dirs"])
         values["allowed_printers"] = tuple(values["allowed_printers"])
+        values["fido_required_roles"] = tuple(values["fido_required_roles"])
         return Policy(**values)

@@ -137,6 +137,7 @@ class AppController(QObject):
         self.login_window.configure(
             service.login,
             second_factor=profile.policy().second_factor_required, demo=profile.is_demo,
+            authenticator=bool(profile.policy().fido_required_roles),
         )
         if profile.is_demo:
             self._demo_marker = DemoTitleMarker(self)
@@ -215,6 +216,8 @@ class AppController(QObject):
             self.jobs, session.unlock, session.user_id, timeout,
             on_lock=session.lock, on_activity=session.touch, demo=profile.is_demo,
             has_unsaved=lambda: window.unsaved_page() is not None,
+            quick_unlock=(session.unlock_with_authenticator if session.can_quick_unlock
+                          else None),
         )
         lock.logout_requested.connect(self.logout)
         window.lock_requested.connect(lambda: lock.lock("manual"))

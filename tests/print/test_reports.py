@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -24,6 +25,7 @@ from kokuho_pc.print import (
     render_carry_over_list,
     render_confirmed_list,
 )
+from kokuho_pc.print.canvas_table import pdf_page_count
 from kokuho_pc.print.demo_rows import (
     demo_candidate_rows,
     demo_carry_over_rows,
@@ -31,6 +33,7 @@ from kokuho_pc.print.demo_rows import (
     demo_header,
 )
 from kokuho_pc.print.fonts import FONT_NAME, TextFitter, register_font
+from kokuho_pc.print.geometry import page_count
 from kokuho_pc.print.reports import short_date, short_month
 from tests.print.helpers import fonts_of, nfkc, page_texts, reader
 
@@ -143,12 +146,90 @@ def test_empty_list_has_one_page_with_a_note() -> None:
     assert "出力件数 0 件" in texts[0]
 
 
-def test_over_long_names_are_clipped_not_overflowing() -> None:
-    rows = demo_candidate_rows(97)  # row 97 carries an over-long name
-    text = page_texts(render_candidate_list(demo_header(CANDIDATE_TITLE), rows), [4])[0]
-    assert "テシガワラサエモン" in text
-    assert "..." in text  # NFKC of the ellipsis that ends a clipped cell
-    assert rows[96].pair.before_head_kana not in text
+def _sized_texts(pdf: bytes) -> list[list[tuple[str, float]]]:
+    """Per page, every text shown in the page's own content with its font size (pt)."""
+    pages = []
+    for page in reader(pdf).pages:
+        shown: list[tuple[str, float]] = []
+
+        def visit(text: str, cm: object, tm: list[float], font: object, size: float,
+                  out: list[tuple[str, float]] = shown) -> None:
+            if text.strip():
+                out.append((text, size * tm[3]))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(shown)
+    return pages
+
+
+LONG_NAME = "勅使河原左衛門三郎右衛門之助右京大夫"
+LONG_KANA = "テシガワラサエモンサブロウウエモンノスケウキョウノダイブ"
+LONG_CITY = "北海道余市郡仁木町大字然別字銀山北十番地区"  # fictitious, longer than any real one
+LONG_REASON = (
+    "転出前の世帯主が転入後の世帯では構成員となり、転出前の構成員のうち一人が"
+    "転入後の世帯主になっています。また、同じ日に別の世帯から構成員を一人受け入れて"
+    "いるため、世帯の同一性を窓口で確認してください。確認の結果は判断の理由欄に"
+    "記入してください。"
+)
+
+
+def _long_row() -> CandidateRow:
+    base = demo_candidate_rows(1)[0]
+    pair = dataclasses.replace(
+        base.pair, before_head_name=LONG_NAME, before_head_kana=LONG_KANA,
+        before_municipality_name=LONG_CITY, before_municipality_code="019999",
+    )
+    return dataclasses.replace(base, pair=pair, reason=LONG_REASON)
+
+
+def test_long_name_city_and_reason_print_in_full_at_7pt_or_more() -> None:
+    """Issue 16 (honest paper): nothing shrinks below 7 pt, nothing is cut with 「…」:
+    the cells wrap and the row grows."""
+    rows = demo_candidate_rows(4)
+    rows[1] = _long_row()
+    pdf = render_candidate_list(demo_header(CANDIDATE_TITLE), rows)
+    sized = _sized_texts(pdf)
+    assert len(sized) == 1
+    shown = sized[0]
+    cell_texts = [(t, s) for t, s in shown if s < 9]  # page label and footer are 9 pt
+    assert all(size >= 7.0 - 1e-6 for _, size in cell_texts), sorted(s for _, s in cell_texts)[:5]
+    text = "".join(t.strip() for t, _ in shown)
+    for whole in (LONG_NAME, LONG_KANA, LONG_CITY, LONG_REASON):
+        assert whole in text, whole
+    assert "…" not in text
+    # The long cells took more than two lines each.
+    name_lines = [t for t, _ in shown if t.strip() and t.strip() in LONG_NAME + LONG_KANA]
+    assert len(name_lines) >= 4
+    # Following rows moved down, still on the page, none overlapping the long one.
+    assert all(r.candidate_no in text for r in rows)
+
+
+def test_grown_rows_move_whole_to_the_next_page_and_a_huge_row_is_cut_between_lines() -> None:
+    rows = demo_candidate_rows(60)
+    for i in range(0, 60, 3):
+        rows[i] = dataclasses.replace(_long_row(), candidate_no=rows[i].candidate_no)
+    pdf = render_candidate_list(demo_header(CANDIDATE_TITLE), rows)
+    texts = page_texts(pdf)
+    assert len(texts) == pdf_page_count(pdf) > page_count(60)
+    numbers = [re.findall(r"C\d{7}", t) for t in texts]
+    assert [n for page in numbers for n in page] == [r.candidate_no for r in rows]
+    for page, text in enumerate(texts, start=1):
+        assert text.startswith(CANDIDATE_TITLE) and "転出前世帯主" in text
+        assert f"{page} / {len(texts)} 頁" in text
+    # Each long reason is whole on one page (a row is never split when it fits a page).
+    compact = [t.replace(" ", "") for t in texts]
+    assert sum(c.count(LONG_REASON) for c in compact) == 20
+    # A reason taller than a whole page is continued on the next page, nothing lost.
+    huge = "".join(f"{i:03d}番目の確認事項があります。" for i in range(260))
+    pdf = render_candidate_list(demo_header(CANDIDATE_TITLE),
+                                [dataclasses.replace(rows[1], reason=huge), rows[2]])
+    sized = _sized_texts(pdf)
+    assert len(sized) >= 2
+    chunks = [t.strip() for page in sized for t, _ in page]
+    assert "…" not in "".join(chunks)
+    assert "".join(c for c in chunks if c and not c.isascii() and c in huge) == huge
+    assert all(any(c in huge for c, _ in ((t.strip(), s) for t, s in page)) for page in sized)
+    assert all(s >= 7.0 - 1e-6 for page in sized for _, s in page)
 
 
 _FITTER_SIZES = st.floats(min_value=5.0, max_value=12.0)
@@ -172,10 +253,11 @@ def test_fitted_text_never_exceeds_its_cell(text: str, width: float, size: float
     months=st.lists(st.sampled_from(["R6.4", "R6.12", "H30.11", "R7.1"]), max_size=40),
     width=st.floats(min_value=30.0, max_value=200.0),
 )
-def test_wrapped_months_stay_in_two_lines_of_the_cell(months: list[str], width: float) -> None:
+def test_wrapped_months_fit_the_cell_and_none_is_left_out(months: list[str], width: float) -> None:
     fitter = TextFitter(register_font())
-    lines, size = fitter.wrap_tokens(months, width, 7.0, 5.0, 2)
-    assert len(lines) <= 2
+    lines, size = fitter.wrap_tokens(months, width, 7.0, 7.0, 2)
+    assert size == 7.0
+    assert " ".join(lines).split() == months
     assert all(fitter.width(line, size) <= width + 1e-6 for line in lines)
 
 

@@ -61,12 +61,18 @@ def _to_date(value: QDate) -> dt.date:
 class DateField(QWidget):
     """A date entry with the chosen date shown in 和暦 beside it."""
 
+    def setAccessibleName(self, name: str) -> None:
+        """The name is the date entry's (the part Tab reaches)."""
+        super().setAccessibleName(name)
+        self.edit.setAccessibleName(name)
+
     def __init__(self, day: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = QDateEdit(QDate(day.year, day.month, day.day))
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("yyyy/MM/dd")
         self.wareki = QLabel()
+        self.setAccessibleName("日付")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)
@@ -115,6 +121,7 @@ class AccountDialog(QDialog):
         self.name = QLineEdit(account.name if account else "")
         self.name.setReadOnly(account is not None)
         self.role = QComboBox()
+        self.role.setAccessibleName("権限")
         for role in (Role.STAFF, Role.ADMIN):
             self.role.addItem(role.label, role.value)
         if account is not None:
@@ -123,6 +130,8 @@ class AccountDialog(QDialog):
         end = account.valid_to if account and account.valid_to else dt.date(
             today.year + (1 if today.month >= 4 else 0), 3, 31)
         self.valid_to = DateField(end)
+        self.valid_from.setAccessibleName("利用開始日")
+        self.valid_to.setAccessibleName("利用終了日")
         self.no_end = QCheckBox("終了日を定めない")
         self.no_end.setChecked(account is not None and account.valid_to is None)
         self.password = _password_field()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from kokuho_pc.services.accounts import AccountService, AccountState, AccountView
 from kokuho_pc.ui.admin.admin_account_dialog import AccountDialog, AccountForm
 from kokuho_pc.ui.admin.admin_models import MemoryTableModel, accounts_model, fiscal_year_text
+from kokuho_pc.ui.admin.fido_dialog import FidoDialog
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.widgets import msgbox
 from kokuho_pc.ui.widgets.error_dialog import show_error
@@ -45,13 +46,17 @@ class AdminAccountsTab(QWidget):
         self.model: MemoryTableModel = accounts_model(self)
         self.table = NoCopyTableView(self, tooltip_columns=())
         self.table.setObjectName("accounts_table")
+        self.table.setAccessibleName("職員アカウントの一覧")
         self.reload_button = QPushButton("再表示(&R)")
         self.create_button = QPushButton("新規作成(&N)…")
         self.edit_button = QPushButton("権限・利用期間…")
         self.revoke_button = QPushButton("失効")
         self.unlock_button = QPushButton("ロック解除")
         self.reset_button = QPushButton("初期パスワード再設定…")
+        self.fido_button = QPushButton("生体認証(認証器)…")
+        self.fido_dialog: FidoDialog | None = None
         self.year = QComboBox()
+        self.year.setAccessibleName("年度")
         self.regrant_button = QPushButton("年度権限付与")
         self.status = QLabel("")
         self.count = QLabel("")
@@ -74,7 +79,7 @@ class AdminAccountsTab(QWidget):
         top.addWidget(self.status)
         actions = QHBoxLayout()
         for button in (self.edit_button, self.unlock_button, self.reset_button,
-                       self.revoke_button):
+                       self.fido_button, self.revoke_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(QLabel("選択した職員に"))
@@ -97,6 +102,7 @@ class AdminAccountsTab(QWidget):
         self.edit_button.clicked.connect(lambda: self.open_dialog("edit"))
         self.reset_button.clicked.connect(lambda: self.open_dialog("reset"))
         self.revoke_button.clicked.connect(self.ask_revoke)
+        self.fido_button.clicked.connect(self.open_fido)
         self.unlock_button.clicked.connect(self.unlock)
         self.regrant_button.clicked.connect(self.regrant)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -151,6 +157,7 @@ class AdminAccountsTab(QWidget):
         usable = account is not None and account.state is not AccountState.REVOKED
         self.edit_button.setEnabled(usable)
         self.reset_button.setEnabled(usable)
+        self.fido_button.setEnabled(usable)
         self.revoke_button.setEnabled(usable and not own)
         self.unlock_button.setEnabled(account is not None
                                       and account.state is AccountState.LOCKED)
@@ -194,6 +201,15 @@ class AdminAccountsTab(QWidget):
                                parent=self)
         dialog.saved.connect(self.reload)
         self.dialog = dialog
+        dialog.show()
+
+    def open_fido(self) -> None:
+        """「生体認証(認証器)…」: list, enrol (administrator present) and revoke (issue 21)."""
+        account = self.selected()
+        if account is None:
+            return
+        dialog = FidoDialog(self.context, account.user_id, account.name, parent=self)
+        self.fido_dialog = dialog
         dialog.show()
 
     def ask_revoke(self) -> None:

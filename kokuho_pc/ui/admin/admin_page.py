@@ -25,6 +25,7 @@ class AdminPage(QWidget):
         self.context = context
         self.tabs = QTabWidget()
         self.tabs.setObjectName("admin_tabs")
+        self.tabs.setAccessibleName("管理の項目")
         self.accounts: AdminAccountsTab | None = None
         self.media: AdminMediaTab | None = None
         self.policy: AdminPolicyTab | None = None

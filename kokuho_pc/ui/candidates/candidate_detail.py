@@ -48,6 +48,7 @@ class CandidateDetail(QWidget):
         self.model = CompareTableModel(self)
         self.table = NoCopyTableView(self)
         self.table.setObjectName("compare_grid")
+        self.table.setAccessibleName("異動前後の世帯の比較")
         self._build()
 
     def _build(self) -> None:

@@ -61,10 +61,14 @@ class CandidatesPage(DecisionFlow, ConfirmAndPrint, QWidget):
         self.loading = False
         self._generation = 0  # a newer reload supersedes the answer of an older one
         self.state_filter = QComboBox()
+        self.state_filter.setAccessibleName("状態で絞り込み")
         self.category_filter = QComboBox()
+        self.category_filter.setAccessibleName("判定候補区分で絞り込み")
         self.municipality_filter = QComboBox()
+        self.municipality_filter.setAccessibleName("市町村で絞り込み")
         self.search = QLineEdit()
         self.search.setObjectName("candidate_search")
+        self.search.setAccessibleName("候補の検索")
         self.search.setPlaceholderText("検索: 候補番号・カナ氏名・世帯番号")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(220)
@@ -79,6 +83,7 @@ class CandidatesPage(DecisionFlow, ConfirmAndPrint, QWidget):
         self.model = CandidatesTableModel(self)
         self.table = NoCopyTableView(self)
         self.table.setObjectName("candidates_table")
+        self.table.setAccessibleName("継続候補世帯の一覧")
         self.detail = CandidateDetail(self)
         self.panel = DecisionPanel(self)
         self._build()

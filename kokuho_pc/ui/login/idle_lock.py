@@ -87,10 +87,13 @@ class IdleLock(QObject):
         demo: bool = False,
         warning_ms: int = WARNING_MS,
         has_unsaved: Callable[[], bool] | None = None,
+        quick_unlock: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self._jobs = jobs
         self._verify = unlock
+        # Session.unlock_with_authenticator when the account has an authenticator (issue 21).
+        self._quick_unlock = quick_unlock
         self._user_id = user_id
         self._demo = demo
         self._on_lock = on_lock
@@ -222,8 +225,10 @@ class IdleLock(QObject):
                 self._hidden_bars.append(bar)
                 bar.hide()
         self._saved_central = primary.takeCentralWidget()
-        screen = LockScreen(self._user_id, demo=self._demo, idle=reason == IDLE)
+        screen = LockScreen(self._user_id, demo=self._demo, idle=reason == IDLE,
+                            quick_unlock=self._quick_unlock is not None)
         screen.unlock_requested.connect(self._try_unlock)
+        screen.quick_unlock_requested.connect(self._try_quick_unlock)
         screen.logout_requested.connect(self._logout_clicked)
         self._lock_screen = screen
         primary.setCentralWidget(screen)
@@ -253,6 +258,18 @@ class IdleLock(QObject):
             return
         self._jobs.run(
             lambda _progress, _cancel: self._verify(password, None),
+            lambda _result: self._unlock(),
+            self._unlock_failed,
+            store=True,
+        )
+
+    def _try_quick_unlock(self) -> None:
+        quick = self._quick_unlock
+        if self._lock_screen is None or quick is None:
+            return
+        # The authenticator waits for the user's finger/face: never on the GUI thread.
+        self._jobs.run(
+            lambda _progress, _cancel: quick(),
             lambda _result: self._unlock(),
             self._unlock_failed,
             store=True,

@@ -17,6 +17,9 @@ from kokuho_pc.ui.widgets.qt import (
 
 UNLOCK_HINT = ("続けるには、パスワードだけを入力してください。\n"
                "(ワンタイムパスワードは不要です)")
+QUICK_UNLOCK_HINT = ("続けるには「生体認証で解除」を押して、登録済みの認証器"
+                     "(Windows Hello・セキュリティキー)で本人確認をしてください。\n"
+                     "パスワードでも解除できます(ワンタイムパスワードは不要です)。")
 
 
 class LockScreen(QWidget):
@@ -28,6 +31,7 @@ class LockScreen(QWidget):
     """
 
     unlock_requested = Signal(str)  # password
+    quick_unlock_requested = Signal()  # FIDO2 authenticator (issue 21)
     logout_requested = Signal()
 
     def __init__(
@@ -37,6 +41,7 @@ class LockScreen(QWidget):
         *,
         demo: bool = False,
         idle: bool = False,
+        quick_unlock: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
@@ -48,7 +53,8 @@ class LockScreen(QWidget):
         title.setFont(font)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         why = "一定時間操作がなかったため、ロックしました。\n" if idle else ""
-        who = QLabel(f"{why}ユーザID「{user_id}」で使用中です。\n{UNLOCK_HINT}")
+        hint = QUICK_UNLOCK_HINT if quick_unlock else UNLOCK_HINT
+        who = QLabel(f"{why}ユーザID「{user_id}」で使用中です。\n{hint}")
         who.setObjectName("lockHint")
         who.setWordWrap(True)
         who.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -56,6 +62,7 @@ class LockScreen(QWidget):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("パスワード")
+        self.password.setAccessibleName("パスワード")
         self.password.setMinimumWidth(280)
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -65,6 +72,11 @@ class LockScreen(QWidget):
         self.unlock_button = QPushButton("ロック解除")
         self.unlock_button.setDefault(True)
         self.logout_button = QPushButton("ログアウト")
+        # Quick unlock by the authenticator; None when the account has none enrolled.
+        self.quick_unlock_button: QPushButton | None = None
+        if quick_unlock:
+            self.quick_unlock_button = QPushButton("生体認証で解除")
+            self.quick_unlock_button.setObjectName("quickUnlockButton")
         other = QLabel("別のユーザが使用する場合は「ログアウト」を押してください。")
         other.setAlignment(Qt.AlignmentFlag.AlignCenter)
         other.setStyleSheet("color: #555555;")
@@ -82,6 +94,8 @@ class LockScreen(QWidget):
         inner.setSpacing(12)
         inner.addWidget(title)
         inner.addWidget(who)
+        if self.quick_unlock_button is not None:
+            inner.addWidget(self.quick_unlock_button)
         inner.addWidget(self.password)
         inner.addWidget(self.message)
         inner.addLayout(buttons)
@@ -102,6 +116,15 @@ class LockScreen(QWidget):
         self.unlock_button.clicked.connect(self._submit)
         self.password.returnPressed.connect(self._submit)
         self.logout_button.clicked.connect(self.logout_requested)
+        if self.quick_unlock_button is not None:
+            self.quick_unlock_button.clicked.connect(self._submit_quick)
+
+    def _submit_quick(self) -> None:
+        if not self.unlock_button.isEnabled():
+            return
+        self.set_busy(True)
+        self.message.setText("認証器で本人確認をしてください(指紋・顔・PINなど)…")
+        self.quick_unlock_requested.emit()
 
     def _submit(self) -> None:
         if not self.unlock_button.isEnabled():
@@ -118,6 +141,8 @@ class LockScreen(QWidget):
         self.unlock_button.setEnabled(not busy)
         self.logout_button.setEnabled(not busy)
         self.password.setEnabled(not busy)
+        if self.quick_unlock_button is not None:
+            self.quick_unlock_button.setEnabled(not busy)
         if busy:
             self.message.setText("確認しています…")
 

@@ -31,6 +31,10 @@ from kokuho_pc.ui.widgets.qt import (
 )
 
 LOGIN_TITLE = "国保総合PC — ログイン"
+CHECKING = "確認しています…"
+# Shown while the login runs when the policy asks some roles for a FIDO2 authenticator.
+CHECKING_AUTHENTICATOR = ("確認しています…\n認証器(Windows Hello・セキュリティキー)の確認が"
+                          "表示されたら、指紋・顔・PINなどで本人確認をしてください。")
 Authenticate = Callable[[str, str, str | None], Any]
 
 
@@ -53,6 +57,7 @@ class LoginWindow(QWidget):
         self.setObjectName("loginWindow")
         self._jobs = jobs
         self._authenticate: Authenticate | None = None
+        self._checking = CHECKING
         self.setMinimumWidth(660)
 
         heading = QLabel("国保総合PC")
@@ -72,6 +77,9 @@ class LoginWindow(QWidget):
         self.otp.setMaxLength(6)
         self.otp.setPlaceholderText("認証アプリの6桁の数字(未登録の場合は空欄)")
         self.otp_label = QLabel("ワンタイムパスワード")
+        self.user_id.setAccessibleName("ユーザID")
+        self.password.setAccessibleName("パスワード")
+        self.otp.setAccessibleName("ワンタイムパスワード")
         self.message = QLabel("")
         self.message.setWordWrap(True)
         # room for a two-line message and its hint, so the layout never squeezes it
@@ -112,9 +120,14 @@ class LoginWindow(QWidget):
         second_factor: bool = False,
         demo: bool = False,
         message: str = "",
+        authenticator: bool = False,
     ) -> None:
-        """Set the login function once the profile is open (None: login unavailable)."""
+        """Set the login function once the profile is open (None: login unavailable).
+
+        ``authenticator``: the policy requires a FIDO2 assertion for some role (issue 21);
+        the login (in the background) then waits for it and the window says so."""
         self._authenticate = authenticate
+        self._checking = CHECKING_AUTHENTICATOR if authenticator else CHECKING
         self.setWindowTitle(demo_title(LOGIN_TITLE, demo))
         if demo and self.demo_banner is None:
             self.demo_banner = DemoBanner()
@@ -166,7 +179,7 @@ class LoginWindow(QWidget):
             self.otp.setFocus()
             return
         self._set_inputs_enabled(False)
-        self.show_status("確認しています…")
+        self.show_status(self._checking)
         self._jobs.run(
             lambda _progress, _cancel: authenticate(user_id, password, otp or None),
             self._succeeded,

@@ -41,6 +41,7 @@ class ResultsPage(QWidget):
         self.loading = False
         self.reload_button = QPushButton("再表示(&R)")
         self.batch_filter = QComboBox()
+        self.batch_filter.setAccessibleName("確定の回")
         self.batch_filter.setObjectName("confirmation_batch")
         self.batch_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._all: list[ResultView] = []
@@ -50,6 +51,7 @@ class ResultsPage(QWidget):
         self.model = ResultsTableModel(self)
         self.table = NoCopyTableView(self)
         self.table.setObjectName("results_table")
+        self.table.setAccessibleName("確定結果の一覧")
         self.legend = QLabel(LEGEND)
         self.legend.setWordWrap(True)
         self._build()

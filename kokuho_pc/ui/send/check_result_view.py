@@ -26,6 +26,7 @@ class CheckResultView(QWidget):
         self.model = CheckResultModel(self)
         self.table = NoCopyTableView(self, tooltip_columns=(3,))
         self.table.setObjectName("check_result_table")
+        self.table.setAccessibleName("検査結果")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(False)
         self.print_button = QPushButton("検査結果を印刷")  # printing, not copying

@@ -65,6 +65,7 @@ class SendHistoryDialog(QDialog):
         self.model = SendHistoryModel(self)
         self.table = NoCopyTableView(self, tooltip_columns=(2, 5))
         self.table.setObjectName("send_history_table")
+        self.table.setAccessibleName("送信履歴の一覧")
         self.count_label = QLabel()
         self.print_button = QPushButton("処理結果・エラーリスト印刷")
         self.print_latest_button = QPushButton("最新の処理結果で印刷")

@@ -48,6 +48,7 @@ class MediaPicker(QWidget):
         self.model = MediaTableModel(self)
         self.table = NoCopyTableView(self, tooltip_columns=(2, 4))
         self.table.setObjectName("media_table")
+        self.table.setAccessibleName("媒体の選択")
         self.rescan_button = QPushButton("再検出(&M)")
         self.folder_button = QPushButton("フォルダを選択…")
         self.note = QLabel()
