@@ -23,6 +23,7 @@ from shuyaku_sim import model, oplog
 from shuyaku_sim.confirmation import confirm_candidates, decide
 from shuyaku_sim.deliveries import delivery_view
 from shuyaku_sim.errors import ChainRefused, NotFound
+from shuyaku_sim.list_history import candidates_as_of, list_moments
 from shuyaku_sim.oplog import accept_records, list_records
 from shuyaku_sim.settings import Settings
 from shuyaku_sim.storage import Database
@@ -135,6 +136,18 @@ class Engine:
         with self.db.reading() as tx:
             return [summary(c, f) for c, f in
                     tx.list_candidate_summaries(municipality_code, state, category)]
+
+    def list_candidates_as_of(self, municipality_code: str, as_of: str
+                              ) -> model.CandidateListAsOf:
+        """The 継続候補世帯リスト as it stood at ``as_of`` (``YYYY-MM-DDTHH:MM:SS``):
+        decisions as recorded by then (:mod:`shuyaku_sim.list_history`)."""
+        with self.db.reading() as tx:
+            return {"as_of": as_of, "candidates": candidates_as_of(tx, municipality_code, as_of)}
+
+    def list_moments(self, municipality_code: str) -> list[model.ListMoment]:
+        """When the candidate list changed, newest first (to choose a time to reprint)."""
+        with self.db.reading() as tx:
+            return list_moments(tx, municipality_code)
 
     def get_candidate(self, municipality_code: str, candidate_no: str) -> model.CandidateDetail:
         """One candidate: before and after households side by side, suggestion, decision."""

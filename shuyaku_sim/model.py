@@ -116,6 +116,25 @@ class CandidateSummary(TypedDict):
     has_remarks: bool
 
 
+class CandidateListAsOf(TypedDict):
+    """The 継続候補世帯リスト as it stood at ``as_of`` (decisions as recorded by then)."""
+
+    as_of: str
+    candidates: list[CandidateSummary]
+
+
+MomentKind = Literal["decision", "confirmation", "submission"]
+
+
+class ListMoment(TypedDict):
+    """A time the candidate list changed: ``count`` decisions recorded, candidates
+    confirmed, or file sets received at ``at``."""
+
+    at: str
+    kind: MomentKind
+    count: int
+
+
 class DecisionView(TypedDict):
     """The recorded decision of a candidate."""
 

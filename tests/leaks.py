@@ -15,8 +15,8 @@ an assertion message cannot itself leak one:
 - **Generic** (:func:`generic_bytes`, :func:`generic_text`): any check-digit-valid
   12-digit run (not part of a longer digit run) in the raw ASCII bytes and in the
   text decoded as CP932, UTF-8 and UTF-16 LE/BE at both offsets, NFKC-normalised
-  (full-width digits), with JSON ``\\uXXXX`` escapes decoded. Runs of 32 or more hex
-  digits (digests, the operation log's HMAC chain) and UUIDs are masked first:
+  (full-width digits), with JSON ``\\uXXXX`` escapes decoded. Runs of 16 or more hex
+  digits (digests, the operation log's HMAC chain, 64-bit key IDs) and UUIDs are masked first:
   random hex holds a valid 12-digit run about once in sixty digests, which is
   chance, not a 個人番号 (a sentinel inside one is still found by the first scan).
 
@@ -122,9 +122,9 @@ def scanner_for(sentinels: tuple[str, ...]) -> SentinelScanner:
 
 # --- the generic valid-check-digit scan --------------------------------------------------
 
-_HEX_RUN = re.compile(rb"[0-9A-Fa-f]{32,}")
+_HEX_RUN = re.compile(rb"[0-9A-Fa-f]{16,}")
 _UUID = re.compile(rb"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
-_HEX_RUN_TEXT = re.compile(r"[0-9A-Fa-f]{32,}")
+_HEX_RUN_TEXT = re.compile(r"[0-9A-Fa-f]{16,}")
 _UUID_TEXT = re.compile(_UUID.pattern.decode())
 _JSON_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})")
 _MASK = b"x"
@@ -186,6 +186,32 @@ def is_input_medium_file(path: Path, root: Path) -> bool:
     return True
 
 
+def _queryable(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlite3.DatabaseError:  # encrypted (the client store)
+        return False
+    finally:
+        conn.close()
+
+
+def _plain_sqlite_of(path: Path, data: bytes) -> Path | None:
+    """The plain (queryable) SQLite database ``path`` is, or is the journal of; else None."""
+    if data.startswith(SQLITE_MAGIC):
+        return path if _queryable(path) else None
+    for suffix in ("-wal", "-journal"):
+        if path.name.endswith(suffix):
+            main = path.with_name(path.name[: -len(suffix)])
+            if main.is_file() and main.read_bytes()[:16] == SQLITE_MAGIC and _queryable(main):
+                return main
+    return None
+
+
 @dataclass
 class Sweep:
     """Collects the places where a leak was found; scan texts, bytes, files and trees."""
@@ -209,12 +235,20 @@ class Sweep:
         self.hits += found
         return found
 
-    def raw(self, where: str, data: bytes) -> list[str]:
-        """Scan raw bytes; SQLite files are also queried, PDFs also read as text."""
+    def raw(self, where: str, data: bytes, *, generic: bool = True) -> list[str]:
+        """Scan raw bytes; SQLite files are also queried, PDFs also read as text.
+
+        ``generic=False`` looks for the sentinel forms only: in a plain SQLite
+        file (and its write-ahead log) the columns of a record lie side by side,
+        so two digit columns ("08" + an 8-digit ID next to a serial) make a
+        12-digit run that is no number at all. Those files get the generic scan
+        cell by cell (:meth:`sqlite`) instead.
+        """
         found: list[str] = []
         if self.scanner is not None:
             found += [f"{where}: {f}" for f in self.scanner.forms(data)]
-        found += [f"{where}: valid 12-digit number ({how})" for how in generic_bytes(data)]
+        if generic:
+            found += [f"{where}: valid 12-digit number ({how})" for how in generic_bytes(data)]
         self.scanned.append(where)
         self.hits += found
         if data.startswith(PDF_MAGIC):
@@ -263,8 +297,9 @@ class Sweep:
         """One file: its bytes, and its tables when it is a plain SQLite database."""
         label = where or str(path)
         data = path.read_bytes()
-        found = self.raw(label, data)
-        if data.startswith(SQLITE_MAGIC):
+        database = _plain_sqlite_of(path, data)
+        found = self.raw(label, data, generic=database is None)
+        if database is not None and database == path:
             found += self.sqlite(label, path)
         return found
 

@@ -191,6 +191,29 @@ def test_sqlite_is_queried_as_well_as_scanned(tmp_path: Path) -> None:
                      "sim db table oplog: valid 12-digit number"]
 
 
+def test_adjacent_sqlite_columns_are_no_number_but_a_cell_is(tmp_path: Path) -> None:
+    """Two digit columns side by side in a page are no 個人番号; one in a cell is."""
+    path = tmp_path / "shuyaku.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE ids (prefix TEXT, serial TEXT)")
+        db.execute("INSERT INTO ids VALUES (?, ?)", (OTHER_VALID[:6], OTHER_VALID[6:]))
+    db.close()
+    assert OTHER_VALID.encode() in path.read_bytes()  # the page holds the run...
+    assert Sweep().file(path, "sim db") == []  # ...which is no number: cells are scanned
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO ids VALUES (?, ?)", (f"x {OTHER_VALID} y", ""))
+    db.close()
+    assert Sweep().file(path, "sim db") == ["sim db table ids: valid 12-digit number"]
+    assert Sweep(SENTINELS).file(path, "sim db") == ["sim db table ids: valid 12-digit number"]
+
+
+def test_a_short_hex_id_is_masked_but_a_number_beside_text_is_not() -> None:
+    hex_id = "ab" + OTHER_VALID + "cd"  # a 64-bit key ID holding a valid run by chance
+    assert Sweep().raw("token", f'{{"key_id": "{hex_id}"}}'.encode()) == []
+    assert Sweep().raw("note", f"番号 {OTHER_VALID} です".encode()) == [
+        "note: valid 12-digit number (ascii)"]
+
+
 def test_pdf_text_is_extracted(tmp_path: Path) -> None:
     from io import BytesIO
 

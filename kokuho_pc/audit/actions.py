@@ -45,6 +45,7 @@ class AuditAction(Enum):
     RECEIVE = "receive"
     EXPORT = "export"
     CANDIDATE_LIST_VIEW = "candidate.list_view"
+    RESULTS_VIEW = "candidate.results_view"  # 確定結果 opened (issue 17: was list_view)
     DECISION = "candidate.decision"
     CONFIRMATION = "candidate.confirmation"
     PRINT = "print"
@@ -131,7 +132,7 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.LOGIN_SUCCESS: "ログイン",
     AuditAction.LOGIN_FAILURE: "ログイン失敗",
     AuditAction.LOCKOUT: "アカウントロック",
-    AuditAction.LOGOUT: "ログオフ",
+    AuditAction.LOGOUT: "ログアウト",
     AuditAction.SESSION_LOCK: "画面ロック",
     AuditAction.SESSION_UNLOCK: "画面ロック解除",
     AuditAction.SESSION_UNLOCK_FAILURE: "画面ロック解除失敗",
@@ -161,6 +162,7 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.RECEIVE: "受信",
     AuditAction.EXPORT: "移出",
     AuditAction.CANDIDATE_LIST_VIEW: "継続候補世帯リスト表示",
+    AuditAction.RESULTS_VIEW: "確定結果表示",
     AuditAction.DECISION: "継続の判断",
     AuditAction.CONFIRMATION: "確定指示",
     AuditAction.PRINT: "印刷",

@@ -25,6 +25,7 @@ from kokuho_pc.demo.environment import (
     DEMO_MUNICIPALITY_NAME,
     DemoEnvironment,
     new_demo_environment,
+    open_demo_profile,
 )
 from kokuho_pc.synth import generate_prefecture
 
@@ -40,7 +41,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "demo", help="デモを起動する(シミュレータ・デモ用データ・アカウントを一時的に用意)",
         description="使い捨てのデモ環境(国保情報集約システムのシミュレータ、架空の県データ、"
-        "デモ用アカウント、使用許可済みのエミュレート媒体)を用意してログイン画面を開きます。"
+        "デモ用アカウント、使用許可済みの疑似媒体)を用意してログイン画面を開きます。"
         "終了するとすべて削除されます。",
     )
     parser.add_argument("--tour", metavar="DIR", type=Path,
@@ -82,7 +83,7 @@ def explain(env: DemoEnvironment) -> str:
                      "  (初回ログイン時に変更)")
     lines += [
         "",
-        f" 使用許可済みのエミュレート媒体(フォルダ): {env.medium_dir}",
+        f" 使用許可済みの疑似媒体(フォルダ): {env.medium_dir}",
         "   " + "、".join(env.medium_files),
         "",
         f" 操作の流れ(担当者 {env.staff[0].user_id} でログイン):",
@@ -94,6 +95,9 @@ def explain(env: DemoEnvironment) -> str:
         "   6. 「受信・移出」: 配信ファイル(KSK11/KSK12/KKG11)を同じ媒体へ「移出」する",
         f" 管理画面(アカウント・媒体・設定・操作ログ)は {admin.user_id} でログインすると"
         "表示されます。",
+        f" {env.staff[0].user_id} にはソフトウェア認証器(デモ用の生体認証の代わり)を登録済み"
+        "です。画面ロック中は「生体認証で解除」で解除できます。",
+        " 認証器の登録・失効は、管理画面の「職員アカウント」→「生体認証(認証器)…」で行います。",
         " 操作説明はメニューの「ヘルプ」→「操作説明」で開きます。",
         " ウィンドウを閉じるとデモは終了し、シミュレータも停止します。",
         "=" * 72,
@@ -179,7 +183,8 @@ def _run_gui(env: DemoEnvironment) -> int:
         signal.signal(sig, quit_app)
     _out("[demo] ログイン画面を開きます。")
     try:
-        return run_application(argparse.Namespace(profile=str(env.profile_dir)))
+        return run_application(argparse.Namespace(profile=str(env.profile_dir)),
+                               lambda: open_demo_profile(env.profile_dir))
     finally:
         wake.stop()
 
@@ -188,12 +193,10 @@ def _run_tour(env: DemoEnvironment, out_dir: Path) -> Tour:
     """Every screen offscreen with the demo data, saved as PNG files in ``out_dir``."""
     from kokuho_pc.demo.tour import tour_demo
     from kokuho_pc.demo.tour_base import DemoTourAccounts
-    from kokuho_pc.services.profile import open_profile
-
     staff = env.staff[0]
     accounts = DemoTourAccounts(
         admin_id=env.admin.user_id, admin_password=env.admin.password,
         staff_id=staff.user_id, staff_password=staff.password,
         medium_dir=env.medium_dir,
     )
-    return tour_demo(lambda: open_profile(env.profile_dir), out_dir.resolve(), accounts)
+    return tour_demo(lambda: open_demo_profile(env.profile_dir), out_dir.resolve(), accounts)

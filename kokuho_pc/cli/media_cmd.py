@@ -81,6 +81,6 @@ def _list(args: argparse.Namespace) -> int:
                 dirs += [Path(p) for p in policy.emulated_media_dirs if Path(p) not in dirs]
             rows = MediaAdminService(profile).list_media(session, dirs)
     for row in rows:
-        kind = "エミュレート媒体" if row.emulated else "外部媒体"
+        kind = "疑似媒体" if row.emulated else "外部媒体"
         print(f"{row.path}\t{kind}\t{row.media_id or '-'}\t{row.message}")
     return EXIT_OK

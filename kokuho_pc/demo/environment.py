@@ -34,11 +34,13 @@ from types import TracebackType
 
 from kokuho_pc.auth.accounts import Role
 from kokuho_pc.auth.passwords import PasswordHasher
+from kokuho_pc.demo.soft_authenticator import SoftAuthenticator
 from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.services.accounts import AccountService
+from kokuho_pc.services.fido import FidoService
 from kokuho_pc.services.login import LoginService
 from kokuho_pc.services.media_admin import MediaAdminService
-from kokuho_pc.services.profile import ProfileKind, create_profile
+from kokuho_pc.services.profile import Profile, ProfileKind, create_profile, open_profile
 
 DEMO_MUNICIPALITY = "082201"  # つくば市
 DEMO_MUNICIPALITY_NAME = "つくば市"
@@ -46,6 +48,21 @@ SERVER_START_TIMEOUT_S = 60.0
 SERVER_STOP_TIMEOUT_S = 20.0
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
 _PR_SET_PDEATHSIG = 1
+# The demo's software FIDO2 authenticator keeps its keys here, in the profile directory
+# (demo only: a production build has no software authenticator at all).
+AUTHENTICATOR_FILE = "demo-authenticator.json"
+
+
+def demo_authenticator(profile_dir: Path) -> SoftAuthenticator:
+    """The demo's software authenticator (stands in for Windows Hello / a security key)."""
+    return SoftAuthenticator(profile_dir / AUTHENTICATOR_FILE)
+
+
+def open_demo_profile(profile_dir: Path) -> Profile:
+    """Open the demo profile with the software authenticator injected (issue 21)."""
+    profile = open_profile(profile_dir)
+    profile.authenticator = demo_authenticator(profile_dir)
+    return profile
 
 # (prefectural file set, medium file names) from the synthetic prefecture generator.
 Generator = Callable[[Path], Sequence[str]]
@@ -287,6 +304,12 @@ class DemoEnvironment:
                                       person.password)
                 MediaAdminService(profile).register(
                     session, self.medium_dir, [a.user_id for a in self.staff])
+                # One account gets a (software) FIDO2 authenticator, enrolled with the
+                # administrator present, so quick unlock can be tried at once.
+                profile.authenticator = demo_authenticator(self.profile_dir)
+                first = self.staff[0]
+                FidoService(profile).enrol(session, first.user_id, first.password,
+                                           admin.user_id, admin.password)
             finally:
                 session.logout(reason="demo_setup")
 

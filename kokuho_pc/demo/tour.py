@@ -16,7 +16,13 @@ from functools import partial
 from pathlib import Path
 
 from kokuho_pc.demo.tour_base import DemoTourAccounts, Tour
-from kokuho_pc.demo.tour_steps import PAGE_DRIVERS, drive_admin, help_step, idle
+from kokuho_pc.demo.tour_steps import (
+    PAGE_DRIVERS,
+    drive_admin,
+    drive_fido_enrol,
+    help_step,
+    idle,
+)
 from kokuho_pc.domain.errors import ConnectionFailed
 from kokuho_pc.services.jobs_protocol import CancelToken, ProgressReporter
 from kokuho_pc.services.profile import Profile
@@ -216,6 +222,8 @@ def tour_demo(
         if "admin" in admin.page_keys():
             page = _visit(tour, controller, admin, "admin")
             _run_step(tour, "admin", lambda: drive_admin(tour, controller, admin, page, accounts))
+            _run_step(tour, "fido", lambda: drive_fido_enrol(tour, controller, admin, page,
+                                                             accounts))
         admin.logout_action.trigger()
         tour.capture("logged-out", controller.login_window)
         log.app.info("tour saved %d screens", len(tour.saved))
@@ -245,7 +253,13 @@ def _foundation_dialogs(tour: Tour, controller: AppController, main: MainWindow,
         lock.lock()
         tour.capture("lock-screen", main)
         screen = main.centralWidget()
-        if isinstance(screen, LockScreen):
+        if isinstance(screen, LockScreen) and screen.quick_unlock_button is not None:
+            # Quick unlock with the (software) FIDO2 authenticator (issue 21).
+            tour.capture("fido-unlock", main)
+            screen.quick_unlock_button.click()
+            tour.wait_until(lambda: not lock.is_locked, "unlocking with the authenticator")
+            tour.capture("fido-unlock-done", main)
+        elif isinstance(screen, LockScreen):
             screen.password.setText(password)
             screen.unlock_button.click()
             tour.wait_until(lambda: not lock.is_locked, "unlocking")

@@ -276,6 +276,32 @@ def drive_admin(tour: Tour, controller: AppController, main: MainWindow, page: Q
                 box.close()
 
 
+def drive_fido_enrol(tour: Tour, controller: AppController, main: MainWindow, page: QWidget,
+                     accounts: DemoTourAccounts) -> None:
+    """The 生体認証(認証器) dialog: the administrator enrols an authenticator of their own
+    (signing in as the witness on the same dialog), with the software authenticator."""
+    tabs = page.findChild(QTabWidget)
+    accounts_tab = getattr(page, "accounts", None)
+    if tabs is None or accounts_tab is None:
+        return
+    tabs.setCurrentWidget(accounts_tab)
+    tour.wait_until(lambda: idle(controller, page), "the accounts tab")
+    accounts_tab.select(accounts.admin_id)
+    accounts_tab.fido_button.click()
+    dialog = accounts_tab.fido_dialog
+    tour.wait_until(lambda: dialog is not None and idle(controller, page), "the FIDO dialog")
+    dialog.staff_password.setText(accounts.admin_password)
+    dialog.admin_id.setText(accounts.admin_id)
+    dialog.admin_password.setText(accounts.admin_password)
+    tour.capture("fido-enrol", dialog)
+    dialog.enrol_button.click()
+    tour.wait_until(lambda: "登録しました" in dialog.message.text() and not dialog.busy
+                    and idle(controller, page), "the enrolment")
+    tour.settle(0.2)
+    tour.capture("fido-enrol-done", dialog)
+    dialog.close()
+
+
 def _capture_new_dialog(tour: Tour, open_it: Callable[[], None], name: str) -> None:
     """Open a dialog, capture it, close it without accepting."""
     before = set(tour.top_level(QDialog))

@@ -24,6 +24,7 @@ from kokuho_pc.auth.password_policy import check_new_password, municipality_word
 from kokuho_pc.auth.session import Session
 from kokuho_pc.domain.errors import InvalidAccountData, LoginFailed, PermissionDenied, WeakPassword
 from kokuho_pc.domain.municipality import is_valid_municipality_code
+from kokuho_pc.services.login import LoginService
 from kokuho_pc.services.profile import SYSTEM_ACTOR, Profile
 from kokuho_pc.store.clock import fiscal_year
 
@@ -304,8 +305,10 @@ class AccountService:
                               password_hash=self._profile.hasher.hash(new),
                               must_change_password=0)
             audit.record(AuditAction.PASSWORD_CHANGE, account.user_id)
+        # TOTP is needed when the policy says so, or as the fallback of a role that needs a
+        # FIDO2 authenticator while the account has none (issue 21).
         session.password_changed(
-            second_factor_missing=self._profile.policy().second_factor_required
+            second_factor_missing=LoginService(self._profile).totp_required(account)
             and account.totp_secret is None
         )
 

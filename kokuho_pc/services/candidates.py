@@ -337,5 +337,5 @@ class CandidateService:
         out = [result_from_api(row, views[str(row["candidate_no"])]) for row in rows]
         out.sort(key=lambda r: candidate_sort_key(r.candidate_no))
         progress(len(out), len(out), "継続世帯確定結果を読み込みました")
-        self._audit(AuditAction.CANDIDATE_LIST_VIEW, {"report": "results", "count": len(out)})
+        self._audit(AuditAction.RESULTS_VIEW, {"count": len(out)})
         return out

@@ -59,7 +59,7 @@ def to_check_before_sending(name: str) -> bool:
         return parse_file_name(name).if_id in SENDABLE
     except InvalidFileName:
         return guess_if_id(name) in (*SENDABLE, None)
-EMULATED_LABEL = "エミュレート媒体"
+EMULATED_LABEL = "疑似媒体"
 REMOVABLE_LABEL = "外部媒体"
 
 
@@ -72,7 +72,7 @@ def if_label(if_id: str) -> str:
 
 
 def medium_kind_label(status: MediumStatus) -> str:
-    """「エミュレート媒体」 for a folder used as a medium, else 「外部媒体」."""
+    """「疑似媒体」 for a folder used as a medium, else 「外部媒体」."""
     return EMULATED_LABEL if status.emulated else REMOVABLE_LABEL
 
 

@@ -73,7 +73,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("emulated_media_allowed", bool, False,
                 "フォルダを外部媒体として扱うこと(研修・デモ用)を許可する"),
     SettingSpec("emulated_media_dirs", list, [],
-                "外部媒体として一覧に表示するフォルダ(エミュレート媒体、研修・デモ用)の一覧"),
+                "外部媒体として一覧に表示するフォルダ(疑似媒体、研修・デモ用)の一覧"),
     SettingSpec("audit_retention_days", int, 1825,
                 "集約システムが受領を確認した操作ログを端末に保存する日数(365〜3650)",
                 lambda v: 365 <= v <= 3650),

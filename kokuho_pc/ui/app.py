@@ -11,6 +11,7 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kokuho_pc.services.resources import resource_path
@@ -88,15 +89,20 @@ def _profile_opener(args: argparse.Namespace) -> Profile:
     return open_profile(getattr(args, "profile", None))
 
 
-def run_application(args: argparse.Namespace) -> int:
-    """Run the desktop application until its main window closes; return the exit code."""
+def run_application(args: argparse.Namespace,
+                    open_profile: Callable[[], Profile] | None = None) -> int:
+    """Run the desktop application until its main window closes; return the exit code.
+
+    ``open_profile`` replaces the opening of ``args.profile`` (the demo injects its
+    software authenticator into the profile it opens)."""
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )
     app = create_application()
     jobs = JobRunner()
     controller = AppController(
-        jobs, lambda: _profile_opener(args), help_path=resource_path("help", "index.html")
+        jobs, open_profile or (lambda: _profile_opener(args)),
+        help_path=resource_path("help", "index.html"),
     )
     controller.quit_requested.connect(app.quit)
     controller.start()

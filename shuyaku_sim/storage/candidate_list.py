@@ -125,3 +125,39 @@ class CandidateListQueries:
             c = candidate(row[:width])
             out.append((c, _figures(c, row[width:])))
         return out
+
+    def candidate_ids_created_by(self, municipality: str, as_of: str) -> set[int]:
+        """IDs of a municipality's candidates that already existed at ``as_of`` (ISO text)."""
+        return {int(r[0]) for r in self.conn.execute(
+            "SELECT id FROM candidates WHERE after_municipality = ? AND created_at <= ?",
+            (municipality, as_of))}
+
+    def decisions_as_of(self, municipality: str, as_of: str
+                        ) -> dict[int, tuple[str, str | None, str | None, str, str]]:
+        """Candidate ID → the decision as it stood at ``as_of``: the latest recorded at or
+        before it (decision, reason, remarks, staff ID, decided_at)."""
+        rows = self.conn.execute(
+            "SELECT h.candidate_id, h.decision, h.reason, h.remarks, h.staff_id, h.decided_at "
+            "FROM decision_history h JOIN (SELECT h2.candidate_id, MAX(h2.id) AS id "
+            "FROM decision_history h2 JOIN candidates c ON c.id = h2.candidate_id "
+            "WHERE c.after_municipality = ? AND h2.decided_at <= ? GROUP BY h2.candidate_id) l "
+            "ON l.id = h.id",
+            (municipality, as_of)).fetchall()
+        return {int(r[0]): (str(r[1]), r[2], r[3], str(r[4]), str(r[5])) for r in rows}
+
+    def list_moments(self, municipality: str, limit: int) -> list[tuple[str, str, int]]:
+        """When the municipality's candidate list changed, newest first: (time, kind, count)
+        with kind ``decision`` (decisions recorded), ``confirmation`` (確定指示) or
+        ``submission`` (a file set received)."""
+        rows = self.conn.execute(
+            "SELECT at, kind, n FROM ("
+            "SELECT h.decided_at AS at, 'decision' AS kind, COUNT(*) AS n FROM decision_history h "
+            "JOIN candidates c ON c.id = h.candidate_id WHERE c.after_municipality = ? "
+            "GROUP BY h.decided_at "
+            "UNION ALL SELECT confirmed_at, 'confirmation', COUNT(*) FROM candidates "
+            "WHERE after_municipality = ? AND confirmed_at IS NOT NULL GROUP BY confirmed_at "
+            "UNION ALL SELECT received_at, 'submission', COUNT(*) FROM submissions "
+            "WHERE municipality_code = ? AND status = 'accepted' GROUP BY received_at"
+            ") ORDER BY at DESC, kind LIMIT ?",
+            (municipality, municipality, municipality, limit)).fetchall()
+        return [(str(a), str(k), int(n)) for a, k, n in rows]

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from kokuho_pc.auth.passwords import Argon2Params, PasswordHasher
-from kokuho_pc.demo.environment import DemoEnvironment, new_demo_environment
+from kokuho_pc.demo.environment import DemoEnvironment, new_demo_environment, open_demo_profile
 from kokuho_pc.services.accounts import AccountService
+from kokuho_pc.services.fido import FidoService
 from kokuho_pc.services.login import LoginService
 from kokuho_pc.services.media_admin import MediaAdminService
 from kokuho_pc.services.profile import open_profile
@@ -76,6 +77,20 @@ def test_environment_is_ready_and_removed_at_close(demo_env: DemoEnvironment) ->
         AccountService(profile).change_password(staff, first.password, "Atarashii-pasuwado-2026!")
         status = MediaAdminService(profile).status(staff, env.medium_dir)
         assert status.approved and status.emulated, status.message
+        staff.logout()
+    # One account has the software FIDO2 authenticator, enrolled with the administrator
+    # present; a later process (the window) holds its key and unlocks with it alone.
+    with open_demo_profile(env.profile_dir) as profile:
+        profile.hasher = hasher
+        admin = LoginService(profile).login(env.admin.user_id, env.admin.password)
+        views = FidoService(profile).credentials(admin, first.user_id)
+        assert [(v.created_by, v.revoked_at) for v in views] == [(env.admin.user_id, None)]
+        admin.logout()
+        staff = LoginService(profile).login(first.user_id, "Atarashii-pasuwado-2026!")
+        assert staff.can_quick_unlock
+        staff.lock()
+        staff.unlock_with_authenticator()
+        assert not staff.is_locked
         staff.logout()
     root, process = env.root, env.process
     env.close()
@@ -163,6 +178,7 @@ EXPECTED_SCREENS = (
     "admin-tab1", "candidates-compare", "candidates-unsaved", "send-history", "result-list",
     "confirm-two-person",
     "admin-new-account", "admin-tab4", "logged-out",
+    "fido-enrol", "fido-enrol-done", "fido-unlock", "fido-unlock-done",
 )
 
 

@@ -150,6 +150,7 @@ MODEL_SCHEMAS = {
     "CandidateSummary": "CandidateSummary", "DecisionView": "DecisionView",
     "CandidateDetail": "CandidateDetail", "ConfirmSummary": "ConfirmSummary",
     "ResultRow": "ResultRow", "OperationLogRecord": "OperationLogRecord", "Status": "Summary",
+    "CandidateListAsOf": "CandidateListAsOf", "ListMoment": "ListMoment",
 }
 
 

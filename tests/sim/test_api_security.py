@@ -70,7 +70,8 @@ def test_tls_older_than_12_is_refused(shared_sim_server: SimServer,
 def _refused(server: SimServer, ctx: ssl.SSLContext) -> None:
     """The handshake is refused, or (TLS 1.3, where the client finishes its side of the
     handshake before the server has checked its certificate) the connection ends before
-    any answer: asyncio closes it without sending the TLS alert."""
+    any answer: asyncio closes it without sending the TLS alert (python/cpython#98078,
+    open)."""
     try:
         status = _raw_get(server, ctx)
     except HANDSHAKE_REFUSED:

@@ -57,7 +57,7 @@ def test_register_send_export(monkeypatch: pytest.MonkeyPatch,
     assert "媒体を使用許可しました" in err and (medium / TOKEN_NAME).exists()
     code, out, err = _run(monkeypatch, capsys, profile, STAFF_PW + "\n", "media", "list",
                           "--as", STAFF, "--medium", str(medium))
-    assert code == 0 and "使用許可済み" in out and "エミュレート媒体" in out
+    assert code == 0 and "使用許可済み" in out and "疑似媒体" in out
     files = _files(40000)
     write_files(medium, files)
     code, _, err = _run(monkeypatch, capsys, profile, STAFF_PW + "\n",

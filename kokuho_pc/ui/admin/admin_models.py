@@ -14,6 +14,7 @@ from kokuho_pc.domain.wareki import era_of, wareki_short
 from kokuho_pc.services.accounts import AccountView
 from kokuho_pc.services.audit_review import AuditRecord, AuditResult
 from kokuho_pc.services.media_admin import MediaRecord
+from kokuho_pc.services.policy import PolicyService
 from kokuho_pc.services.profile import SYSTEM_ACTOR
 from kokuho_pc.ui.widgets.models import CENTER, RIGHT, Column, LazyTableModel, Query, RowId
 from kokuho_pc.ui.widgets.qt import QObject
@@ -213,17 +214,77 @@ TARGET_LABELS: dict[str, str] = {
     "records": "レコード", "errors": "エラー", "swept": "消去", "report": "帳票",
     "pages": "ページ", "reason": "理由", "first_bad_seq": "最初の異常",
     "up_to_seq": "まで", "municipality": "市町村", "sha256": "SHA-256",
+    "printer": "プリンタ", "state": "状態", "credential": "認証器", "undecided": "未判断",
+    "decided": "判断済", "confirmed": "確定", "candidate_nos": "候補番号",
+    "municipality_code": "市町村コード", "local": "端末", "kind": "種類",
+    "receipt": "受付番号", "receipts": "受付番号", "receipt_no": "受付番号",
 }
+
+# Stored codes shown in Japanese (issue 17): the log keeps the codes, the screen, the
+# print and the CSV say them in words. A code without an entry is shown as it is (an ID).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "reason": {
+        "user": "利用者の操作", "manual": "手動(画面ロック)", "idle": "無操作",
+        "exit": "終了", "expired": "ログイン有効時間切れ", "command_end": "コマンド終了",
+        "demo_setup": "デモ環境の準備", "account_inactive": "アカウント無効",
+        "wrong_password": "パスワード誤り", "unknown_user": "未登録のユーザID",
+        "reason_required": "理由の入力が必要", "rollback": "操作ログの巻き戻し",
+        "invalid": "不正な値", "revoked": "失効済み", "counter": "認証器の使用回数異常",
+        "no_user_verification": "本人確認なし", "unknown_challenge": "不明な認証要求",
+        "not_this_user": "別の利用者", "verified": "確認済み", "second_missing": "確認者なし",
+        "same_person": "判断者と同じ職員", "reexport": "再移出",
+        "reexport_not_admin": "再移出(管理者以外)", "reexport_approved": "再移出(承認済み)",
+        "last_admin_lock_expired": "最後の管理者のロック期限切れ", "locked": "ロック中",
+        "file_name_kind": "ファイル名の種類", "file_name_extra": "ファイル名の余分な文字",
+        "file_name_ext": "ファイル名の拡張子", "file_name_encoding": "ファイル名の文字コード",
+        "file_name_date": "ファイル名の日付", "file_name_check_digit": "ファイル名の検査数字",
+        "file_name_case": "ファイル名の大文字・小文字",
+        "emulated": "疑似媒体", "volume": "外部媒体",
+    },
+    "report": {
+        "candidate_list": "継続候補世帯リスト", "confirmed_list": "継続世帯確定リスト",
+        "carry_over_list": "高額該当回数引継結果", "result_problem_list": "処理結果・エラーリスト",
+        "check_list": "検査結果", "results": "確定結果", "audit_log": "操作ログ",
+    },
+    "role": {"staff": "事務取扱担当者", "admin": "情報システム管理者"},
+    "decision": {"continue": "継続する", "discontinue": "継続しない"},
+    "kind": {"emulated": "疑似媒体", "volume": "外部媒体"},
+}
+_BOOLEAN_WORDS = {"True": "はい", "False": "いいえ", "true": "はい", "false": "いいえ"}
+
+
+SETTING_WORDS = {"demo": "デモ環境", "municipality_code": "市町村コード"}
+
+
+def _setting_label(code: str) -> str:
+    spec = next((s for s in PolicyService.specs() if s.name == code), None)
+    if spec is not None:
+        return spec.description.split("(")[0]
+    return SETTING_WORDS.get(code, code)
+
+
+def value_text(key: str, value: object) -> str:
+    """One stored value of the log's 対象 in words (codes translated, IDs as they are)."""
+    if isinstance(value, list):
+        return ",".join(value_text(key, v) for v in value)
+    text = str(value)
+    if key == "setting":
+        return _setting_label(text)
+    if key == "role" and "," in text:
+        return ",".join(value_text(key, v) for v in text.split(","))
+    labels = VALUE_LABELS.get(key)
+    if labels is not None and text in labels:
+        return labels[text]
+    return _BOOLEAN_WORDS.get(text, text)
 
 
 def targets_text(targets: Mapping[str, object]) -> str:
-    """``アカウント=sato.hanako 権限=staff`` (identifiers and counts only)."""
+    """``アカウント=sato.hanako 権限=事務取扱担当者`` (identifiers, counts, codes in words)."""
     parts = []
     for key, value in targets.items():
         if value is None:
             continue
-        shown = ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
-        parts.append(f"{TARGET_LABELS.get(key, key)}={shown}")
+        parts.append(f"{TARGET_LABELS.get(key, key)}={value_text(key, value)}")
     return " ".join(parts)
 
 

@@ -78,6 +78,7 @@ class FidoDialog(QDialog):
                                       credential_row, self)
         self.table = NoCopyTableView(self, tooltip_columns=())
         self.table.setObjectName("fidoCredentials")
+        self.table.setAccessibleName("登録済みの認証器の一覧")
         self.table.setModel(self.model)
         self.revoke_button = QPushButton("選択した認証器を失効")
         self.staff_password = _password_field("職員本人のパスワード")

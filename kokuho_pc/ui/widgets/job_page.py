@@ -119,6 +119,7 @@ class JobPage(QWidget):
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
+            self.progress.setFormat(f"{min(done, total)} / {total} 件")
         if label:
             self.progress_label.setText(label)
 

@@ -3,7 +3,7 @@
 Lists media through :class:`~kokuho_pc.services.transfer_views.TransferViewService`
 in a background job (it reads mount tables, tokens and the store). Emulated
 media (folders, allowed by the policy for training and the demo) are marked
-「エミュレート媒体」; a folder can be added with 「フォルダを選択…」.
+「疑似媒体」; a folder can be added with 「フォルダを選択…」.
 """
 
 from __future__ import annotations

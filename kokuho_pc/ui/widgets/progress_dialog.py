@@ -62,7 +62,7 @@ class ProgressDialog(QDialog):
             self.bar.setRange(0, total)
             self.bar.setValue(max(0, min(done, total)))
             self.bar.setTextVisible(True)
-            self.bar.setFormat(f"{min(done, total)} / {total}")
+            self.bar.setFormat(f"{min(done, total)} / {total} 件")  # with its unit (issue 17)
 
     def finish(self) -> None:
         """Close for good (the job is over)."""

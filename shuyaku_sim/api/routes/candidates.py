@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from aiohttp import web
@@ -28,6 +29,31 @@ async def list_candidates(request: web.Request) -> web.Response:
     rows = await runner(request).read(Engine.list_candidates, caller(request).municipality(),
                                       state, int(category) if category else None)
     return json_response(200, {"candidates": rows})
+
+
+AS_OF = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+
+
+async def list_candidates_as_of(request: web.Request) -> web.Response:
+    """The 継続候補世帯リスト as it stood at ``as_of`` (for a reprint): decisions as recorded
+    by then."""
+    as_of = query_one(request, "as_of")
+    try:
+        valid = as_of is not None and AS_OF.fullmatch(as_of) is not None and bool(
+            dt.datetime.fromisoformat(as_of))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise bad_request("as_of には日時を YYYY-MM-DDTHH:MM:SS の形で指定してください。")
+    listing = await runner(request).read(Engine.list_candidates_as_of,
+                                         caller(request).municipality(), str(as_of))
+    return json_response(200, listing)
+
+
+async def list_moments(request: web.Request) -> web.Response:
+    """When the candidate list changed (decisions, 確定指示, file sets), newest first."""
+    moments = await runner(request).read(Engine.list_moments, caller(request).municipality())
+    return json_response(200, {"moments": moments})
 
 
 async def get_candidate(request: web.Request) -> web.Response:
@@ -77,6 +103,8 @@ async def list_results(request: web.Request) -> web.Response:
 
 OPERATIONS = [
     Operation("GET", f"{V1}/candidates", list_candidates),
+    Operation("GET", f"{V1}/candidate-list-as-of", list_candidates_as_of),
+    Operation("GET", f"{V1}/candidate-list-moments", list_moments),
     Operation("GET", f"{V1}/candidates/{{candidate_no}}", get_candidate),
     Operation("PUT", f"{V1}/candidates/{{candidate_no}}/decision", put_decision),
     Operation("POST", f"{V1}/confirmations", post_confirmation),

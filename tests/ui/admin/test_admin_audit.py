@@ -66,7 +66,7 @@ def test_filters_and_forwarding_state(
     _choose(tab.result, "失敗")
     rows = _search(qtbot, admin_page)
     assert [r[3] for r in rows] == ["ログイン失敗"] and rows[0][4] == "失敗"
-    assert "理由=wrong_password" in rows[0][5]
+    assert "理由=パスワード誤り" in rows[0][5]
     tab.staff.clear()
     _choose(tab.result, "すべての結果")
     _choose(tab.action, "アカウント作成")

@@ -76,7 +76,7 @@ def test_figures_from_the_simulator_and_the_medium(qtbot: QtBot, page: HomePage,
     assert page.problems.value_label.text() == f"{problems}件"
     assert f"空白・重複期間あり: {status['gap_or_overlap_persons']}人" in \
         page.problems.detail_label.text()
-    assert page.waiting.value_label.text() == "2件" and "USB-01(エミュレート媒体)" in \
+    assert page.waiting.value_label.text() == "2件" and "USB-01(疑似媒体)" in \
         page.waiting.detail_label.text()
     assert page.last_send.value_label.text() == "記録なし"
     assert page.refreshed_label.text().startswith("最終更新: 令和")

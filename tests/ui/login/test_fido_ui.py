@@ -26,6 +26,7 @@ from kokuho_pc.ui.controller import AppController
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.login.lock_screen import LockScreen
 from kokuho_pc.ui.widgets.qt import QApplication, QPushButton
+from tests.ui.accessibility import unnamed_controls
 from tests.ui.admin.helpers import TIMEOUT, admin_page, admin_session, answer, idle, shot
 from tests.ui.security_fixtures import ADMIN_ID, ADMIN_PW, STAFF_ID, STAFF_INITIAL_PW
 
@@ -85,6 +86,7 @@ def test_enrolment_dialog_with_the_administrator_present_then_revoke(
         qtbot: QtBot, admin_page: AdminPage, profile: Profile, key: SoftAuthenticator) -> None:
     dialog = _fido_dialog(qtbot, admin_page, STAFF_ID)
     assert dialog.model.total_count() == 0
+    assert unnamed_controls(dialog) == []
     assert dialog.admin_id.text() == ADMIN_ID  # the administrator signs in again below
     dialog.staff_password.setText(STAFF_INITIAL_PW)
     dialog.admin_password.setText("not-the-admin-password")
@@ -168,6 +170,7 @@ def test_sign_in_and_quick_unlock_never_block_the_window(
     assert button is not None
     qtbot.waitUntil(button.isVisible, timeout=3000)
     assert "生体認証で解除" in button.text() and "パスワードでも" in screen.hint.text()
+    assert unnamed_controls(screen) == []
     slow.touched.clear()
     slow.waiting.clear()
     lock = controller.idle_lock

@@ -51,9 +51,9 @@ def media_cells(page: SendPage) -> dict[str, tuple[str, str, bool]]:
 def test_media_listed_unapproved_disabled_with_reason(qtbot: QtBot, page: SendPage,
                                                       transfer_env: TransferEnv) -> None:
     cells = media_cells(page)
-    assert cells["USB-01"] == ("エミュレート媒体", "使用許可済み", True)
+    assert cells["USB-01"] == ("疑似媒体", "使用許可済み", True)
     kind, reason, enabled = cells["STICK-99"]
-    assert kind == "エミュレート媒体" and not enabled
+    assert kind == "疑似媒体" and not enabled
     assert reason == "この媒体は使用許可されていません(未登録の媒体です)。"
     assert not page.picker.choose_path(transfer_env.stick)
     assert page.medium is None and not page.check_button.isEnabled()
