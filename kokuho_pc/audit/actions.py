@@ -95,6 +95,8 @@ TARGET_KEYS: frozenset[str] = frozenset({
     "reason",         # an English reason code (e.g. "wrong_password"), never free text
     "first_bad_seq", "up_to_seq",
     "municipality",
+    "as_of",          # the time of an earlier candidate list reprinted (ISO, to the second)
+    "receipt",        # 受付番号 the consolidation system gave a send (issue 17: searchable)
 })
 
 # Keys whose values are SHA-256 digests (a string or a list of strings). There a

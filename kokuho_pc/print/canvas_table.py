@@ -218,6 +218,9 @@ class _Drawer:
                 continue
             if fit.width(text, least) <= col.inner:
                 out.append(fit.fit(text, col.inner, size, least))
+            elif " " in text:  # e.g. 「R8.12.6 06:02 S0001」: break at the spaces first
+                lines, _ = fit.wrap_tokens(text.split(" "), col.inner, least, least, 1)
+                out.extend((line, least) for line in lines)
             else:
                 out.extend((line, least) for line in fit.break_text(text, col.inner, least))
         return out

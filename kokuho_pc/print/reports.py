@@ -128,8 +128,9 @@ def _candidate_columns() -> list[Column[CandidateRow]]:
         Column("判定候補区分", 7.0, lambda r: (f"{r.category_code} {r.category_label}", ""),
                wrap_text=True),
         Column("判定\n候補", 3.6, lambda r: (r.suggestion, ""), "center"),
-        Column("判定候補の理由", 20.0, lambda r: (r.reason, ""), wrap_text=True),
-        Column("判断", 4.6, lambda r: (r.decision, ""), "center"),
+        Column("判定候補の理由", 19.2, lambda r: (r.reason, ""), wrap_text=True),
+        # 判断 fits 「継続しない」 on one line at 7 pt or more.
+        Column("判断", 5.4, lambda r: (r.decision, ""), "center"),
         Column(
             "判断者\n判断日時", 10.0,
             lambda r: _staff_cell(r.decided_by_name, r.decided_by, r.decided_at), "center",

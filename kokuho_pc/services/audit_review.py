@@ -56,20 +56,49 @@ class AuditReviewService:
         date_to: date | None = None,
         result: AuditResult | None = None,
         newest_first: bool = False,
+        target_text: str | None = None,
     ) -> list[AuditRecord]:
         """Records for review (administrators only); the review is logged.
 
         Filters: staff, action, result and a local date range (both ends included);
+        ``target_text`` keeps the records whose 対象 holds it (a file name, a 候補番号, a
+        受付番号; any case), looked for in the latest ``TEXT_SEARCH_WINDOW`` records that
+        match the other filters;
         ``newest_first`` returns the latest ``limit`` matching records, newest first.
         ``AuditRecord.forwarded_ack`` is None while the consolidation system has not
         acknowledged the record (未送信).
         """
         session.require(Role.ADMIN)
+        wanted = (target_text or "").strip().casefold()
         found = self._profile.audit.records(
-            after_seq=after_seq, limit=limit, staff_id=staff_id, action=action,
-            date_from=date_from, date_to=date_to, result=result, newest_first=newest_first,
+            after_seq=after_seq, limit=max(limit, TEXT_SEARCH_WINDOW) if wanted else limit,
+            staff_id=staff_id, action=action, date_from=date_from, date_to=date_to,
+            result=result, newest_first=newest_first,
         )
+        if wanted:
+            found = [r for r in found if _matches(r.targets, wanted)][:limit]
         self._profile.audit.record(
             AuditAction.AUDIT_REVIEW, session.user_id, {"count": len(found)}
         )
         return found
+
+
+TEXT_SEARCH_WINDOW = 20_000
+
+
+# What the text search looks in: file names and candidate numbers (a part of one is
+# enough), 受付番号 (the whole number: 12 must not find 123 or a count of 12).
+SEARCH_KEYS = ("file", "files", "candidate", "candidates", "delivery")
+RECEIPT_KEY = "receipt"
+
+
+def _values(value: object) -> list[str]:
+    items = value if isinstance(value, list | tuple) else [value]
+    return [str(v).casefold() for v in items if v is not None]
+
+
+def _matches(targets: dict[str, object], wanted: str) -> bool:
+    """The record's file names or candidate numbers hold ``wanted``, or its 受付番号 is it."""
+    if wanted in _values(targets.get(RECEIPT_KEY)):
+        return True
+    return any(wanted in v for key in SEARCH_KEYS for v in _values(targets.get(key)))

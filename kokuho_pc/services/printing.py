@@ -39,6 +39,7 @@ from kokuho_pc.print import (
     render_confirmed_list,
     render_problem_list,
 )
+from kokuho_pc.services.candidate_history import as_of_label
 from kokuho_pc.services.candidate_views import CandidateView, ResultView, municipality_name
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.services.send_history import ProblemRow
@@ -183,14 +184,18 @@ class PrintingService:
         return PrintDocument(pdf, CHECK_TITLE, REPORT_CHECK, len(lines), pdf_page_count(pdf))
 
     def render_candidate_list(self, candidates: Sequence[CandidateView],
-                              condition: str = "全件") -> PrintDocument:
+                              condition: str = "全件",
+                              as_of: dt.datetime | None = None) -> PrintDocument:
         """The 継続候補世帯リスト of the given candidates (in the given order); ``condition``
-        (the screen's filter, 「全件」 when none) is printed in the header."""
+        (the screen's filter, 「全件」 when none) is printed in the header. ``as_of``: a
+        reprint of the list as it stood then; the title says 「…時点」."""
         self._session.require()
         rows = [candidate_row(c) for c in candidates]
-        pdf = render_candidate_list(self._header(CANDIDATE_TITLE, condition), rows)
-        return PrintDocument(pdf, CANDIDATE_TITLE, REPORT_CANDIDATES, len(rows),
-                             pdf_page_count(pdf))
+        title = CANDIDATE_TITLE
+        if as_of is not None:
+            title = f"{CANDIDATE_TITLE}（{as_of_label(as_of)} 時点）"
+        pdf = render_candidate_list(self._header(title, condition), rows)
+        return PrintDocument(pdf, title, REPORT_CANDIDATES, len(rows), pdf_page_count(pdf))
 
     def render_confirmed_list(self, results: Sequence[ResultView],
                               condition: str = "全件") -> PrintDocument:

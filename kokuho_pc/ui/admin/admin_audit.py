@@ -20,7 +20,14 @@ from kokuho_pc.services.audit_review import (
     VerifyReport,
 )
 from kokuho_pc.ui.admin.admin_account_dialog import DateField
-from kokuho_pc.ui.admin.admin_models import MemoryTableModel, audit_model
+from kokuho_pc.ui.admin.admin_models import (
+    TARGET_LABELS,
+    MemoryTableModel,
+    audit_model,
+    moment,
+    short_day,
+    value_text,
+)
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.widgets.error_dialog import show_error
 from kokuho_pc.ui.widgets.qt import (
@@ -30,6 +37,7 @@ from kokuho_pc.ui.widgets.qt import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     Qt,
     QVBoxLayout,
@@ -67,6 +75,17 @@ class AdminAuditTab(QWidget):
         self.staff = QLineEdit()
         self.staff.setPlaceholderText("ユーザID(空欄はすべて)")
         self.staff.setAccessibleName("ユーザID")
+        self.text = QLineEdit()
+        self.text.setObjectName("audit_text")
+        self.text.setPlaceholderText("ファイル名・候補番号・受付番号")
+        self.text.setAccessibleName("対象で検索(ファイル名・候補番号・受付番号)")
+        self.detail = QPlainTextEdit()
+        self.detail.setObjectName("audit_detail")
+        self.detail.setReadOnly(True)
+        self.detail.setTabChangesFocus(True)
+        self.detail.setAccessibleName("選んだ記録の対象")
+        self.detail.setPlaceholderText("一覧で記録を選ぶと、対象をすべて表示します。")
+        self.detail.setMaximumHeight(110)
         self.date_from.setAccessibleName("期間の開始日")
         self.date_to.setAccessibleName("期間の終了日")
         self.action = QComboBox()
@@ -110,6 +129,8 @@ class AdminAuditTab(QWidget):
         filters.addWidget(self.action)
         filters.addWidget(QLabel("結果"))
         filters.addWidget(self.result)
+        filters.addWidget(QLabel("対象"))
+        filters.addWidget(self.text)
         filters.addWidget(self.search_button)
         filters.addStretch(1)
         filters.addWidget(self.count)
@@ -120,12 +141,15 @@ class AdminAuditTab(QWidget):
         layout.addLayout(dates)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
         layout.addLayout(verify)
 
     def _wire(self) -> None:
         """Every signal of the tab, in one place."""
         self.search_button.clicked.connect(self.search)
         self.staff.returnPressed.connect(self.search)
+        self.text.returnPressed.connect(self.search)
+        self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_detail())
         self.verify_button.clicked.connect(self.verify)
         self.use_dates.toggled.connect(self._dates_toggled)
 
@@ -144,12 +168,13 @@ class AdminAuditTab(QWidget):
         action = AuditAction(action_value) if action_value else None
         result_value = self.result.currentData()
         result = AuditResult(result_value) if result_value else None
+        text = self.text.text().strip() or None
         self.loading = True
         self.search_button.setEnabled(False)
         self.context.jobs.run(
             lambda _p, _c: self.service.records(
                 session, limit=LIMIT, staff_id=staff, action=action, date_from=date_from,
-                date_to=date_to, result=result, newest_first=True),
+                date_to=date_to, result=result, newest_first=True, target_text=text),
             self._loaded, self._failed, parent=self, store=True,
         )
 
@@ -168,6 +193,19 @@ class AdminAuditTab(QWidget):
             header = self.table.horizontalHeader()
             header.setStretchLastSection(False)
             header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+
+    def _show_detail(self) -> None:
+        """The selected record's 対象, one item a line (the column cuts long ones)."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            self.detail.setPlainText("")
+            return
+        record = self.model.object_at(index.row())
+        assert isinstance(record, AuditRecord)
+        lines = [f"{record.action_label}({short_day(moment(record.time, to_local=False))})"]
+        lines += [f"{TARGET_LABELS.get(k, k)}: {value_text(k, v)}"
+                  for k, v in record.targets.items() if v is not None]
+        self.detail.setPlainText("\n".join(lines))
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
@@ -196,6 +234,7 @@ class AdminAuditTab(QWidget):
     def clear_for_lock(self) -> None:
         """Empty the list (the idle lock)."""
         self.model.clear()
+        self.detail.setPlainText("")
         self.count.setText("")
         self.verify_result.setText("")
 

@@ -167,7 +167,7 @@ def medium_state(record: MediaRecord, today: dt.date) -> str:
     return "期限切れ" if record.expires < today else "有効"
 
 
-def _moment(text: str | None, *, to_local: bool = True) -> dt.datetime | None:
+def moment(text: str | None, *, to_local: bool = True) -> dt.datetime | None:
     """Parse an ISO time; ``to_local`` converts a UTC stamp to this PC's time zone."""
     if not text:
         return None
@@ -190,7 +190,7 @@ def media_model(today: Callable[[], dt.date], parent: QObject | None = None) -> 
             "kind": "疑似媒体" if obj.volume_kind == "emulated" else "外部媒体",
             "allowed": "、".join(obj.allowed_staff), "expires": obj.expires,
             "state": medium_state(obj, today()), "registered_by": obj.registered_by,
-            "registered_at": _moment(obj.registered_at),
+            "registered_at": moment(obj.registered_at),
         }
 
     return MemoryTableModel(MEDIA_COLUMNS, lambda m: getattr(m, "media_id", ""), row, parent)
@@ -297,7 +297,7 @@ def audit_row(obj: object) -> Mapping[str, object]:
         result = obj.result
     return {
         # the record time is already the PC's local time with its offset: shown as recorded
-        "seq": obj.seq, "time": _moment(obj.time, to_local=False),
+        "seq": obj.seq, "time": moment(obj.time, to_local=False),
         "staff_id": "(システム)" if obj.staff_id == SYSTEM_ACTOR else obj.staff_id,
         "action": obj.action_label, "result": result, "targets": targets_text(obj.targets),
         "forwarded": "送信済" if obj.forwarded_ack else "未送信",

@@ -109,3 +109,44 @@ def test_chain_verification_reports_intact_then_the_first_bad_record(
     assert "番号 3 の記録" in tab.verify_result.text()
     admin_page.tabs.setCurrentWidget(tab)
     shot(admin_page, "admin_audit_tampered")
+
+
+def test_search_by_file_name_candidate_and_receipt_with_a_detail_pane(
+    qtbot: QtBot, admin_page: AdminPage, profile: Profile
+) -> None:
+    """Issue 17: the administrator finds a file's, a candidate's or a receipt's records."""
+    from kokuho_pc.audit.actions import AuditAction, AuditResult
+
+    log = profile.audit
+    log.record(AuditAction.SEND, STAFF_ID, {"files": ["KSK01_082201_20261006090040.dat",
+                                                      "KSK02_082201_20261006090040.dat"],
+                                            "receipt": 4711}, AuditResult.SUCCESS)
+    log.record(AuditAction.DECISION, STAFF_ID, {"candidate": "082201-17",
+                                                "decision": "discontinue"}, AuditResult.SUCCESS)
+    log.record(AuditAction.SEND, STAFF_ID, {"files": ["KSK01_082015_20261006100000.dat"]},
+               AuditResult.FAILURE)
+    tab = admin_page.audit
+    assert tab is not None
+    for text, actions in (("ksk01_082201", {"送信"}), ("082201-17", {"継続の判断"}),
+                          ("4711", {"送信"})):
+        tab.text.setText(text)
+        rows = _search(qtbot, admin_page)
+        assert {r[3] for r in rows} == actions, text
+        assert len(rows) == 1
+    tab.text.setText("471")  # a part of a 受付番号 is not that number
+    assert _search(qtbot, admin_page) == []
+    tab.text.setText("4711")
+    _search(qtbot, admin_page)
+    tab.table.setFocus()
+    tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: "受付番号: 4711" in tab.detail.toPlainText(),
+                    timeout=TIMEOUT)
+    assert "ファイル: KSK01_082201_20261006090040.dat,KSK02_082201_20261006090040.dat" in \
+        tab.detail.toPlainText()
+    tab.text.setText("082201-17")
+    _search(qtbot, admin_page)
+    tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: "判断: 継続しない" in tab.detail.toPlainText(), timeout=TIMEOUT)
+    admin_page.tabs.setCurrentWidget(tab)
+    admin_page.resize(1280, 800)
+    shot(admin_page, "admin_audit_search")
