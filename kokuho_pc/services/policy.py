@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from kokuho_pc.audit.actions import AuditAction
 from kokuho_pc.auth.accounts import Role
 from kokuho_pc.auth.session import Session
 from kokuho_pc.services.profile import Profile
-from kokuho_pc.store.policy import SPECS, Policy, SettingSpec, SettingValue
+from kokuho_pc.store.policy import SPECS, Policy, SettingSpec, SettingValue, validate
 
 __all__ = [
     "Policy",
@@ -30,6 +32,18 @@ class PolicyService:
     def specs() -> tuple[SettingSpec, ...]:
         """Every setting's declaration (name, type, default, Japanese description)."""
         return SPECS
+
+    @staticmethod
+    def check(name: str, value: object) -> SettingValue:
+        """The value as it would be stored; raises InvalidSetting (a Japanese message) when
+        the declaration refuses it (the screen checks before asking to confirm)."""
+        return validate(name, value)
+
+    @staticmethod
+    def int_range(spec: SettingSpec) -> tuple[int, int] | None:
+        """The range a whole-number setting's description states (「…(15〜900)」)."""
+        found = re.search(r"(\d+)〜(\d+)", spec.description)
+        return (int(found.group(1)), int(found.group(2))) if found else None
 
     def change(self, session: Session, name: str, value: object) -> SettingValue:
         """Change one setting (administrators only); the change is logged with its value."""
