@@ -241,7 +241,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "file_name_ext": "ファイル名の拡張子", "file_name_encoding": "ファイル名の文字コード",
         "file_name_date": "ファイル名の日付", "file_name_check_digit": "ファイル名の検査数字",
         "file_name_case": "ファイル名の大文字・小文字",
-        "emulated": "疑似媒体", "volume": "外部媒体",
+        "emulated": "疑似媒体", "volume": "外部媒体", "my_number": "個人番号の可能性",
     },
     "report": {
         "candidate_list": "継続候補世帯リスト", "confirmed_list": "継続世帯確定リスト",
