@@ -127,6 +127,7 @@ ACCOUNT_COLUMNS = (
     Column("password", "パスワード", align=CENTER),
     Column("otp", "ワンタイム", align=CENTER),
     Column("failed", "失敗回数", align=RIGHT),
+    Column("last_login", "最終ログイン", align=CENTER, format=short_day),
 )
 
 
@@ -140,6 +141,7 @@ def account_row(obj: object) -> Mapping[str, object]:
         "password": "初期(要変更)" if obj.must_change_password else "設定済",
         "otp": "登録済" if obj.second_factor_enrolled else "未登録",
         "failed": obj.failed_count,
+        "last_login": moment(obj.last_login, to_local=False) if obj.last_login else "なし",
     }
 
 
