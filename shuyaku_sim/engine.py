@@ -251,7 +251,9 @@ class Engine:
     def check_staff(self, municipality_code: str, terminal_id: str, staff_id: str) -> None:
         """Refuse (StaffRefused, 403) a staff ID the municipality's registry does not hold as
         active, with an ``unknown_staff`` alert. A municipality without a registry yet (no
-        account record ever forwarded) passes, with the alert."""
+        account record ever forwarded) is refused too: otherwise the certificate of a
+        terminal whose PC was never used opened every staff ID (x1). The PC forwards its
+        account records at login, before its first request naming a staff member."""
         now = self.now_iso()
         with self.db.reading() as tx:
             has_registry = tx.registry_size(municipality_code) > 0
@@ -262,8 +264,7 @@ class Engine:
             detail = (f"職員ID {staff_id} の要求({'拒否' if has_registry else '職員台帳なし'}: "
                       f"{reason})")
             tx.raise_alert(municipality_code, terminal_id, "unknown_staff", detail, now)
-        if has_registry:
-            raise oplog.staff_refusal(reason)
+        raise oplog.staff_refusal(reason if has_registry else "no_registry")
 
     def list_operation_log(
         self,

@@ -217,7 +217,7 @@ def check_staff(tx: Tx, municipality: str, staff_id: str, today: str) -> str | N
     """Why ``staff_id`` may not act for the municipality (None: it may).
 
     A municipality whose PCs never forwarded an account record has no registry yet:
-    its requests pass (and the caller alerts ``unknown_staff``). Reasons: ``unknown``,
+    every ID is ``unknown`` (the caller refuses it and alerts). Reasons: ``unknown``,
     ``revoked``, ``expired`` (``valid_to`` before the server's date). A start date in
     the future is not refused here: the PC refuses the login before it, and the PC's and
     the server's dates may differ by a day around midnight.
@@ -236,6 +236,8 @@ def staff_refusal(reason: str) -> StaffRefused:
     """The 403 for a staff ID the registry refuses."""
     return StaffRefused({
         "unknown": "この職員IDは国保情報集約システムに登録されていません。",
+        "no_registry": ("この市町村の職員台帳がまだありません。国保総合PCで管理者がログインし、"
+                        "操作ログが送信されてから操作してください。"),
         "revoked": "この職員IDは失効しています。",
         "not_yet_valid": "この職員IDはまだ利用期間が始まっていません。",
         "expired": "この職員IDは利用期間が終了しています。",

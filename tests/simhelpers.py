@@ -34,6 +34,12 @@ from shuyaku_sim import pki
 
 DEFAULT_MUNICIPALITIES = ("082201", "082015")
 DEFAULT_STAFF = "staff01"
+# Staff IDs the simulator tests, the fuzzing and the seeding helpers name in X-Staff-Id.
+# The consolidation system refuses a staff ID its registry does not hold, even for a
+# municipality whose PC never forwarded an account record (x1), so SimServer registers
+# these for every municipality of its PKI before the first start, as a PC's forwarded
+# account.create records would. ``SimServer(..., staff=())`` registers nobody.
+TEST_STAFF = (DEFAULT_STAFF, "fuzz", "tsukuba01", "tsukuba02", "mito01", "tanaka01")
 ROOT = Path(__file__).resolve().parent.parent
 _DIRECT_SERVE = (
     "import sys; from pathlib import Path; from shuyaku_sim.server import serve; "
@@ -89,6 +95,30 @@ def make_session(
     return session
 
 
+def register_staff(data_dir: Path, municipalities: Sequence[str], staff: Sequence[str]) -> None:
+    """Enter ``staff`` into each municipality's staff registry (those not there yet), as
+    the account records a PC forwards would; the simulator's data store is created."""
+    if not staff:
+        return
+    from shuyaku_sim.engine import Engine
+    from shuyaku_sim.storage.trust import StaffRow
+
+    previous = os.umask(0o077)  # owner-only files, as `shuyaku-sim serve` makes them
+    try:
+        engine = Engine.open(data_dir)
+    finally:
+        os.umask(previous)
+    try:
+        with engine.db.transaction() as tx:
+            for code in municipalities:
+                for staff_id in staff:
+                    if tx.staff(code, staff_id) is None:
+                        tx.save_staff(StaffRow(code, staff_id, "staff", None, None, None),
+                                      "test-fixture", 0, engine.now_iso())
+    finally:
+        engine.close()
+
+
 @dataclass
 class SimServer:
     """A ``shuyaku-sim serve`` subprocess on 127.0.0.1 with a free port."""
@@ -100,6 +130,7 @@ class SimServer:
     port: int = 0
     logs: list[Path] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    staff: Sequence[str] = TEST_STAFF
 
     @property
     def base_url(self) -> str:
@@ -113,6 +144,8 @@ class SimServer:
     def start(self, timeout: float = 30.0) -> SimServer:
         """Start the server and wait until it listens (its port file appears)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.logs:
+            register_staff(self.data_dir, self.sim_pki.municipalities, self.staff)
         port_file = self.data_dir / "server.port"
         port_file.unlink(missing_ok=True)
         log = self.data_dir.parent / f"server-{len(self.logs) + 1}.log"

@@ -54,6 +54,7 @@ class AuditAction(Enum):
     AUDIT_REVIEW = "audit.review"
     AUDIT_FORWARD = "audit.forward"
     AUDIT_PRUNE = "audit.prune"
+    AUDIT_EXPORT = "audit.export"  # the filtered log written as CSV to an approved medium
 
     @property
     def label(self) -> str:
@@ -95,6 +96,8 @@ TARGET_KEYS: frozenset[str] = frozenset({
     "reason",         # an English reason code (e.g. "wrong_password"), never free text
     "first_bad_seq", "up_to_seq",
     "municipality",
+    "as_of",          # the time of an earlier candidate list reprinted (ISO, to the second)
+    "receipt",        # 受付番号 the consolidation system gave a send (issue 17: searchable)
 })
 
 # Keys whose values are SHA-256 digests (a string or a list of strings). There a
@@ -171,4 +174,5 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.AUDIT_REVIEW: "操作ログ閲覧",
     AuditAction.AUDIT_FORWARD: "操作ログ送信",
     AuditAction.AUDIT_PRUNE: "操作ログ削除(保存期間経過)",
+    AuditAction.AUDIT_EXPORT: "操作ログCSV出力",
 }

@@ -95,6 +95,8 @@ def session_as(
 ) -> Iterator[tuple[Session, list[str]]]:
     """Log in as ``--as ID`` with the secrets on standard input (see ``login_as``) and log
     out when the block ends, however it ends. Yields the session and the extra lines."""
+    global _refusal_said
+    _refusal_said = False
     session, extras = login_as(profile, user_id, StdinSecrets(), extra_lines)
     staff_id = session.user_id
     try:
@@ -102,6 +104,29 @@ def session_as(
     finally:
         session.logout(reason="command_end")
         TrustService(profile).forward_quietly(staff_id)  # forward at logout too
+        if not _refusal_said and profile.audit.forward_alarm() is not None:
+            # the administrator's alarm, said on the terminal too (once per command)
+            say("警告: 国保情報集約システムが操作ログの受け取りを拒否しています。"
+                "操作ログが巻き戻されたか書き換えられた可能性があります。"
+                "情報システム管理者は国保連合会に連絡してください。")
+
+
+# Whether this command already said that the forwarded log was refused (see session_as).
+_refusal_said = False
+
+
+def quiet_service_logs() -> None:
+    """The command line speaks Japanese on standard error (docs/cli.md). The services' log
+    lines (English, for the application's log and support) stay off the terminal: without
+    any handler Python's last-resort handler printed them, e.g. a refused log forwarding
+    twice in English (x1's red-team run). The command line's own support line for an
+    unexpected error still reaches standard error."""
+    package = logging.getLogger("kokuho_pc")
+    if not any(isinstance(h, logging.NullHandler) for h in package.handlers):
+        package.addHandler(logging.NullHandler())
+    own = logging.getLogger("kokuho_pc.cli")
+    if logging.lastResort is not None and logging.lastResort not in own.handlers:
+        own.addHandler(logging.lastResort)  # writes to the current sys.stderr
 
 
 def command(body: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -131,9 +156,11 @@ def run_command(body: Callable[[], int]) -> int:
 def forwarding_refused(profile: Profile) -> bool:
     """After a transfer: say so (and return True) when the consolidation system refused the
     forwarded operation log; the command then exits 1 although its transfer succeeded."""
+    global _refusal_said
     alarm = profile.audit.forward_alarm()
     if alarm is None:
         return False
+    _refusal_said = True
     say("国保情報集約システムが操作ログの受け取りを拒否しています"
         f"({alarm[0]}、{alarm[2]})。\n"
         "データの送受信は完了していますが、操作ログが巻き戻されたか書き換えられた可能性があります。"

@@ -102,5 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kokuho_pc.cli.gui_cmd import run_gui
 
         return run_gui(args)
+    from kokuho_pc.cli.common import quiet_service_logs
+
+    quiet_service_logs()
     code: int = args.func(args)
     return code

@@ -22,6 +22,7 @@ from kokuho_pc.auth.accounts import AccountRepository
 from kokuho_pc.auth.session import Session
 from kokuho_pc.domain.errors import KokuhoError, PermissionDenied, ValidationError
 from kokuho_pc.domain.leakscan import contains_my_number
+from kokuho_pc.services.candidate_history import CandidateHistory
 from kokuho_pc.services.candidate_views import (
     CandidateDetailView,
     CandidateView,
@@ -91,7 +92,7 @@ def _clean(text: str | None, limit: int, what: str) -> str | None:
     return value
 
 
-class CandidateService:
+class CandidateService(CandidateHistory):
     """The 継続候補世帯 work of one profile and session (staff and administrators)."""
 
     def __init__(self, profile: Profile, session: Session, *,

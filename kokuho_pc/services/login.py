@@ -146,7 +146,7 @@ class LoginService:
             name=account.name,
             role=account.role,
             must_change_password=account.must_change_password,
-            must_enrol_second_factor=(self._totp_required(account)
+            must_enrol_second_factor=(self.totp_required(account)
                                       and account.totp_secret is None),
             clock=self._profile.clock,
             idle_timeout=timedelta(seconds=policy.idle_timeout_seconds),
@@ -163,7 +163,7 @@ class LoginService:
         """True when the policy requires an authenticator at login for the account's role."""
         return account.role.value in self._profile.policy().fido_required_roles
 
-    def _totp_required(self, account: Account) -> bool:
+    def totp_required(self, account: Account) -> bool:
         """TOTP is asked when the policy says so, or as the fallback of a role that needs an
         authenticator while the account has none; never after a FIDO2 assertion."""
         policy = self._profile.policy()
@@ -222,7 +222,7 @@ class LoginService:
             self._check_authenticator(account)
         step: int | None = None
         enrolled = account.totp_secret is not None
-        if second_factor and self._totp_required(account) and enrolled:
+        if second_factor and self.totp_required(account) and enrolled:
             if not otp:
                 self._refuse(account, _Refusal("otp_missing", AuditResult.FAILURE),
                              SecondFactorRequired())
@@ -246,7 +246,7 @@ class LoginService:
     def _check_authenticator(self, account: Account) -> None:
         """Login with an authenticator required (after the password was right)."""
         if not self._fido.for_user(account.user_id, active_only=True):
-            if self._totp_required(account):
+            if self.totp_required(account):
                 return  # the TOTP fallback of an account without an authenticator
             self._profile.audit.record(AuditAction.LOGIN_FAILURE, account.user_id,
                                        {"reason": "fido_not_enrolled"}, AuditResult.REFUSED)

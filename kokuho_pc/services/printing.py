@@ -17,14 +17,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
+from kokuho_pc.auth.accounts import Role
 from kokuho_pc.auth.session import Session
 from kokuho_pc.domain.errors import PrintError
 from kokuho_pc.print import (
+    AUDIT_TITLE,
     CANDIDATE_TITLE,
     CARRY_OVER_TITLE,
     CHECK_TITLE,
     CONFIRMED_TITLE,
     PROBLEM_TITLE,
+    AuditLogRow,
     CandidateRow,
     CarryOverRow,
     CheckListRow,
@@ -33,24 +36,28 @@ from kokuho_pc.print import (
     ProblemListRow,
     ReportHeader,
     pdf_page_count,
+    render_audit_log,
     render_candidate_list,
     render_carry_over_list,
     render_check_list,
     render_confirmed_list,
     render_problem_list,
 )
+from kokuho_pc.services.candidate_history import as_of_label
 from kokuho_pc.services.candidate_views import CandidateView, ResultView, municipality_name
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.services.send_history import ProblemRow
 from kokuho_pc.services.transfer_views import CheckRow
 
-__all__ = ["PrintDocument", "PrintRefused", "PrinterTarget", "PrintingService", "is_file_printer"]
+__all__ = ["AuditLogRow", "PrintDocument", "PrintRefused", "PrinterTarget", "PrintingService",
+           "is_file_printer"]
 
 REPORT_CANDIDATES = "candidate_list"
 REPORT_CONFIRMED = "confirmed_list"
 REPORT_CARRY_OVER = "carry_over_list"
 REPORT_PROBLEMS = "result_problem_list"
 REPORT_CHECK = "check_list"
+REPORT_AUDIT = "audit_log"
 
 
 @dataclass(frozen=True)
@@ -175,6 +182,12 @@ class PrintingService:
         return PrintDocument(pdf, PROBLEM_TITLE, REPORT_PROBLEMS, len(lines),
                              pdf_page_count(pdf))
 
+    def render_audit_log(self, rows: Sequence[AuditLogRow], condition: str) -> PrintDocument:
+        """The operation log as the administrator filtered it (administrators only)."""
+        self._session.require(Role.ADMIN)
+        pdf = render_audit_log(self._header(AUDIT_TITLE, condition), list(rows))
+        return PrintDocument(pdf, AUDIT_TITLE, REPORT_AUDIT, len(rows), pdf_page_count(pdf))
+
     def render_check_list(self, rows: Sequence[CheckRow], files: str = "") -> PrintDocument:
         """The problems a 検査 found (file, line, item, message; never a field's value)."""
         self._session.require()
@@ -183,14 +196,18 @@ class PrintingService:
         return PrintDocument(pdf, CHECK_TITLE, REPORT_CHECK, len(lines), pdf_page_count(pdf))
 
     def render_candidate_list(self, candidates: Sequence[CandidateView],
-                              condition: str = "全件") -> PrintDocument:
+                              condition: str = "全件",
+                              as_of: dt.datetime | None = None) -> PrintDocument:
         """The 継続候補世帯リスト of the given candidates (in the given order); ``condition``
-        (the screen's filter, 「全件」 when none) is printed in the header."""
+        (the screen's filter, 「全件」 when none) is printed in the header. ``as_of``: a
+        reprint of the list as it stood then; the title says 「…時点」."""
         self._session.require()
         rows = [candidate_row(c) for c in candidates]
-        pdf = render_candidate_list(self._header(CANDIDATE_TITLE, condition), rows)
-        return PrintDocument(pdf, CANDIDATE_TITLE, REPORT_CANDIDATES, len(rows),
-                             pdf_page_count(pdf))
+        title = CANDIDATE_TITLE
+        if as_of is not None:
+            title = f"{CANDIDATE_TITLE}（{as_of_label(as_of)} 時点）"
+        pdf = render_candidate_list(self._header(title, condition), rows)
+        return PrintDocument(pdf, title, REPORT_CANDIDATES, len(rows), pdf_page_count(pdf))
 
     def render_confirmed_list(self, results: Sequence[ResultView],
                               condition: str = "全件") -> PrintDocument:

@@ -188,7 +188,7 @@ class SendPipeline(TransferPipeline):
         self._oplog.record(
             AuditAction.SEND, staff,
             {"files": list(names), "sha256": log_hash(digest), "count": summary.get("persons"),
-             "errors": summary["error_count"],
+             "errors": summary["error_count"], "receipt": summary.get("submission_id"),
              "reason": ("already_processed" if summary.get("already_processed")
                         else "resend" if resend else "replayed" if replayed else None)},
             AuditResult.SUCCESS if accepted else AuditResult.REFUSED,

@@ -346,3 +346,31 @@ def test_the_platform_authenticator_says_when_no_key_is_connected(
     with pytest.raises(AuthenticatorUnavailable):
         PlatformAuthenticator().get_assertion(
             PublicKeyCredentialRequestOptions(challenge=b"0" * 32, rp_id=RP_ID))
+
+
+def test_the_totp_fallback_survives_the_first_password_change(
+        profile: Profile, admin: Session, key: SoftAuthenticator, login: LoginService) -> None:
+    from kokuho_pc.services.accounts import AccountService, Role
+
+    accounts = AccountService(profile)
+    accounts.add_user(admin, "suzuki.ichiro", "鈴木 一郎", Role.STAFF, "shoki-pasuwado-desu-yo")
+    _require_fido(profile, admin, ["staff"], fallback=True)
+    session = login.login("suzuki.ichiro", "shoki-pasuwado-desu-yo")
+    assert session.must_change_password and session.must_enrol_second_factor
+    accounts.change_password(session, "shoki-pasuwado-desu-yo", "aki-no-yuuhi-ni-teru-yama")
+    # Without an authenticator the account must still enrol TOTP before working.
+    assert session.must_enrol_second_factor
+
+
+def test_no_policy_that_locks_every_administrator_out(
+        profile: Profile, admin: Session, key: SoftAuthenticator, login: LoginService) -> None:
+    from kokuho_pc.domain.errors import InvalidSetting
+
+    policy = PolicyService(profile)
+    policy.change(admin, "fido_required_roles", ["admin"])  # TOTP fallback still on: fine
+    with pytest.raises(InvalidSetting, match="管理者"):
+        policy.change(admin, "fido_totp_fallback", False)
+    assert profile.policy().fido_totp_fallback  # rolled back
+    _enrol(profile, admin, ADMIN_ID, ADMIN_PW)
+    policy.change(admin, "fido_totp_fallback", False)
+    login.login(ADMIN_ID, ADMIN_PW)  # with the administrator's authenticator

@@ -318,3 +318,40 @@ def test_the_production_terminal_key_is_not_a_file_to_copy(
             ConsolidationClient(config)
     finally:
         profile.close()
+
+
+def test_a_refused_forwarding_is_said_in_japanese_by_every_command(
+    env: tuple[SimServer, SimPki, Path], tmp_path: Path
+) -> None:
+    """x1's red-team run: after a rollback, an administrator's ``--as`` command printed the
+    developer log line "the consolidation system refused the forwarded operation log" (twice,
+    in English) on standard error and nothing the administrator could act on. The CLI
+    contract wants Japanese messages: the refusal is now said once, in Japanese, with what to
+    do; no English log line reaches the terminal (the real command in its own process, where
+    no test logging handler hides Python's last-resort handler)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.simhelpers import ROOT
+    from tests.transfer.harness import ADMIN_PW
+
+    _, _, path = env
+    _copy(path, tmp_path / "aside")
+    anchor = (path / "oplog-tip.json").read_bytes()
+    with open_profile(path) as profile:
+        admin = login(profile, ADMIN)
+        AccountService(profile).revoke(admin, STAFF)
+        admin.logout()
+        assert TrustService(profile).forward(ADMIN) > 0
+    _copy(tmp_path / "aside", path)
+    (path / "oplog-tip.json").write_bytes(anchor)
+    done = subprocess.run(
+        [sys.executable, "-m", "kokuho_pc", "--profile", str(path), "admin", "list-users",
+         "--as", ADMIN], input=f"{ADMIN_PW}\n", capture_output=True, text=True, timeout=120,
+        cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.returncode == 0, done.stderr  # administrators may still work
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert [line for line in lines if line.isascii()] == [], done.stderr
+    assert sum("操作ログの受け取りを拒否" in line for line in lines) == 1, done.stderr
+    assert "国保連合会に連絡" in done.stderr

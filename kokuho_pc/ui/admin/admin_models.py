@@ -127,6 +127,7 @@ ACCOUNT_COLUMNS = (
     Column("password", "パスワード", align=CENTER),
     Column("otp", "ワンタイム", align=CENTER),
     Column("failed", "失敗回数", align=RIGHT),
+    Column("last_login", "最終ログイン", align=CENTER, format=short_day),
 )
 
 
@@ -140,6 +141,7 @@ def account_row(obj: object) -> Mapping[str, object]:
         "password": "初期(要変更)" if obj.must_change_password else "設定済",
         "otp": "登録済" if obj.second_factor_enrolled else "未登録",
         "failed": obj.failed_count,
+        "last_login": moment(obj.last_login, to_local=False) if obj.last_login else "なし",
     }
 
 
@@ -167,7 +169,7 @@ def medium_state(record: MediaRecord, today: dt.date) -> str:
     return "期限切れ" if record.expires < today else "有効"
 
 
-def _moment(text: str | None, *, to_local: bool = True) -> dt.datetime | None:
+def moment(text: str | None, *, to_local: bool = True) -> dt.datetime | None:
     """Parse an ISO time; ``to_local`` converts a UTC stamp to this PC's time zone."""
     if not text:
         return None
@@ -190,7 +192,7 @@ def media_model(today: Callable[[], dt.date], parent: QObject | None = None) -> 
             "kind": "疑似媒体" if obj.volume_kind == "emulated" else "外部媒体",
             "allowed": "、".join(obj.allowed_staff), "expires": obj.expires,
             "state": medium_state(obj, today()), "registered_by": obj.registered_by,
-            "registered_at": _moment(obj.registered_at),
+            "registered_at": moment(obj.registered_at),
         }
 
     return MemoryTableModel(MEDIA_COLUMNS, lambda m: getattr(m, "media_id", ""), row, parent)
@@ -239,7 +241,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "file_name_ext": "ファイル名の拡張子", "file_name_encoding": "ファイル名の文字コード",
         "file_name_date": "ファイル名の日付", "file_name_check_digit": "ファイル名の検査数字",
         "file_name_case": "ファイル名の大文字・小文字",
-        "emulated": "疑似媒体", "volume": "外部媒体",
+        "emulated": "疑似媒体", "volume": "外部媒体", "my_number": "個人番号の可能性",
     },
     "report": {
         "candidate_list": "継続候補世帯リスト", "confirmed_list": "継続世帯確定リスト",
@@ -297,7 +299,7 @@ def audit_row(obj: object) -> Mapping[str, object]:
         result = obj.result
     return {
         # the record time is already the PC's local time with its offset: shown as recorded
-        "seq": obj.seq, "time": _moment(obj.time, to_local=False),
+        "seq": obj.seq, "time": moment(obj.time, to_local=False),
         "staff_id": "(システム)" if obj.staff_id == SYSTEM_ACTOR else obj.staff_id,
         "action": obj.action_label, "result": result, "targets": targets_text(obj.targets),
         "forwarded": "送信済" if obj.forwarded_ack else "未送信",

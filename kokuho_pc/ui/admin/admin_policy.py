@@ -9,6 +9,7 @@ A new idle timeout takes effect at once through ``context.policy_changed``.
 
 from __future__ import annotations
 
+from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.services.policy import Policy, PolicyService, SettingSpec
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.widgets import msgbox
@@ -72,7 +73,8 @@ class AdminPolicyTab(QWidget):
             editor = QCheckBox("有効にする")
         elif spec.type is int:
             editor = QSpinBox()
-            editor.setRange(0, 100_000)
+            limits = PolicyService.int_range(spec)  # the declared range: 10 cannot be typed
+            editor.setRange(*(limits or (0, 100_000)))
             editor.setMinimumWidth(120)
             editor.setMaximumWidth(160)
         else:
@@ -166,11 +168,27 @@ class AdminPolicyTab(QWidget):
         if not changes:
             self.status.setText("変更された設定はありません")
             return
+        refused = self.refusals(changes)
+        if refused:  # said before the confirmation, nothing is changed
+            self.status.setText("\n".join(refused))
+            self.status.setStyleSheet("color: #b00020;")
+            return
+        self.status.setStyleSheet("")
         lines = [f"・{s.description}: {_value_text(self.loaded[s.name])} → "
                  f"{_value_text(changes[s.name])}" for s in self.specs if s.name in changes]
         box = msgbox.confirm(self, "ポリシーの変更", f"次の{len(changes)}件の設定を変更しますか？",
                              lambda: self.save(changes), informative="\n".join(lines))
         box.setStyleSheet(WIDE_BOX)
+
+    def refusals(self, changes: dict[str, object]) -> list[str]:
+        """Why the policy would refuse some of ``changes`` (empty: all acceptable)."""
+        refused = []
+        for name, value in changes.items():
+            try:
+                PolicyService.check(name, value)
+            except KokuhoError as exc:
+                refused.append(exc.user_message)
+        return refused
 
     def save(self, changes: dict[str, object]) -> None:
         """Save ``changes`` in a job (each change is logged)."""

@@ -24,20 +24,24 @@ from kokuho_pc.ui.candidates.confirm_dialog import ConfirmDialog
 from kokuho_pc.ui.candidates.confirm_flow import ConfirmAndPrint
 from kokuho_pc.ui.candidates.decision_flow import DecisionFlow
 from kokuho_pc.ui.candidates.decision_panel import DecisionPanel
+from kokuho_pc.ui.candidates.reprint_dialog import ReprintDialog
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.printing.print_flow import PrintFlow
 from kokuho_pc.ui.widgets.error_dialog import show_error
 from kokuho_pc.ui.widgets.qt import (
+    QAction,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QItemSelectionModel,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
     Qt,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -79,6 +83,9 @@ class CandidatesPage(DecisionFlow, ConfirmAndPrint, QWidget):
         self.reload_button = QPushButton("再表示(&R)")
         self.count_label = QLabel()
         self.print_button = QPushButton("候補リスト印刷(&P)")
+        self.print_more = QToolButton()
+        self.reprint_action = QAction("以前の候補リストを再印刷…", self)
+        self.reprint_dialog: ReprintDialog | None = None
         self.confirm_button = QPushButton("確定指示(&D)…")
         self.model = CandidatesTableModel(self)
         self.table = NoCopyTableView(self)
@@ -115,6 +122,14 @@ class CandidatesPage(DecisionFlow, ConfirmAndPrint, QWidget):
         bar.addWidget(self.reload_button)
         bar.addWidget(self.count_label)
         bar.addWidget(self.print_button)
+        more = QMenu(self.print_more)
+        more.addAction(self.reprint_action)
+        self.print_more.setMenu(more)
+        self.print_more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.print_more.setText("▾")
+        self.print_more.setToolTip("その他の印刷(以前の候補リストを再印刷…)")
+        self.print_more.setAccessibleName("その他の印刷")
+        bar.addWidget(self.print_more)
         bar.addWidget(self.confirm_button)
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
@@ -146,6 +161,7 @@ class CandidatesPage(DecisionFlow, ConfirmAndPrint, QWidget):
         self.panel.save_requested.connect(self.save_decision)
         self.panel.save_next_requested.connect(self.save_and_next)
         self.print_button.clicked.connect(self.print_list)
+        self.reprint_action.triggered.connect(lambda _checked=False: self.open_reprint_dialog())
         self.confirm_button.clicked.connect(self.open_confirm_dialog)
 
     def _run(self, work: Callable[[Any, Any], Any], on_success: Callable[[Any], None],

@@ -1,4 +1,5 @@
-"""The 確定指示 (with the two-person rule) and 「候補リスト印刷」 of the candidates screen.
+"""The 確定指示 (with the two-person rule), 「候補リスト印刷」 and 「以前の候補リストを再印刷…」
+of the candidates screen.
 
 A mixin of :class:`~kokuho_pc.ui.candidates.candidates_page.CandidatesPage`: it uses
 the page's list, service, jobs and print flow, declared below for the type checker.
@@ -6,13 +7,16 @@ the page's list, service, jobs and print flow, declared below for the type check
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, cast
 
+from kokuho_pc.services.candidate_history import ListMoment
 from kokuho_pc.services.candidate_views import ConfirmOutcome
 from kokuho_pc.services.candidates import CandidateService, SecondStaff
 from kokuho_pc.ui.candidates.candidate_models import CandidatesTableModel
 from kokuho_pc.ui.candidates.confirm_dialog import ConfirmDialog
+from kokuho_pc.ui.candidates.reprint_dialog import ReprintDialog
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.printing.print_flow import PrintFlow
 from kokuho_pc.ui.widgets.error_dialog import user_message
@@ -27,6 +31,7 @@ class ConfirmAndPrint:
     model: CandidatesTableModel
     printing: PrintFlow
     confirm_dialog: ConfirmDialog | None
+    reprint_dialog: ReprintDialog | None
     second_staff: SecondStaff | None
     two_person: bool
     second_factor: bool
@@ -101,6 +106,27 @@ class ConfirmAndPrint:
         if self.search.text().strip():
             parts.append(f"検索「{self.search.text().strip()}」")
         return "、".join(parts) if parts else "全件"
+
+    def open_reprint_dialog(self) -> None:
+        """「以前の候補リストを再印刷…」: fetch the times the list changed, let the staff
+        choose one, then print the list as it stood then (fetched when printed)."""
+        def chosen(moment: ListMoment) -> None:
+            self.print_as_of(moment.at)
+
+        def show(moments: list[ListMoment]) -> None:
+            dialog = ReprintDialog(moments, self.context.demo, cast(QWidget, self))
+            dialog.print_requested.connect(chosen)
+            self.reprint_dialog = dialog
+            dialog.show()
+
+        self._run(lambda _p, _c: self.service.list_moments(), show,
+                  label="以前の時点を読み込んでいます…")
+
+    def print_as_of(self, at: dt.datetime) -> None:
+        """Print the whole candidate list as it stood at ``at`` (the time in the title)."""
+        service = self.service
+        self.printing.start(lambda printing: printing.render_candidate_list(
+            service.list_as_of(at), "全件(以前の候補リストの再印刷)", as_of=at))
 
     def print_list(self) -> None:
         """「候補リスト印刷」: the listed candidates, in the order shown, with the conditions

@@ -109,3 +109,94 @@ def test_chain_verification_reports_intact_then_the_first_bad_record(
     assert "番号 3 の記録" in tab.verify_result.text()
     admin_page.tabs.setCurrentWidget(tab)
     shot(admin_page, "admin_audit_tampered")
+
+
+def test_search_by_file_name_candidate_and_receipt_with_a_detail_pane(
+    qtbot: QtBot, admin_page: AdminPage, profile: Profile
+) -> None:
+    """Issue 17: the administrator finds a file's, a candidate's or a receipt's records."""
+    from kokuho_pc.audit.actions import AuditAction, AuditResult
+
+    log = profile.audit
+    log.record(AuditAction.SEND, STAFF_ID, {"files": ["KSK01_082201_20261006090040.dat",
+                                                      "KSK02_082201_20261006090040.dat"],
+                                            "receipt": 4711}, AuditResult.SUCCESS)
+    log.record(AuditAction.DECISION, STAFF_ID, {"candidate": "082201-17",
+                                                "decision": "discontinue"}, AuditResult.SUCCESS)
+    log.record(AuditAction.SEND, STAFF_ID, {"files": ["KSK01_082015_20261006100000.dat"]},
+               AuditResult.FAILURE)
+    tab = admin_page.audit
+    assert tab is not None
+    for text, actions in (("ksk01_082201", {"送信"}), ("082201-17", {"継続の判断"}),
+                          ("4711", {"送信"})):
+        tab.text.setText(text)
+        rows = _search(qtbot, admin_page)
+        assert {r[3] for r in rows} == actions, text
+        assert len(rows) == 1
+    tab.text.setText("471")  # a part of a 受付番号 is not that number
+    assert _search(qtbot, admin_page) == []
+    tab.text.setText("4711")
+    _search(qtbot, admin_page)
+    tab.table.setFocus()
+    tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: "受付番号: 4711" in tab.detail.toPlainText(),
+                    timeout=TIMEOUT)
+    assert "ファイル: KSK01_082201_20261006090040.dat,KSK02_082201_20261006090040.dat" in \
+        tab.detail.toPlainText()
+    tab.text.setText("082201-17")
+    _search(qtbot, admin_page)
+    tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: "判断: 継続しない" in tab.detail.toPlainText(), timeout=TIMEOUT)
+    admin_page.tabs.setCurrentWidget(tab)
+    admin_page.resize(1280, 800)
+    shot(admin_page, "admin_audit_search")
+
+
+def test_print_and_csv_export_of_the_filtered_log(
+    qtbot: QtBot, admin_page: AdminPage, profile: Profile, tmp_path: object
+) -> None:
+    """Issue 17: the filtered log is printed (codes in words in the PDF too) and written as
+    CSV to an approved medium only; both are logged."""
+    import io
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    from kokuho_pc.audit.actions import AuditAction
+    from kokuho_pc.services.media_admin import MediaAdminService
+    from kokuho_pc.services.policy import PolicyService
+    from tests.ui.vocabulary import english_words
+
+    session = admin_page.context.session
+    medium = Path(str(tmp_path)) / "USB-LOG"
+    medium.mkdir()
+    PolicyService(profile).change(session, "emulated_media_allowed", True)
+    PolicyService(profile).change(session, "emulated_media_dirs", [str(medium)])
+    MediaAdminService(profile).register(session, medium, [ADMIN_ID])
+    with pytest.raises(LoginFailed):
+        LoginService(profile, sleep=lambda _s: None).login(STAFF_ID, "wrong-password-here")
+    tab = admin_page.audit
+    assert tab is not None
+    _search(qtbot, admin_page)
+    qtbot.waitUntil(lambda: tab.export_medium.count() == 1 and not
+                    admin_page.context.jobs.active_jobs(), timeout=TIMEOUT)
+    before = tab.printing.preview
+    tab.print_button.click()
+    qtbot.waitUntil(lambda: tab.printing.preview is not None
+                    and tab.printing.preview is not before, timeout=TIMEOUT)
+    document = tab.printing.document
+    assert document is not None and document.report == "audit_log"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(document.pdf)).pages)
+    assert "ログイン失敗" in text and "パスワード誤り" in text
+    assert [w for w in english_words(text) if w not in ("of",)] == [], text
+    tab.printing.preview.close()
+    tab.export_button.click()
+    qtbot.waitUntil(lambda: not tab.exporting, timeout=TIMEOUT)
+    written = [p for p in medium.iterdir() if p.suffix == ".csv"]
+    assert len(written) == 1, tab.export_result.text()
+    assert "パスワード誤り" in written[0].read_text(encoding="utf-8-sig")
+    actions = [r.action for r in profile.audit.records(limit=1000)]
+    assert AuditAction.AUDIT_EXPORT.value in actions  # (a print is logged when printed)
+    admin_page.tabs.setCurrentWidget(tab)
+    admin_page.resize(1280, 800)
+    shot(admin_page, "admin_audit_export")

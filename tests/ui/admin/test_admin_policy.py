@@ -8,8 +8,8 @@ from kokuho_pc.audit.actions import AuditAction
 from kokuho_pc.services.policy import PolicyService
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.ui.admin.admin_page import AdminPage
-from kokuho_pc.ui.widgets.qt import QCheckBox, QLabel, QSpinBox
-from tests.ui.admin.helpers import TIMEOUT, admin_page, admin_session, answer, idle, shot
+from kokuho_pc.ui.widgets.qt import QApplication, QCheckBox, QLabel, QMessageBox, QSpinBox
+from tests.ui.admin.helpers import TIMEOUT, admin_page, admin_session, answer, shot
 
 __all__ = ["admin_page", "admin_session"]
 
@@ -60,16 +60,27 @@ def test_changes_are_confirmed_saved_and_logged(
     assert {"setting": "emulated_media_allowed", "value": "False"} in logged
 
 
-def test_out_of_range_value_is_refused_and_reverted(
+def test_values_are_checked_before_the_confirmation(
     qtbot: QtBot, admin_page: AdminPage, profile: Profile
 ) -> None:
+    """Issue 17: 10 s was accepted by the spin box, confirmed, then refused and reset."""
     tab = admin_page.policy
     assert tab is not None
     idle_box = tab.editors["idle_timeout_seconds"]
     assert isinstance(idle_box, QSpinBox)
-    idle_box.setValue(5)  # below 15 s
+    assert (idle_box.minimum(), idle_box.maximum()) == (15, 900)  # the declared range
+    idle_box.setValue(10)
+    assert idle_box.value() == 15
+    roles = tab.editors["fido_required_roles"]
+    roles.setText("root")  # type: ignore[union-attr]
     tab.save_button.click()
-    answer(qtbot, yes=True)
-    qtbot.waitUntil(lambda: idle(admin_page, admin_page.context.jobs), timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: idle_box.value() == 60, timeout=TIMEOUT)
-    assert profile.policy().idle_timeout_seconds == 60
+    QApplication.processEvents()
+    assert not [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, QMessageBox) and w.isVisible()]  # no confirmation
+    assert "範囲外" in tab.status.text() and "生体認証" in tab.status.text()
+    assert profile.policy().fido_required_roles == () or \
+        list(profile.policy().fido_required_roles) == []
+    roles.setText("")  # type: ignore[union-attr]
+    tab.save_button.click()
+    assert "15" in answer(qtbot, yes=True)
+    qtbot.waitUntil(lambda: profile.policy().idle_timeout_seconds == 15, timeout=TIMEOUT)
