@@ -47,7 +47,8 @@ def test_bundle_builds_and_passes_its_smoke_test(tmp_path: Path) -> None:
                  "resources/fonts/ipaexg.ttf", "resources/help/index.html",
                  "resources/help/staff.html", "resources/help/admin.html",
                  "kokuho_pc/store/migrations/0001_initial.sql",
-                 "kokuho_pc/store/migrations/0003_audit_indexes.sql"):
+                 "kokuho_pc/store/migrations/0003_audit_indexes.sql",
+                 "fido2/public_suffix_list.dat"):
         assert (internal / data).is_file(), data
     assert list(internal.rglob("_re2*")), "RE2 (the CSV check's block matcher) not bundled"
     qt_libs = " ".join(p.name for p in internal.rglob("libQt6*"))

@@ -54,6 +54,7 @@ class AuditAction(Enum):
     AUDIT_REVIEW = "audit.review"
     AUDIT_FORWARD = "audit.forward"
     AUDIT_PRUNE = "audit.prune"
+    AUDIT_EXPORT = "audit.export"  # the filtered log written as CSV to an approved medium
 
     @property
     def label(self) -> str:
@@ -173,4 +174,5 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.AUDIT_REVIEW: "操作ログ閲覧",
     AuditAction.AUDIT_FORWARD: "操作ログ送信",
     AuditAction.AUDIT_PRUNE: "操作ログ削除(保存期間経過)",
+    AuditAction.AUDIT_EXPORT: "操作ログCSV出力",
 }

@@ -6,11 +6,13 @@ Every ``render_*`` returns the PDF as bytes in memory; nothing is written to dis
 from kokuho_pc.print.canvas_table import pdf_page_count
 from kokuho_pc.print.geometry import ROWS_PER_PAGE, page_count
 from kokuho_pc.print.reports import (
+    AUDIT_TITLE,
     CANDIDATE_TITLE,
     CARRY_OVER_TITLE,
     CHECK_TITLE,
     CONFIRMED_TITLE,
     PROBLEM_TITLE,
+    render_audit_log,
     render_candidate_list,
     render_carry_over_list,
     render_check_list,
@@ -18,6 +20,7 @@ from kokuho_pc.print.reports import (
     render_problem_list,
 )
 from kokuho_pc.print.rows import (
+    AuditLogRow,
     CandidateRow,
     CarryOverRow,
     CheckListRow,
@@ -28,12 +31,14 @@ from kokuho_pc.print.rows import (
 )
 
 __all__ = [
+    "AUDIT_TITLE",
     "CANDIDATE_TITLE",
     "CARRY_OVER_TITLE",
     "CHECK_TITLE",
     "CONFIRMED_TITLE",
     "PROBLEM_TITLE",
     "ROWS_PER_PAGE",
+    "AuditLogRow",
     "CandidateRow",
     "CarryOverRow",
     "CheckListRow",
@@ -43,6 +48,7 @@ __all__ = [
     "ReportHeader",
     "page_count",
     "pdf_page_count",
+    "render_audit_log",
     "render_candidate_list",
     "render_carry_over_list",
     "render_check_list",

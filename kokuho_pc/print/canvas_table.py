@@ -65,6 +65,7 @@ CARE_NOTE = (
 NO_DATA = "該当するデータはありません。"
 END_MARK = "以上"
 FRAME_FORM = "listFrame"
+INSURER_WIDTH = 420.0  # the 保険者 and 条件 line, left of the print time and operator
 GRID_FORM = "listGrid"
 
 # A laid-out cell: its height and per line (drop below the row top, "1 0 0 1 x ", ops).
@@ -131,10 +132,17 @@ class _Drawer:
         box = Placed(TABLE_RIGHT - box_w, TABLE_RIGHT, box_w, "center", False)
         self._put(t, top - 14.5, HANDLE_WITH_CARE, 12, box)
         condition = f"　　条件　{h.condition}" if h.condition else ""
-        insurer, insurer_size = fit.fit(
-            f"保険者　{h.municipality_name}（{h.municipality_code}）{condition}", 420, 9, 7
-        )
-        self._put(t, top - 36, insurer, insurer_size, left)
+        insurer_text = f"保険者　{h.municipality_name}（{h.municipality_code}）{condition}"
+        if fit.width(insurer_text, 7) <= INSURER_WIDTH:
+            insurer, insurer_size = fit.fit(insurer_text, INSURER_WIDTH, 9, 7)
+            self._put(t, top - 36, insurer, insurer_size, left)
+        else:  # a long condition wraps at 7 pt under the title (three lines at most)
+            lines, _ = fit.wrap_text(insurer_text, INSURER_WIDTH, 7, 7, 3)
+            if len(lines) > 3:
+                lines = [*lines[:2], fit.fit("".join(lines[2:]), INSURER_WIDTH, 7, 7)[0]]
+            first = top - (26.0 if len(lines) == 3 else 31.0)
+            for i, line in enumerate(lines):
+                self._put(t, first - 7.5 * i, line, 7, left)
         # Leave room on the right for the widest page label.
         room = fit.width(self._page_label(self.pages), 9) + 18
         # 操作者: the staff name, then the staff ID in small type (the ID alone if unknown).

@@ -14,6 +14,7 @@ from kokuho_pc.domain.wareki import era_of, wareki_short
 from kokuho_pc.print.canvas_table import render_table
 from kokuho_pc.print.geometry import Column
 from kokuho_pc.print.rows import (
+    AuditLogRow,
     CandidateRow,
     CarryOverRow,
     CheckListRow,
@@ -28,6 +29,7 @@ CONFIRMED_TITLE = "継続世帯確定リスト"
 CARRY_OVER_TITLE = "高額該当引継結果一覧"
 PROBLEM_TITLE = "処理結果・エラーリスト"
 CHECK_TITLE = "検査結果(誤りの一覧)"
+AUDIT_TITLE = "操作ログ"
 MARK = "○"
 
 
@@ -216,3 +218,19 @@ def render_problem_list(header: ReportHeader, rows: Sequence[ProblemListRow]) ->
 def render_check_list(header: ReportHeader, rows: Sequence[CheckListRow]) -> bytes:
     """The 検査 problems as PDF bytes (file, line, item and message only)."""
     return render_table(header, _check_columns(), rows, CHECK_TITLE)
+
+
+def _audit_columns() -> list[Column[AuditLogRow]]:
+    return [
+        Column("番号", 5.0, lambda r: (str(r.seq), ""), "right"),
+        Column("日時", 11.0, lambda r: (r.time, "")),
+        Column("職員", 9.0, lambda r: (r.staff, "")),
+        Column("操作", 10.0, lambda r: (r.action, "")),
+        Column("結果", 4.0, lambda r: (r.result, "")),
+        Column("対象", 31.0, lambda r: (r.targets, ""), wrap_text=True),
+    ]
+
+
+def render_audit_log(header: ReportHeader, rows: Sequence[AuditLogRow]) -> bytes:
+    """The filtered operation log as PDF bytes (the 対象 wrapped, codes already in words)."""
+    return render_table(header, _audit_columns(), rows, AUDIT_TITLE)

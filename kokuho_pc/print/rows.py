@@ -116,3 +116,15 @@ class CheckListRow:
     record: int | None
     item: str
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditLogRow:
+    """One record of the operation log as the administrator's screen shows it (texts)."""
+
+    seq: int
+    time: str
+    staff: str
+    action: str
+    result: str
+    targets: str

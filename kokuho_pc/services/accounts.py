@@ -24,6 +24,7 @@ from kokuho_pc.auth.password_policy import check_new_password, municipality_word
 from kokuho_pc.auth.session import Session
 from kokuho_pc.domain.errors import InvalidAccountData, LoginFailed, PermissionDenied, WeakPassword
 from kokuho_pc.domain.municipality import is_valid_municipality_code
+from kokuho_pc.domain.wareki import wareki_long
 from kokuho_pc.services.login import LoginService
 from kokuho_pc.services.profile import SYSTEM_ACTOR, Profile
 from kokuho_pc.store.clock import fiscal_year
@@ -51,6 +52,7 @@ class AccountView:
     must_change_password: bool
     failed_count: int
     second_factor_enrolled: bool
+    last_login: str | None = None  # the latest successful login (operation log), ISO time
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,14 @@ class AccountService:
             account.user_id, account.name, account.role, account.valid_from, account.valid_to,
             account.granted_fy, account.state(self._profile.clock()),
             account.must_change_password, account.failed_count, account.totp_secret is not None,
+            self._last_login(account.user_id),
         )
+
+    def _last_login(self, user_id: str) -> str | None:
+        """When ``user_id`` last logged in, from the operation log (None: never)."""
+        found = self._profile.audit.records(staff_id=user_id, action=AuditAction.LOGIN_SUCCESS,
+                                            newest_first=True, limit=1)
+        return found[0].time if found else None
 
     def _existing(self, user_id: str) -> Account:
         account = self._repo.get(user_id)
@@ -335,3 +344,30 @@ class AccountService:
             self._repo.update(session.user_id, now, totp_secret=sealed, totp_last_step=step)
             self._profile.audit.record(AuditAction.TOTP_ENROL, session.user_id)
         session.second_factor_enrolled()
+
+
+ROLLOVER_MESSAGE = "4月1日以降、今年度の権限を付与していない職員はログインできません"
+ROLLOVER_HINT = "「職員アカウント」で翌年度の権限を付与してください(管理者自身を含む)。"
+EXPIRY_NOTICE_DAYS = 14
+
+
+def validity_notices(profile: Profile, session: Session) -> list[tuple[str, str]]:
+    """(message, hint) for the home screen, dated by the profile's clock (issue 17):
+    an administrator sees the fiscal-year rollover from March on; everyone sees the
+    last ``EXPIRY_NOTICE_DAYS`` days of their own validity (period or year grant)."""
+    today = profile.clock().date()
+    notices: list[tuple[str, str]] = []
+    if session.is_admin and today.month == 3:
+        notices.append((ROLLOVER_MESSAGE, ROLLOVER_HINT))
+    account = AccountRepository(profile.db).get(session.user_id)
+    if account is None:
+        return notices
+    ends = [date(account.granted_fy + 1, 3, 31)]
+    if account.valid_to is not None:
+        ends.append(account.valid_to)
+    end = min(ends)
+    left = (end - today).days
+    if 0 <= left < EXPIRY_NOTICE_DAYS:
+        notices.append((f"このアカウントは{wareki_long(end)}まで使えます(あと{left + 1}日)。",
+                        "引き続き使う場合は、情報システム管理者に権限の付与を依頼してください。"))
+    return notices

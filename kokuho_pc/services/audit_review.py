@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
 from kokuho_pc.audit.log import AuditRecord, VerifyReport
 from kokuho_pc.auth.accounts import Role
 from kokuho_pc.auth.session import Session
 from kokuho_pc.domain.errors import AuditError
+from kokuho_pc.domain.leakscan import find_my_numbers_in_bytes
+from kokuho_pc.services.media_admin import media_gate
 from kokuho_pc.services.profile import Profile
+from kokuho_pc.transfer.errors import MediaWriteFailed
+from kokuho_pc.transfer.medium_io import MediumFiles
 
 __all__ = [
     "AuditAction",
@@ -84,6 +93,40 @@ class AuditReviewService:
 
 
 TEXT_SEARCH_WINDOW = 20_000
+CSV_HEADER = ("番号", "日時", "職員", "操作", "結果", "対象", "送信状態")
+
+
+def csv_bytes(rows: Sequence[Sequence[object]]) -> bytes:
+    """The rows as CSV (UTF-8 with BOM, CR LF: what Excel on Windows opens as it is)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows([[str(v) for v in row] for row in rows])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def export_csv(profile: Profile, session: Session, rows: Sequence[Sequence[object]],
+               medium_dir: Path) -> str:
+    """Write the shown rows of the operation log as CSV to an approved medium.
+
+    Administrators only; the medium must pass the media check for this administrator
+    (approved, not expired, not a copy); the file is scanned for a 個人番号 before it is
+    written (refused if one is found; the log never holds one); the write (媒体書込) and
+    the export (操作ログCSV出力, with the row count) are logged. Returns the file name.
+    """
+    session.require(Role.ADMIN)
+    data = csv_bytes(rows)
+    if find_my_numbers_in_bytes(data):
+        profile.audit.record(AuditAction.AUDIT_EXPORT, session.user_id,
+                             {"count": len(rows), "reason": "my_number"}, AuditResult.REFUSED)
+        raise MediaWriteFailed("個人番号の可能性がある値が含まれるため、出力しませんでした。")
+    medium = media_gate(profile).connect(medium_dir, session.user_id)
+    name = f"oplog_{profile.clock().strftime('%Y%m%d%H%M%S')}.csv"
+    MediumFiles(medium, profile.audit).write_atomic(
+        name, [data], hashlib.sha256(data).hexdigest())
+    profile.audit.record(AuditAction.AUDIT_EXPORT, session.user_id,
+                         {"count": len(rows), "file": name, "medium": medium.media_id})
+    return name
 
 
 # What the text search looks in: file names and candidate numbers (a part of one is

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from kokuho_pc.audit.actions import AuditAction
-from kokuho_pc.auth.accounts import Role
+from kokuho_pc.auth.accounts import AccountRepository, AccountState, Role
+from kokuho_pc.auth.fido import FidoCredentialRepository
 from kokuho_pc.auth.session import Session
+from kokuho_pc.domain.errors import InvalidSetting
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.store.policy import SPECS, Policy, SettingSpec, SettingValue, validate
 
@@ -53,9 +55,28 @@ class PolicyService:
             stored = profile.policy_store.set(
                 name, value, by=session.user_id, now=profile.clock()
             )
+            self._keep_an_administrator_able_to_log_in()
             shown = stored if not isinstance(stored, list) else ",".join(stored)
             profile.audit.record(
                 AuditAction.POLICY_CHANGE, session.user_id,
                 {"setting": name, "value": str(shown)[:256]},
             )
         return stored
+
+    def _keep_an_administrator_able_to_log_in(self) -> None:
+        """Refuse an authenticator requirement no administrator can meet (issue 21): with
+        ``admin`` in ``fido_required_roles`` and no TOTP fallback, at least one usable
+        administrator must have an authenticator enrolled, or nobody could administer."""
+        profile = self._profile
+        policy = profile.policy()
+        if "admin" not in policy.fido_required_roles or policy.fido_totp_fallback:
+            return
+        now = profile.clock()
+        credentials = FidoCredentialRepository(profile.db)
+        if any(a.role is Role.ADMIN and a.state(now) is AccountState.ACTIVE
+               and credentials.for_user(a.user_id, active_only=True)
+               for a in AccountRepository(profile.db).all()):
+            return
+        raise InvalidSetting(
+            "認証器を登録した情報システム管理者がいないため、この設定にはできません。",
+            "先に管理者の認証器を登録するか、ワンタイムパスワードでのログインを許可してください。")

@@ -17,14 +17,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
+from kokuho_pc.auth.accounts import Role
 from kokuho_pc.auth.session import Session
 from kokuho_pc.domain.errors import PrintError
 from kokuho_pc.print import (
+    AUDIT_TITLE,
     CANDIDATE_TITLE,
     CARRY_OVER_TITLE,
     CHECK_TITLE,
     CONFIRMED_TITLE,
     PROBLEM_TITLE,
+    AuditLogRow,
     CandidateRow,
     CarryOverRow,
     CheckListRow,
@@ -33,6 +36,7 @@ from kokuho_pc.print import (
     ProblemListRow,
     ReportHeader,
     pdf_page_count,
+    render_audit_log,
     render_candidate_list,
     render_carry_over_list,
     render_check_list,
@@ -45,13 +49,15 @@ from kokuho_pc.services.profile import Profile
 from kokuho_pc.services.send_history import ProblemRow
 from kokuho_pc.services.transfer_views import CheckRow
 
-__all__ = ["PrintDocument", "PrintRefused", "PrinterTarget", "PrintingService", "is_file_printer"]
+__all__ = ["AuditLogRow", "PrintDocument", "PrintRefused", "PrinterTarget", "PrintingService",
+           "is_file_printer"]
 
 REPORT_CANDIDATES = "candidate_list"
 REPORT_CONFIRMED = "confirmed_list"
 REPORT_CARRY_OVER = "carry_over_list"
 REPORT_PROBLEMS = "result_problem_list"
 REPORT_CHECK = "check_list"
+REPORT_AUDIT = "audit_log"
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,12 @@ class PrintingService:
         pdf = render_problem_list(self._header(PROBLEM_TITLE, condition), lines)
         return PrintDocument(pdf, PROBLEM_TITLE, REPORT_PROBLEMS, len(lines),
                              pdf_page_count(pdf))
+
+    def render_audit_log(self, rows: Sequence[AuditLogRow], condition: str) -> PrintDocument:
+        """The operation log as the administrator filtered it (administrators only)."""
+        self._session.require(Role.ADMIN)
+        pdf = render_audit_log(self._header(AUDIT_TITLE, condition), list(rows))
+        return PrintDocument(pdf, AUDIT_TITLE, REPORT_AUDIT, len(rows), pdf_page_count(pdf))
 
     def render_check_list(self, rows: Sequence[CheckRow], files: str = "") -> PrintDocument:
         """The problems a 検査 found (file, line, item, message; never a field's value)."""

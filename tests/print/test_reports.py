@@ -204,6 +204,17 @@ def test_long_name_city_and_reason_print_in_full_at_7pt_or_more() -> None:
     assert all(r.candidate_no in text for r in rows)
 
 
+def test_a_long_condition_wraps_in_the_header_at_7pt() -> None:
+    condition = "区分 1 住所異動のみ、転出元 つくばみらい市、検索「" + "テシガワラ" * 14 + "」"
+    header = dataclasses.replace(demo_header(CANDIDATE_TITLE), condition=condition)
+    pdf = render_candidate_list(header, demo_candidate_rows(3))
+    text = "".join(t.strip() for t, _ in _sized_texts(pdf)[0])
+    form_text = page_texts(pdf)[0].replace(" ", "")
+    assert condition.replace(" ", "") in form_text.replace("\n", "")
+    assert "…" not in form_text and "..." not in form_text
+    assert "C0000001" in text
+
+
 def test_grown_rows_move_whole_to_the_next_page_and_a_huge_row_is_cut_between_lines() -> None:
     rows = demo_candidate_rows(60)
     for i in range(0, 60, 3):

@@ -360,3 +360,17 @@ def test_the_totp_fallback_survives_the_first_password_change(
     accounts.change_password(session, "shoki-pasuwado-desu-yo", "aki-no-yuuhi-ni-teru-yama")
     # Without an authenticator the account must still enrol TOTP before working.
     assert session.must_enrol_second_factor
+
+
+def test_no_policy_that_locks_every_administrator_out(
+        profile: Profile, admin: Session, key: SoftAuthenticator, login: LoginService) -> None:
+    from kokuho_pc.domain.errors import InvalidSetting
+
+    policy = PolicyService(profile)
+    policy.change(admin, "fido_required_roles", ["admin"])  # TOTP fallback still on: fine
+    with pytest.raises(InvalidSetting, match="管理者"):
+        policy.change(admin, "fido_totp_fallback", False)
+    assert profile.policy().fido_totp_fallback  # rolled back
+    _enrol(profile, admin, ADMIN_ID, ADMIN_PW)
+    policy.change(admin, "fido_totp_fallback", False)
+    login.login(ADMIN_ID, ADMIN_PW)  # with the administrator's authenticator

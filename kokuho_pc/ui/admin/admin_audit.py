@@ -11,25 +11,32 @@ Administrators only; every read and check is itself logged by the service.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from kokuho_pc.domain.wareki import wareki_short
 from kokuho_pc.services.audit_review import (
     AuditAction,
     AuditRecord,
     AuditResult,
     AuditReviewService,
     VerifyReport,
+    export_csv,
 )
+from kokuho_pc.services.printing import AuditLogRow
+from kokuho_pc.services.transfer_views import MediumStatus, TransferViewService
 from kokuho_pc.ui.admin.admin_account_dialog import DateField
 from kokuho_pc.ui.admin.admin_models import (
     TARGET_LABELS,
     MemoryTableModel,
     audit_model,
+    audit_row,
     moment,
     short_day,
     value_text,
 )
 from kokuho_pc.ui.context import AppContext
-from kokuho_pc.ui.widgets.error_dialog import show_error
+from kokuho_pc.ui.printing.print_flow import PrintFlow
+from kokuho_pc.ui.widgets.error_dialog import show_error, user_message
 from kokuho_pc.ui.widgets.qt import (
     QCheckBox,
     QComboBox,
@@ -66,6 +73,7 @@ class AdminAuditTab(QWidget):
         self.service = AuditReviewService(context.profile)
         self.loading = False
         self.verifying = False
+        self.exporting = False
         self.sized = False
         today = context.profile.clock().date()
         self.use_dates = QCheckBox("期間")
@@ -78,6 +86,7 @@ class AdminAuditTab(QWidget):
         self.text = QLineEdit()
         self.text.setObjectName("audit_text")
         self.text.setPlaceholderText("ファイル名・候補番号・受付番号")
+        self.text.setMinimumWidth(230)
         self.text.setAccessibleName("対象で検索(ファイル名・候補番号・受付番号)")
         self.detail = QPlainTextEdit()
         self.detail.setObjectName("audit_detail")
@@ -95,6 +104,15 @@ class AdminAuditTab(QWidget):
         self.search_button = QPushButton("表示(&V)")
         self.count = QLabel("")
         self.verify_button = QPushButton("改ざん検査(&T)")
+        self.print_button = QPushButton("印刷(&P)")
+        self.print_button.setToolTip("表示している操作ログを印刷します(印刷は操作ログに記録されます)。")
+        self.export_medium = QComboBox()
+        self.export_medium.setAccessibleName("CSVの出力先(使用許可された媒体)")
+        self.export_button = QPushButton("CSV出力(&E)")
+        self.export_button.setToolTip("表示している操作ログをCSVで使用許可された媒体に書き出します。")
+        self.export_result = QLabel("")
+        self.export_result.setWordWrap(True)
+        self.printing = PrintFlow(context, self)
         self.verify_result = QLabel("")
         self.verify_result.setWordWrap(True)
         self.model: MemoryTableModel = audit_model(self)
@@ -137,12 +155,17 @@ class AdminAuditTab(QWidget):
         verify = QHBoxLayout()
         verify.addWidget(self.verify_button)
         verify.addWidget(self.verify_result, 1)
+        verify.addWidget(self.print_button)
+        verify.addWidget(QLabel("出力先"))
+        verify.addWidget(self.export_medium)
+        verify.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(dates)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
         layout.addLayout(verify)
+        layout.addWidget(self.export_result)
 
     def _wire(self) -> None:
         """Every signal of the tab, in one place."""
@@ -151,6 +174,8 @@ class AdminAuditTab(QWidget):
         self.text.returnPressed.connect(self.search)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_detail())
         self.verify_button.clicked.connect(self.verify)
+        self.print_button.clicked.connect(self.print_log)
+        self.export_button.clicked.connect(self.export)
         self.use_dates.toggled.connect(self._dates_toggled)
 
     def _dates_toggled(self, on: bool) -> None:
@@ -170,6 +195,7 @@ class AdminAuditTab(QWidget):
         result = AuditResult(result_value) if result_value else None
         text = self.text.text().strip() or None
         self.loading = True
+        self._load_media()
         self.search_button.setEnabled(False)
         self.context.jobs.run(
             lambda _p, _c: self.service.records(
@@ -193,6 +219,80 @@ class AdminAuditTab(QWidget):
             header = self.table.horizontalHeader()
             header.setStretchLastSection(False)
             header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+
+    def shown_rows(self) -> list[AuditLogRow]:
+        """The records listed now, as the table shows them (codes in words)."""
+        rows = []
+        for record in self.model.objects():
+            assert isinstance(record, AuditRecord)
+            row = audit_row(record)
+            rows.append(AuditLogRow(
+                int(record.seq), short_day(row["time"]), str(row["staff_id"]),
+                str(row["action"]), str(row["result"]), str(row["targets"])))
+        return rows
+
+    def condition_text(self) -> str:
+        """The filters in words, for the printed header."""
+        parts = []
+        if self.use_dates.isChecked():
+            start, end = self.date_from.date(), self.date_to.date()
+            parts.append(f"{wareki_short(start)}〜{wareki_short(end)}")
+        for label, text in (("職員", self.staff.text().strip()),
+                            ("操作", self.action.currentText()),
+                            ("結果", self.result.currentText()),
+                            ("対象", self.text.text().strip())):
+            if text and not text.startswith("すべて"):
+                parts.append(f"{label}={text}")
+        return " ".join(parts) or "全件"
+
+    def print_log(self) -> None:
+        """「印刷」: the records listed, with the filters in the header."""
+        rows, condition = self.shown_rows(), self.condition_text()
+        self.printing.start(lambda service: service.render_audit_log(rows, condition))
+
+    def _load_media(self) -> None:
+        session = self.context.session
+        views = TransferViewService(self.context.profile, session)
+        self.context.jobs.run(lambda _p, _c: [m for m in views.media() if m.approved],
+                              self._media_loaded, lambda _e: self._media_loaded([]),
+                              parent=self, store=True)
+
+    def _media_loaded(self, media: list[MediumStatus]) -> None:
+        chosen = self.export_medium.currentData()
+        self.export_medium.clear()
+        for medium in media:
+            self.export_medium.addItem(f"{medium.path.name}({medium.path})", str(medium.path))
+        if chosen is not None and self.export_medium.findData(chosen) >= 0:
+            self.export_medium.setCurrentIndex(self.export_medium.findData(chosen))
+        self.export_button.setEnabled(self.export_medium.count() > 0)
+        if not media:
+            self.export_result.setText("CSVを出力できる使用許可済みの媒体が接続されていません。")
+
+    def export(self) -> None:
+        """「CSV出力」: the records listed, as CSV, to the chosen approved medium (a job)."""
+        target = self.export_medium.currentData()
+        if not target:
+            return
+        rows = [(r.seq, r.time, r.staff, r.action, r.result, r.targets,
+                 audit_row(obj)["forwarded"])
+                for r, obj in zip(self.shown_rows(), self.model.objects(), strict=True)]
+        session, profile = self.context.session, self.context.profile
+        self.exporting = True
+        self.export_button.setEnabled(False)
+        self.export_result.setText("書き出しています…")
+        self.context.jobs.run(lambda _p, _c: export_csv(profile, session, rows, Path(target)),
+                              self._exported, self._export_failed, parent=self, store=True)
+
+    def _exported(self, name: str) -> None:
+        self.exporting = False
+        self.export_button.setEnabled(True)
+        self.export_result.setText(f"{name} を書き出しました(操作ログに記録しました)。")
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.exporting = False
+        self.export_button.setEnabled(True)
+        message, hint = user_message(exc)
+        self.export_result.setText(f"書き出せませんでした。{message}{hint}")
 
     def _show_detail(self) -> None:
         """The selected record's 対象, one item a line (the column cuts long ones)."""

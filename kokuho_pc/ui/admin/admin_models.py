@@ -127,6 +127,7 @@ ACCOUNT_COLUMNS = (
     Column("password", "パスワード", align=CENTER),
     Column("otp", "ワンタイム", align=CENTER),
     Column("failed", "失敗回数", align=RIGHT),
+    Column("last_login", "最終ログイン", align=CENTER, format=short_day),
 )
 
 
@@ -140,6 +141,7 @@ def account_row(obj: object) -> Mapping[str, object]:
         "password": "初期(要変更)" if obj.must_change_password else "設定済",
         "otp": "登録済" if obj.second_factor_enrolled else "未登録",
         "failed": obj.failed_count,
+        "last_login": moment(obj.last_login, to_local=False) if obj.last_login else "なし",
     }
 
 
@@ -239,7 +241,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "file_name_ext": "ファイル名の拡張子", "file_name_encoding": "ファイル名の文字コード",
         "file_name_date": "ファイル名の日付", "file_name_check_digit": "ファイル名の検査数字",
         "file_name_case": "ファイル名の大文字・小文字",
-        "emulated": "疑似媒体", "volume": "外部媒体",
+        "emulated": "疑似媒体", "volume": "外部媒体", "my_number": "個人番号の可能性",
     },
     "report": {
         "candidate_list": "継続候補世帯リスト", "confirmed_list": "継続世帯確定リスト",

@@ -12,10 +12,12 @@ effect at once.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.services.fido import CredentialView, FidoService
 from kokuho_pc.services.messages import describe_error
-from kokuho_pc.ui.admin.admin_models import MemoryTableModel
+from kokuho_pc.ui.admin.admin_models import MemoryTableModel, short_day
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.widgets import msgbox
 from kokuho_pc.ui.widgets.error_dialog import show_error
@@ -38,7 +40,7 @@ WAITING = ("認証器で本人確認をしてください(Windows Hello の顔�
            "またはセキュリティキーの指紋)…")
 COLUMNS = (
     Column("label", "認証器の名前"),
-    Column("created", "登録日時", align=CENTER),
+    Column("created", "登録日時", align=CENTER, format=short_day),
     Column("created_by", "立会いの管理者"),
     Column("state", "状態", align=CENTER),
 )
@@ -47,7 +49,7 @@ COLUMNS = (
 def credential_row(obj: object) -> dict[str, object]:
     """The table row of a :class:`CredentialView`."""
     assert isinstance(obj, CredentialView)
-    return {"label": obj.label, "created": obj.created_at.replace("T", " ")[:16],
+    return {"label": obj.label, "created": dt.datetime.fromisoformat(obj.created_at),
             "created_by": obj.created_by, "state": obj.state_label}
 
 

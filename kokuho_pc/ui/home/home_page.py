@@ -11,6 +11,7 @@ background job, on 「更新」, when the page is shown and every few minutes.
 from __future__ import annotations
 
 from kokuho_pc.domain.wareki import wareki_datetime, wareki_long
+from kokuho_pc.services.accounts import validity_notices
 from kokuho_pc.services.dashboard import Dashboard, DashboardService
 from kokuho_pc.services.send_history import SendHistoryService
 from kokuho_pc.services.transfer_views import medium_kind_label
@@ -65,6 +66,8 @@ class HomePage(QWidget):
         self.refresh_button = QPushButton("更新(&R)")
         self.link_banner = StatusBanner(self)
         self.log_alarm_banner = StatusBanner(self)  # administrators: the operation log's alarm
+        self.validity_banner = StatusBanner(self)  # fiscal-year rollover, own validity ending
+        self.validity_banner.setObjectName("validity_banner")
         self.last_send = DashboardCard("最終送信(受付済)")
         self.waiting = DashboardCard("媒体の送信待ちファイル")
         self.deliveries = DashboardCard("未移出の配信ファイル")
@@ -101,6 +104,7 @@ class HomePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.log_alarm_banner)
+        layout.addWidget(self.validity_banner)
         layout.addWidget(self.link_banner)
         layout.addLayout(grid)
         guide = QLabel(WORKFLOW)
@@ -122,6 +126,7 @@ class HomePage(QWidget):
         if self.loading:
             return
         self.loading = True
+        self._show_validity()  # from the store and the clock: shown even when offline
         self.refresh_button.setEnabled(False)
         self.refreshed_label.setText("更新しています…")
         medium, extra = self.choice.path, list(self.choice.extra_dirs)
@@ -155,6 +160,17 @@ class HomePage(QWidget):
         self._show_last_send(dashboard)
         self._show_waiting(dashboard)
         self._show_server(dashboard)
+
+    def _show_validity(self) -> None:
+        """The fiscal-year rollover (administrators, from March) and the last days of the
+        user's own validity (issue 17); dated by the profile's clock."""
+        notices = validity_notices(self.context.profile, self.context.session)
+        if not notices:
+            self.validity_banner.clear_message()
+            return
+        text = "\n".join(message for message, _hint in notices)
+        hint = "\n".join(hint for _message, hint in notices)
+        self.validity_banner.set_message(text, "warn", hint)
 
     def _show_log_alarm(self, d: Dashboard) -> None:
         if d.log_alarm is None:

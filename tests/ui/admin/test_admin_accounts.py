@@ -71,6 +71,10 @@ def test_list_shows_roles_validity_grant_and_state(
     assert _cell(admin_page, STAFF_ID, 5) == "令和8年度"
     assert _cell(admin_page, STAFF_ID, 6) == "有効"
     assert _cell(admin_page, STAFF_ID, 7) == "初期(要変更)"
+    assert headers[-1] == "最終ログイン"  # issue 17
+    last = len(headers) - 1
+    assert _cell(admin_page, STAFF_ID, last) == "なし"  # never logged in
+    assert _cell(admin_page, ADMIN_ID, last).startswith("R8.11.26 ")  # from the log
     qtmodeltester.check(tab.model, force_py=True)  # type: ignore[attr-defined]
     _select(admin_page, ADMIN_ID)
     assert not tab.revoke_button.isEnabled()  # never one's own account

@@ -150,3 +150,53 @@ def test_search_by_file_name_candidate_and_receipt_with_a_detail_pane(
     admin_page.tabs.setCurrentWidget(tab)
     admin_page.resize(1280, 800)
     shot(admin_page, "admin_audit_search")
+
+
+def test_print_and_csv_export_of_the_filtered_log(
+    qtbot: QtBot, admin_page: AdminPage, profile: Profile, tmp_path: object
+) -> None:
+    """Issue 17: the filtered log is printed (codes in words in the PDF too) and written as
+    CSV to an approved medium only; both are logged."""
+    import io
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    from kokuho_pc.audit.actions import AuditAction
+    from kokuho_pc.services.media_admin import MediaAdminService
+    from kokuho_pc.services.policy import PolicyService
+    from tests.ui.vocabulary import english_words
+
+    session = admin_page.context.session
+    medium = Path(str(tmp_path)) / "USB-LOG"
+    medium.mkdir()
+    PolicyService(profile).change(session, "emulated_media_allowed", True)
+    PolicyService(profile).change(session, "emulated_media_dirs", [str(medium)])
+    MediaAdminService(profile).register(session, medium, [ADMIN_ID])
+    with pytest.raises(LoginFailed):
+        LoginService(profile, sleep=lambda _s: None).login(STAFF_ID, "wrong-password-here")
+    tab = admin_page.audit
+    assert tab is not None
+    _search(qtbot, admin_page)
+    qtbot.waitUntil(lambda: tab.export_medium.count() == 1 and not
+                    admin_page.context.jobs.active_jobs(), timeout=TIMEOUT)
+    before = tab.printing.preview
+    tab.print_button.click()
+    qtbot.waitUntil(lambda: tab.printing.preview is not None
+                    and tab.printing.preview is not before, timeout=TIMEOUT)
+    document = tab.printing.document
+    assert document is not None and document.report == "audit_log"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(document.pdf)).pages)
+    assert "ログイン失敗" in text and "パスワード誤り" in text
+    assert [w for w in english_words(text) if w not in ("of",)] == [], text
+    tab.printing.preview.close()
+    tab.export_button.click()
+    qtbot.waitUntil(lambda: not tab.exporting, timeout=TIMEOUT)
+    written = [p for p in medium.iterdir() if p.suffix == ".csv"]
+    assert len(written) == 1, tab.export_result.text()
+    assert "パスワード誤り" in written[0].read_text(encoding="utf-8-sig")
+    actions = [r.action for r in profile.audit.records(limit=1000)]
+    assert AuditAction.AUDIT_EXPORT.value in actions  # (a print is logged when printed)
+    admin_page.tabs.setCurrentWidget(tab)
+    admin_page.resize(1280, 800)
+    shot(admin_page, "admin_audit_export")

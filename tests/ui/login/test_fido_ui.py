@@ -100,6 +100,8 @@ def test_enrolment_dialog_with_the_administrator_present_then_revoke(
     qtbot.waitUntil(lambda: dialog.model.total_count() == 1 and not dialog.busy,
                     timeout=TIMEOUT)
     assert "登録しました" in dialog.message.text()
+    registered = str(dialog.model.data(dialog.model.index(0, 1)))
+    assert registered.startswith("R8.11.26 10:00"), registered  # wareki, the profile's clock
     assert dialog.staff_password.text() == "" and dialog.admin_password.text() == ""
     shot(dialog, "fido-enrol-dialog")
     enrolled = [r for r in profile.audit.records() if r.action == "fido.enrol"]
