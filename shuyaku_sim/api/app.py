@@ -84,8 +84,9 @@ def _guarded(op: Operation) -> Handler:
                            "事務取扱担当者のユーザIDを X-Staff-Id で指定してください。")
         if op.who != "anyone" and (op.who == "federation") != who.terminal.is_federation:
             raise ApiError(403, "forbidden", "この端末からは行えない操作です。")
-        if op.staff_registry and op.who == "municipality" and who.staff_id:
-            # unknown, revoked or out-of-validity staff: 403 and an alert (issue 15)
+        if op.staff_registry and not who.terminal.is_federation and who.staff_id:
+            # unknown, revoked or out-of-validity staff: 403 and an alert (issue 15); also
+            # for operations open to "anyone" (the status holds the municipality's counts)
             # the common case is a read; only a refusal or alert takes the single writer
             engine = runner(request)
             if not await engine.read(Engine.staff_may_act, who.municipality(), who.staff_id):

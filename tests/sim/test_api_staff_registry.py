@@ -70,3 +70,21 @@ def test_fixtures_register_their_staff_so_data_can_be_seeded(tmp_path: Path) -> 
         with sim.session("082201") as http:
             assert http.get(sim.url(CANDIDATES), timeout=30).status_code == 200
     assert real["candidate_no"]
+
+
+def test_the_dashboard_counts_need_a_registered_staff_id(tmp_path: Path) -> None:
+    """``GET /status`` (who="anyone") skipped the registry: with the terminal key and any
+    staff ID it answered the municipality's candidate counts (x1's run: 200 for
+    ``intruder``). A municipality terminal naming an unregistered ID is now refused like
+    every other municipality operation; the federation terminal is not concerned."""
+    with SimServer(tmp_path / "data", make_pki(tmp_path / "pki")) as sim:
+        with sim.session("082201", staff="intruder") as http:
+            answer = http.get(sim.url("/api/v1/status"), timeout=30)
+            assert answer.status_code == 403, answer.text
+            assert answer.json()["error"]["code"] == "unknown_staff"
+        with sim.session("082201") as http:
+            status = http.get(sim.url("/api/v1/status"), timeout=30)
+            assert status.status_code == 200 and status.json()["summary"] is not None
+        with sim.session(None, staff="fedadmin") as http:
+            assert http.get(sim.url("/api/v1/status"), timeout=30).status_code == 200
+    assert ("082201", "unknown_staff", 1) in _alerts(sim)

@@ -48,7 +48,11 @@ AFTER_THE_WINDOW = (
     "kokuho_pc.ui.main_window", "kokuho_pc.ui.context", "kokuho_pc.ui.login.idle_lock",
     "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtPrintSupport",
     "kokuho_pc.ui.widgets.error_dialog", "kokuho_pc.ui.widgets.msgbox",
-    "kokuho_pc.ui.widgets.progress_dialog", *LATER,
+    "kokuho_pc.ui.widgets.progress_dialog",
+    # the error texts and support details: needed only when something fails (the worker
+    # thread warms them up after the window shows); ctypes only on Windows
+    "kokuho_pc.services.messages", "kokuho_pc.ui.widgets.error_details",
+    "kokuho_pc.domain.leakscan", "platform", "ctypes", *LATER,
 )
 SNAPSHOT = """
 import runpy, sys

@@ -47,6 +47,7 @@ async def get_status(request: web.Request) -> web.Response:
 
 
 OPERATIONS = [
-    Operation("GET", "/openapi.json", get_openapi, who="anyone", staff_required=False),
+    Operation("GET", "/openapi.json", get_openapi, who="anyone", staff_required=False,
+              staff_registry=False),
     Operation("GET", f"{V1}/status", get_status, who="anyone"),
 ]
