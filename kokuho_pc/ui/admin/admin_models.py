@@ -242,6 +242,9 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "file_name_date": "ファイル名の日付", "file_name_check_digit": "ファイル名の検査数字",
         "file_name_case": "ファイル名の大文字・小文字",
         "emulated": "疑似媒体", "volume": "外部媒体", "my_number": "個人番号の可能性",
+        "fido": "生体認証", "already_processed": "処理済みの内容", "resend": "再送",
+        "replayed": "再試行", "copied": "複製された媒体", "expired_medium": "期限切れの媒体",
+        "staff_not_allowed": "許可されていない職員", "not_registered": "未登録の媒体",
     },
     "report": {
         "candidate_list": "継続候補世帯リスト", "confirmed_list": "継続世帯確定リスト",
