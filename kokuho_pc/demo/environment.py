@@ -303,7 +303,8 @@ class DemoEnvironment:
                     accounts.add_user(session, person.user_id, person.name, person.role,
                                       person.password)
                 MediaAdminService(profile).register(
-                    session, self.medium_dir, [a.user_id for a in self.staff])
+                    session, self.medium_dir,
+                    [*(a.user_id for a in self.staff), admin.user_id])  # admin: log CSV
                 # One account gets a (software) FIDO2 authenticator, enrolled with the
                 # administrator present, so quick unlock can be tried at once.
                 profile.authenticator = demo_authenticator(self.profile_dir)

@@ -266,6 +266,8 @@ def drive_admin(tour: Tour, controller: AppController, main: MainWindow, page: Q
         create = getattr(tab, "create_button", None)
         if create is not None and create.isEnabled():
             _capture_new_dialog(tour, create.click, "admin-new-account")
+        if hasattr(tab, "export_button"):
+            _audit_tools(tour, controller, main, page, tab)
         verify = getattr(tab, "verify_button", None)
         if verify is not None and verify.isEnabled():
             verify.click()
@@ -300,6 +302,28 @@ def drive_fido_enrol(tour: Tour, controller: AppController, main: MainWindow, pa
     tour.settle(0.2)
     tour.capture("fido-enrol-done", dialog)
     dialog.close()
+
+
+def _audit_tools(tour: Tour, controller: AppController, main: MainWindow, page: QWidget,
+                 tab: Any) -> None:
+    """The operation log: search by a file name, the detail of a record, print, CSV."""
+    tab.text.setText("KSK01")
+    tab.search()
+    tour.wait_until(lambda: idle(controller, page) and tab.export_medium.count() > 0,
+                    "the log search")
+    if tab.model.rowCount():
+        tab.table.selectRow(0)
+    tour.settle(0.2)
+    tour.capture("admin-audit-search", main)
+    before = tab.printing.preview
+    tab.print_button.click()
+    _capture_preview(tour, tab.printing, "print-audit-log", before)
+    tab.export_button.click()
+    tour.wait_until(lambda: not tab.exporting, "the CSV export")
+    tour.capture("admin-audit-export", main)
+    tab.text.setText("")
+    tab.search()
+    tour.wait_until(lambda: idle(controller, page), "the whole log")
 
 
 def _capture_new_dialog(tour: Tour, open_it: Callable[[], None], name: str) -> None:

@@ -19,6 +19,7 @@ from kokuho_pc.ui import log
 from kokuho_pc.ui.controller import AppController
 from kokuho_pc.ui.crash import install_crash_hook
 from kokuho_pc.ui.jobs import JobRunner
+from kokuho_pc.ui.widgets.app_filters import installed_filter
 from kokuho_pc.ui.widgets.capture_guard import CaptureGuard
 from kokuho_pc.ui.widgets.keyboard import install_keyboard
 from kokuho_pc.ui.widgets.lockdown import install_lockdown
@@ -75,10 +76,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setOrganizationName("kokuho-pc")
     _install_translations(app)
     load_app_font(app)
+    install_keyboard(app)  # before any other Python event filter: it sets the style sheet
     install_lockdown(app)
-    install_keyboard(app)
-    if app.findChild(CaptureGuard) is None:
-        app.installEventFilter(CaptureGuard(app))
+    installed_filter(app, CaptureGuard, CaptureGuard)
     return app
 
 

@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kokuho_pc.services.messages import describe_error
 from kokuho_pc.ui import log
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.login.login_window import LoginWindow
@@ -36,7 +35,8 @@ if TYPE_CHECKING:  # imported when first needed: the login window does not wait 
 # Loaded on the worker thread while the profile opens, after the login window is shown:
 # what the GUI thread needs once the profile is ready or someone logs in.
 WARM_UP = ("kokuho_pc.services.login", "kokuho_pc.services.accounts",
-           "kokuho_pc.services.trust")
+           "kokuho_pc.services.trust", "kokuho_pc.services.messages",
+           "kokuho_pc.ui.widgets.error_details")
 
 OpenProfile = Callable[[], "Profile"]
 StartupTask = Callable[["Profile"], object]
@@ -147,6 +147,8 @@ class AppController(QObject):
         self.ready.emit()
 
     def _profile_failed(self, exc: BaseException) -> None:
+        from kokuho_pc.services.messages import describe_error
+
         described = describe_error(exc)
         log.app.error("the profile could not be opened (%s)", described.code)
         self.login_window.show_problem(f"{described.message}\n{described.hint}")

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from types import TracebackType
 
 from kokuho_pc.ui import log
-from kokuho_pc.ui.widgets.error_details import exception_details
 from kokuho_pc.ui.widgets.qt import QApplication, QWidget, qVersion
 
 CRASH_TITLE = "予期しないエラー"
@@ -40,6 +39,8 @@ class CrashHook:
             return
         if exc.__traceback__ is None and tb is not None:
             exc = exc.with_traceback(tb)
+        from kokuho_pc.ui.widgets.error_details import exception_details  # warmed up
+
         log.crash.critical("uncaught exception:\n%s", exception_details(exc, qt_version=qVersion()))
         if QApplication.instance() is None or self._dialog_open:
             return
@@ -59,6 +60,8 @@ class CrashHook:
 def _thread_hook(args: threading.ExceptHookArgs) -> None:
     if args.exc_value is None:
         return
+    from kokuho_pc.ui.widgets.error_details import exception_details  # warmed up
+
     log.crash.critical(
         "uncaught exception in thread %s:\n%s",
         args.thread.name if args.thread else "?",

@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from kokuho_pc.domain.errors import Cancelled, KokuhoError
 from kokuho_pc.services.jobs_protocol import CancelToken, ProgressReporter
 from kokuho_pc.ui import log
-from kokuho_pc.ui.widgets.error_details import exception_details
 from kokuho_pc.ui.widgets.qt import (
     QObject,
     QRunnable,
@@ -163,6 +162,8 @@ class Job(QObject, Generic[T]):
     @Slot(object)
     def _deliver_failure(self, exc: BaseException) -> None:
         if not isinstance(exc, KokuhoError):
+            from kokuho_pc.ui.widgets.error_details import exception_details  # warmed up
+
             log.jobs.error("background job failed unexpectedly:\n%s", exception_details(exc))
         try:
             if self._end():

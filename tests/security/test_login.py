@@ -98,9 +98,9 @@ def test_unknown_and_wrong_password_take_similar_time(tmp_path: Path,
             assert statistics.median(wrong) > 0.02  # the real KDF ran
             return abs(statistics.median(unknown) - statistics.median(wrong))
 
-        # A shared CI machine can stall one burst of samples: a real timing leak fails
-        # both rounds, a stall does not.
-        assert measure() < 0.050 or measure() < 0.050
+        # A shared CI machine can stall a burst of samples: a real timing leak (a skipped
+        # KDF: the whole hashing time) fails every round, a stall does not.
+        assert any(measure() < 0.050 for _ in range(3))
     finally:
         profile.close()
 

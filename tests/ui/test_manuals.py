@@ -42,6 +42,9 @@ NOT_LABELS = {
     "疑似媒体": "a term of the glossary (the media list's 種類 column shows it)",
     "外部媒体": "a term of the glossary (the media list's 種類 column shows it)",
     "smoke test: OK": "the output of `kokuho-pc --smoke-test` (admin manual, installation)",
+    "4月1日以降、今年度の権限を付与していない職員はログインできません":
+        "the administrator's home banner in March (services.accounts.ROLLOVER_MESSAGE; "
+        "tests/ui/home/test_validity_notice.py)",
     "移出済": "a delivery's 状態 after an export (services/transfer_views.py; shown in "
               "tests/ui/receive/test_receive_page.py)",
 }

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from kokuho_pc.domain.errors import AuthError, SecondFactorRequired
-from kokuho_pc.services.messages import describe_error
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.widgets.demo_banner import DemoBanner, demo_title
 from kokuho_pc.ui.widgets.qt import (
@@ -204,6 +203,8 @@ class LoginWindow(QWidget):
         if isinstance(exc, SecondFactorRequired):
             self.set_second_factor_visible(True)
         if isinstance(exc, AuthError):
+            from kokuho_pc.services.messages import describe_error  # warmed up after show
+
             described = describe_error(exc)
             self.show_problem(f"{described.message}\n{described.hint}")
             (self.otp if isinstance(exc, SecondFactorRequired) else self.password).setFocus()

@@ -8,7 +8,6 @@ it to each top-level window the first time it is shown.
 
 from __future__ import annotations
 
-import ctypes
 import sys
 from typing import Any
 
@@ -20,6 +19,8 @@ _DONE_PROPERTY = "kokuhoCaptureExcluded"
 
 
 def _user32() -> Any:
+    import ctypes  # on Windows only, when a window shows: not on the start path
+
     return getattr(ctypes, "windll").user32  # noqa: B009 - windll exists on Windows only
 
 

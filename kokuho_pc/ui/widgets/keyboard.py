@@ -13,6 +13,7 @@ Installed once on the application by :func:`install_keyboard` (from
 
 from __future__ import annotations
 
+from kokuho_pc.ui.widgets.app_filters import installed_filter
 from kokuho_pc.ui.widgets.qt import QApplication, QEvent, QObject, Qt, QtWidgets, QWidget
 
 FOCUS_STYLE_MARK = "/* kokuho-pc focus */"
@@ -59,13 +60,10 @@ class EnterClicksFilter(QObject):
 
 def install_keyboard(app: QApplication) -> EnterClicksFilter:
     """Install the Enter filter and the focus style on the application (idempotent)."""
-    existing = app.findChild(EnterClicksFilter)
-    enter = existing if isinstance(existing, EnterClicksFilter) else EnterClicksFilter(app)
-    app.installEventFilter(enter)
     sheet = app.styleSheet()
-    if FOCUS_STYLE_MARK not in sheet:
+    if FOCUS_STYLE_MARK not in sheet:  # first: a filter would wrap the new style object
         app.setStyleSheet(sheet + FOCUS_STYLE)
-    return enter
+    return installed_filter(app, EnterClicksFilter, EnterClicksFilter)
 
 
 def takes_keyboard_focus(widget: QWidget) -> bool:

@@ -18,6 +18,7 @@ dialog's 「詳細をコピー」 with its data-free details, is not affected.
 
 from __future__ import annotations
 
+from kokuho_pc.ui.widgets.app_filters import installed_filter
 from kokuho_pc.ui.widgets.qt import (
     QAbstractItemView,
     QEvent,
@@ -125,7 +126,4 @@ class LockdownFilter(QObject):
 
 def install_lockdown(app: QObject) -> LockdownFilter:
     """Install the filter on the application before the first window (idempotent)."""
-    existing = app.findChild(LockdownFilter)
-    lockdown = existing if isinstance(existing, LockdownFilter) else LockdownFilter(app)
-    app.installEventFilter(lockdown)
-    return lockdown
+    return installed_filter(app, LockdownFilter, LockdownFilter)
