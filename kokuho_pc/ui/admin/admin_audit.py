@@ -108,6 +108,9 @@ class AdminAuditTab(QWidget):
         self.print_button.setToolTip("表示している操作ログを印刷します(印刷は操作ログに記録されます)。")
         self.export_medium = QComboBox()
         self.export_medium.setAccessibleName("CSVの出力先(使用許可された媒体)")
+        self.export_medium.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.export_medium.setMinimumContentsLength(18)  # long paths must not widen the page
         self.export_button = QPushButton("CSV出力(&E)")
         self.export_button.setToolTip("表示している操作ログをCSVで使用許可された媒体に書き出します。")
         self.export_result = QLabel("")
@@ -139,6 +142,9 @@ class AdminAuditTab(QWidget):
         dates.addWidget(self.date_from)
         dates.addWidget(QLabel("〜"))
         dates.addWidget(self.date_to)
+        dates.addSpacing(16)
+        dates.addWidget(QLabel("対象"))
+        dates.addWidget(self.text)
         dates.addStretch(1)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("職員"))
@@ -147,8 +153,6 @@ class AdminAuditTab(QWidget):
         filters.addWidget(self.action)
         filters.addWidget(QLabel("結果"))
         filters.addWidget(self.result)
-        filters.addWidget(QLabel("対象"))
-        filters.addWidget(self.text)
         filters.addWidget(self.search_button)
         filters.addStretch(1)
         filters.addWidget(self.count)
