@@ -39,7 +39,10 @@ DEFAULT_STAFF = "staff01"
 # municipality whose PC never forwarded an account record (x1), so SimServer registers
 # these for every municipality of its PKI before the first start, as a PC's forwarded
 # account.create records would. ``SimServer(..., staff=())`` registers nobody.
-TEST_STAFF = (DEFAULT_STAFF, "fuzz", "tsukuba01", "tsukuba02", "mito01", "tanaka01")
+# Also tests/transfer/harness.py's STAFF and ADMIN (the e2e tests seed a municipality that
+# has no PC with them) and the benchmarks' "seed" and "reader01".
+TEST_STAFF = (DEFAULT_STAFF, "fuzz", "tsukuba01", "tsukuba02", "mito01", "tanaka01",
+              "suzuki.hanako", "sato.kanri", "seed", "reader01")
 ROOT = Path(__file__).resolve().parent.parent
 _DIRECT_SERVE = (
     "import sys; from pathlib import Path; from shuyaku_sim.server import serve; "

@@ -48,8 +48,7 @@ def test_the_copy_in_docs_equals_the_shared_original(name: str) -> None:
         encoding="utf-8"
     ), (
         f"docs/{name} differs from ../shared/{COPIES[name]}/{name}: it is a verbatim copy. "
-        "Copy the original again; write what the product adds in another document "
-        "(for the command line: docs/cli-additions.md)."
+        "Copy the original again; write what the product adds in docs/spec-additions.md."
     )
 
 

@@ -78,14 +78,30 @@ def _left_out_of_build(name: str, exc: ModuleNotFoundError) -> bool:
 
 
 def _gui_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
-    """The parsed global options when ``argv`` names no sub-command (desktop start or
-    smoke test), else None. Starting the desktop then skips importing every
-    sub-command module and what they import (checker, generator, transfer)."""
-    args, rest = _global_parser(add_help=False).parse_known_args(argv)
-    if rest:
-        return None  # a sub-command, --help, or a mistake: the full parser decides
-    args.command = None
-    return args
+    """The global options when ``argv`` is only ``--profile DIR`` / ``--profile=DIR`` and
+    ``--smoke-test`` (desktop start or smoke test), else None. Starting the desktop then
+    skips importing every sub-command module and what they import (checker, generator,
+    transfer). Read by hand: building a parser loads gettext and locale, milliseconds
+    before the login window; anything else (a sub-command, ``--help``, an abbreviation,
+    a mistake) goes to the full parser, which decides exactly as before."""
+    profile: str | None = None
+    smoke_test = False
+    items = list(argv)
+    index = 0
+    while index < len(items):
+        item = items[index]
+        if item == "--smoke-test":
+            smoke_test = True
+        elif (item == "--profile" and index + 1 < len(items)
+              and not items[index + 1].startswith("-")):
+            index += 1
+            profile = items[index]
+        elif item.startswith("--profile=") and item != "--profile=":
+            profile = item[len("--profile="):]
+        else:
+            return None
+        index += 1
+    return argparse.Namespace(profile=profile, smoke_test=smoke_test, command=None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from kokuho_pc.cli.main import _gui_arguments, build_parser
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Imported only by sub-commands or by the screens after login (or, for keyring, by a
@@ -52,7 +56,9 @@ AFTER_THE_WINDOW = (
     # the error texts and support details: needed only when something fails (the worker
     # thread warms them up after the window shows); ctypes only on Windows
     "kokuho_pc.services.messages", "kokuho_pc.ui.widgets.error_details",
-    "kokuho_pc.domain.leakscan", "platform", "ctypes", *LATER,
+    "kokuho_pc.domain.leakscan", "platform", "ctypes",
+    # argparse's gettext loads locale: the desktop start reads its two options by hand
+    "locale", *LATER,
 )
 SNAPSHOT = """
 import runpy, sys
@@ -96,3 +102,23 @@ def test_sub_commands_and_help_still_use_the_full_parser(tmp_path: Path) -> None
     wrong = subprocess.run([sys.executable, "-m", "kokuho_pc", "no-such-command"], cwd=ROOT,
                            env=env, capture_output=True, check=False, timeout=120)
     assert wrong.returncode == 2 and "引数が正しくありません" in wrong.stderr.decode()
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--smoke-test"], ["--profile", "/p"], ["--profile=/p"], ["--profile", ""],
+    ["--profile", "/p", "--smoke-test"], ["--smoke-test", "--profile=/p", "--profile", "/q"],
+    ["--profile", "/p", "--smoke-test", "--smoke-test"],
+])
+def test_the_desktop_options_read_by_hand_are_what_argparse_reads(argv: list[str]) -> None:
+    by_hand = _gui_arguments(argv)
+    full = build_parser().parse_args(argv)
+    assert by_hand is not None and full.command is None
+    assert (by_hand.profile, by_hand.smoke_test) == (full.profile, full.smoke_test)
+
+
+@pytest.mark.parametrize("argv", [
+    ["check"], ["--help"], ["--profile"], ["--profile="], ["--profile", "-x"], ["--prof", "/p"],
+    ["--smoke"], ["--", "--smoke-test"], ["--profile", "/p", "init"], ["-h"],
+])
+def test_everything_else_goes_to_the_full_parser(argv: list[str]) -> None:
+    assert _gui_arguments(argv) is None
