@@ -21,7 +21,7 @@ from kokuho_pc.ui.widgets.qt import (
     QWidget,
 )
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_./@:\\-]*")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./@:+=\\-]*")  # a base64 key is one token
 PRODUCT_WORDS = frozenset({"Windows", "Hello", "Excel", "Notepad", "Unicode", "IPAex",
                            "SubjectPublicKeyInfo"})
 # Where a screen shows a code on purpose, to the administrator: the policy setting's name
@@ -34,7 +34,8 @@ def english_words(text: str) -> list[str]:
     """The ASCII words of ``text`` that are neither an ID, a file name nor a code."""
     found = []
     for token in _TOKEN.findall(SHOWN_AS_CODE.sub("", text)):
-        if re.search(r"[0-9./@:\\-]", token) or token.isupper() or token in PRODUCT_WORDS:
+        if (re.search(r"[0-9./@:+=\\-]", token) or token.isupper() or token in PRODUCT_WORDS
+                or len(token) >= 24):  # a key or digest, not a word
             continue
         found.append(token)
     return found
