@@ -13,6 +13,7 @@ window (a dialog, the main window after login) is activated, as the desktop does
 
 from __future__ import annotations
 
+import io
 import shutil
 import sys
 import threading
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -42,6 +44,7 @@ from tests.services.cand_env import seeded_template
 from tests.simhelpers import SimPki, SimServer
 from tests.transfer.harness import ADMIN, INITIAL_PW, login, make_profile, write_files
 from tests.ui.transfer_env import shot, tsukuba_set
+from tests.ui.vocabulary import english_words
 
 __all__ = ["seeded_template"]
 
@@ -239,6 +242,10 @@ def _round(qtbot: QtBot, keys: Keyboard, controller: AppController, medium: Path
                     and results.printing.preview.isVisible(), timeout=TIMEOUT)
     preview = results.printing.preview
     shot(preview, "keyboard-print-preview")
+    document = results.printing.document  # the print says no English code either (issue 17)
+    assert document is not None
+    printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(document.pdf)).pages)
+    assert "継続" in printed and english_words(printed) == [], english_words(printed)
     keys.press(preview, Key.Key_Escape)
     qtbot.waitUntil(lambda: not preview.isVisible(), timeout=5000)
 
