@@ -14,6 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from kokuho_pc.services.resources import resource_path
 from kokuho_pc.ui.admin.admin_account_dialog import AccountDialog
+from kokuho_pc.ui.candidates.candidates_page import CandidatesPage
+from kokuho_pc.ui.candidates.second_staff_box import SecondStaffBox
+from kokuho_pc.ui.login.lock_warning import LockWarning
+from kokuho_pc.ui.receive.reexport_dialog import ReexportDialog
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.login.lock_screen import LockScreen
@@ -46,6 +50,11 @@ def test_every_page_for_staff_and_administrator(
             for key in window.page_keys():
                 window.show_page(key)
                 qtbot.waitUntil(lambda: not jobs.active_jobs(), timeout=TIMEOUT)
+            candidates = window.page("candidates")
+            if isinstance(candidates, CandidatesPage) and not is_admin:
+                dialog = candidates.open_confirm_dialog()  # 確定指示 (with the second staff box)
+                missing += unnamed_controls(dialog)
+                dialog.close()
             send = window.page("send")
             if isinstance(send, SendPage):
                 history = send.open_history()
@@ -67,6 +76,9 @@ def test_login_lock_password_account_and_help(qtbot: QtBot, jobs: JobRunner) -> 
         PasswordChangeDialog(jobs, lambda _c, _n: None, forced=True),
         AccountDialog(jobs, lambda *_a: None, mode="create", today=dt.date(2026, 10, 1)),
         HelpWindow(resource_path("help") / "index.html"),
+        ReexportDialog(["KSK11_082201_20261006090040.dat"], True, second_factor=True),
+        LockWarning(),
+        SecondStaffBox(True),
     ]
     missing: list[str] = []
     for widget in widgets:
