@@ -16,15 +16,15 @@ from kokuho_pc.services.resources import resource_path
 from kokuho_pc.ui.admin.admin_account_dialog import AccountDialog
 from kokuho_pc.ui.candidates.candidates_page import CandidatesPage
 from kokuho_pc.ui.candidates.second_staff_box import SecondStaffBox
-from kokuho_pc.ui.login.lock_warning import LockWarning
-from kokuho_pc.ui.receive.reexport_dialog import ReexportDialog
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.login.lock_screen import LockScreen
+from kokuho_pc.ui.login.lock_warning import LockWarning
 from kokuho_pc.ui.login.login_window import LoginWindow
 from kokuho_pc.ui.login.password_change_dialog import PasswordChangeDialog
 from kokuho_pc.ui.main_window import MainWindow
 from kokuho_pc.ui.pages import build_pages
+from kokuho_pc.ui.receive.reexport_dialog import ReexportDialog
 from kokuho_pc.ui.send.send_page import SendPage
 from kokuho_pc.ui.widgets.help_window import HelpWindow
 from kokuho_pc.ui.widgets.qt import QLineEdit, QVBoxLayout, QWidget
