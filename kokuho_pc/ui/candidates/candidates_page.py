@@ -75,7 +75,7 @@ class CandidatesPage(DecisionFlow, ConfirmAndPrint, QWidget):
         self.search.setAccessibleName("候補の検索")
         self.search.setPlaceholderText("検索: 候補番号・カナ氏名・世帯番号")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
+        self.search.setMinimumWidth(160)  # grows with the window; fits 1024×768
         self.unsaved_box: QMessageBox | None = None
         self._after_save: Callable[[], None] | None = None
         self._select_after_save: str | None = None
@@ -113,15 +113,23 @@ class CandidatesPage(DecisionFlow, ConfirmAndPrint, QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionMode(NoCopyTableView.SelectionMode.SingleSelection)
+        # Two rows (filters and search; then the commands), so that the page fits a
+        # 1024×768 screen beside the navigation; long combo entries are elided.
         bar = QHBoxLayout()
         for label, combo in (("状態", self.state_filter), ("区分", self.category_filter),
                              ("転出元", self.municipality_filter)):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)  # list: whole
             bar.addWidget(QLabel(label))
-            bar.addWidget(combo)
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.reload_button)
-        bar.addWidget(self.count_label)
-        bar.addWidget(self.print_button)
+            bar.addWidget(combo, 1)
+        bar.addWidget(self.search, 3)
+        commands = QHBoxLayout()
+        commands.addWidget(self.reload_button)
+        commands.addWidget(self.count_label)
+        commands.addStretch(1)
+        commands.addWidget(self.print_button)
         more = QMenu(self.print_more)
         more.addAction(self.reprint_action)
         self.print_more.setMenu(more)
@@ -129,8 +137,8 @@ class CandidatesPage(DecisionFlow, ConfirmAndPrint, QWidget):
         self.print_more.setText("▾")
         self.print_more.setToolTip("その他の印刷(以前の候補リストを再印刷…)")
         self.print_more.setAccessibleName("その他の印刷")
-        bar.addWidget(self.print_more)
-        bar.addWidget(self.confirm_button)
+        commands.addWidget(self.print_more)
+        commands.addWidget(self.confirm_button)
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
@@ -150,6 +158,7 @@ class CandidatesPage(DecisionFlow, ConfirmAndPrint, QWidget):
         splitter.setSizes([330, 400])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(commands)
         layout.addWidget(splitter, 1)
 
     def _wire(self) -> None:
