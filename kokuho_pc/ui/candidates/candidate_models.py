@@ -196,11 +196,15 @@ class CompareTableModel(LazyTableModel):
     clear_for_lock = clear
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """As the base model, plus the tint of changed lines."""
+        """As the base model, plus the tint of changed lines and the whole 異動 text as a
+        tooltip (the column may be elided on a 1024×768 screen)."""
         if role == Qt.ItemDataRole.BackgroundRole and index.isValid() \
                 and index.row() < len(self._members):
             colour = KIND_COLOURS.get(self.kind(index.row()))
             return QColor(colour) if colour else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid() \
+                and index.column() == self.columnCount() - 1:
+            return super().data(index, Qt.ItemDataRole.DisplayRole)
         return super().data(index, role)
 
     def _search(self, query: Query) -> list[RowId]:

@@ -10,7 +10,7 @@ from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.main_window import MainWindow
 from kokuho_pc.ui.pages import build_pages
-from kokuho_pc.ui.widgets.qt import QApplication
+from kokuho_pc.ui.widgets.qt import QApplication, Qt
 from tests.services.cand_env import CandidateEnv
 from tests.ui.candidates.test_candidates_page import TIMEOUT, select, shot, wait_idle
 
@@ -50,6 +50,12 @@ def test_main_window_with_candidates_fits_the_screen(
     for column in range(grid.model().columnCount()):
         x = grid.columnViewportPosition(column)
         assert 0 <= x < right, (column, x, right)
+    model = grid.model()
+    last = model.columnCount() - 1
+    assert model.headerData(last, Qt.Orientation.Horizontal) == "異動"
+    for row in range(model.rowCount()):  # the 異動 text, elided or not, whole in the tooltip
+        text = model.data(model.index(row, last))
+        assert text and model.data(model.index(row, last), Qt.ItemDataRole.ToolTipRole) == text
     shot(window, f"main_window_candidates_{width}x{height}")
     for key in window.page_keys():  # every other page, too
         other = window.page(key)
