@@ -18,17 +18,24 @@ from pytestqt.qtbot import QtBot
 from kokuho_pc.domain.errors import LoginFailed
 from kokuho_pc.services.resources import resource_path
 from kokuho_pc.ui.admin.admin_account_dialog import AccountDialog
+from kokuho_pc.ui.admin.fido_dialog import FidoDialog
 from kokuho_pc.ui.candidates.candidates_page import CandidatesPage
+from kokuho_pc.ui.candidates.reprint_dialog import ReprintDialog
+from kokuho_pc.ui.candidates.second_staff_box import SecondStaffBox
+from kokuho_pc.ui.candidates.unsaved_prompt import ask_unsaved
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.login.lock_screen import LockScreen
+from kokuho_pc.ui.login.lock_warning import LockWarning
 from kokuho_pc.ui.login.login_window import LoginWindow
 from kokuho_pc.ui.login.password_change_dialog import PasswordChangeDialog
 from kokuho_pc.ui.main_window import MainWindow
 from kokuho_pc.ui.pages import build_pages
+from kokuho_pc.ui.receive.reexport_dialog import ReexportDialog
+from kokuho_pc.ui.send.send_history import SendHistoryDialog
 from kokuho_pc.ui.widgets.error_dialog import ErrorDialog
 from kokuho_pc.ui.widgets.qt import QWidget
-from tests.transfer.harness import ADMIN, login
+from tests.transfer.harness import ADMIN, STAFF, login
 from tests.ui.transfer_env import TIMEOUT, TransferEnv, sim_env, transfer_env
 from tests.ui.vocabulary import texts_of
 
@@ -80,6 +87,15 @@ def _app_texts(qtbot: QtBot, env: TransferEnv, jobs: JobRunner) -> set[str]:
                 dialog.close()
             texts |= texts_of(window)
             window.close()
+            if is_admin:
+                fido = FidoDialog(context, STAFF, "担当者")
+                qtbot.addWidget(fido)
+                texts |= texts_of(fido)
+                qtbot.waitUntil(lambda: not jobs.active_jobs(), timeout=TIMEOUT)
+        history = SendHistoryDialog(env.context)
+        qtbot.addWidget(history)
+        texts |= texts_of(history)
+        qtbot.waitUntil(lambda: not jobs.active_jobs(), timeout=TIMEOUT)
     finally:
         qtbot.waitUntil(lambda: not jobs.active_jobs(), timeout=TIMEOUT)
         admin.logout()
@@ -88,7 +104,15 @@ def _app_texts(qtbot: QtBot, env: TransferEnv, jobs: JobRunner) -> set[str]:
         PasswordChangeDialog(jobs, lambda _c, _n: None, forced=True),
         AccountDialog(jobs, lambda *_a: None, mode="create", today=dt.date(2026, 10, 1)),
         ErrorDialog(LoginFailed()),
+        LockScreen("suzuki.hanako", quick_unlock=True), LockWarning(),
+        ReexportDialog(["KSK11_082201_20261006090000.dat"], demo=True),
+        ReprintDialog([], demo=True), SecondStaffBox(second_factor=False),
     ]
+    prompt_parent = QWidget()
+    qtbot.addWidget(prompt_parent)
+    prompt = ask_unsaved(prompt_parent, "082201-1", lambda _answer: None)
+    texts |= texts_of(prompt) | {prompt.informativeText()}
+    prompt.close()
     for dialog in dialogs:
         qtbot.addWidget(dialog)
         texts |= texts_of(dialog)
