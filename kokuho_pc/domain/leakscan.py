@@ -4,15 +4,16 @@
 reasons (client service and simulator engine), names and free text on screen and
 on paper (:func:`mask_my_numbers`), operation-log records (client and the
 simulator's forwarded log) and error messages. It finds a number written
+(``d`` stands for a digit)
 
-- in digits of either width (any Unicode decimal digit: ``４９５２`` counts),
-- in groups separated by spaces or hyphens of any width (``4952-3211-1738``,
-  ``4952 3211 1738``, ``４９５２－３２１１－１７３８``, ``4952 - 3211 - 1738``, the
+- in digits of either width (any Unicode decimal digit: full-width ``４`` counts),
+- in groups separated by spaces or hyphens of any width (``dddd-dddd-dddd``,
+  ``dddd dddd dddd``, ``ｄｄｄｄ－ｄｄｄｄ－ｄｄｄｄ``, ``dddd - dddd - dddd``, the
   long-vowel mark ``ー`` that Japanese input methods type for a hyphen, tabs and
   line breaks; up to three separator characters between two groups; any grouping,
   not only 4-4-4),
-- embedded in longer text (``備考4952-3211-1738です``, ``ID:495232111738``), also as
-  the last groups of a longer grouped run (``電話 03 4952 3211 1738``),
+- embedded in longer text (``備考dddd-dddd-ddddです``, ``ID:dddddddddddd``), also as
+  the last groups of a longer grouped run (``電話 03 dddd dddd dddd``),
 
 and counts it only when its check digit (business-rules.md §7.1) is valid. A run of
 13 or more digits written without separators is not a 12-digit number.
