@@ -12,9 +12,12 @@ import datetime as dt
 
 from pytestqt.qtbot import QtBot
 
+from kokuho_pc.services.candidate_history import ListMoment
 from kokuho_pc.services.resources import resource_path
 from kokuho_pc.ui.admin.admin_account_dialog import AccountDialog
+from kokuho_pc.ui.admin.fido_dialog import FidoDialog
 from kokuho_pc.ui.candidates.candidates_page import CandidatesPage
+from kokuho_pc.ui.candidates.reprint_dialog import ReprintDialog
 from kokuho_pc.ui.candidates.second_staff_box import SecondStaffBox
 from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.jobs import JobRunner
@@ -24,6 +27,7 @@ from kokuho_pc.ui.login.login_window import LoginWindow
 from kokuho_pc.ui.login.password_change_dialog import PasswordChangeDialog
 from kokuho_pc.ui.main_window import MainWindow
 from kokuho_pc.ui.pages import build_pages
+from kokuho_pc.ui.printing.print_preview import PrintPreviewDialog
 from kokuho_pc.ui.receive.reexport_dialog import ReexportDialog
 from kokuho_pc.ui.send.send_page import SendPage
 from kokuho_pc.ui.widgets.help_window import HelpWindow
@@ -61,6 +65,12 @@ def test_every_page_for_staff_and_administrator(
                 qtbot.waitUntil(lambda h=history: not h.loading, timeout=TIMEOUT)
                 missing += unnamed_controls(history)
                 history.close()
+            if is_admin:  # 生体認証(認証器)の登録・失効, opened from the accounts tab
+                fido = FidoDialog(context, "sato.hanako", "佐藤 花子", window)
+                fido.show()
+                qtbot.waitUntil(lambda: not jobs.active_jobs(), timeout=TIMEOUT)
+                missing += unnamed_controls(fido)
+                fido.close()
             missing += unnamed_controls(window)
             window.close()
     finally:
@@ -79,6 +89,8 @@ def test_login_lock_password_account_and_help(qtbot: QtBot, jobs: JobRunner) -> 
         ReexportDialog(["KSK11_082201_20261006090040.dat"], True, second_factor=True),
         LockWarning(),
         SecondStaffBox(True),
+        ReprintDialog([ListMoment(dt.datetime(2026, 10, 1, 9, 30), "decision", 2)], True),
+        PrintPreviewDialog(_one_page_pdf(), "継続候補世帯リスト"),
     ]
     missing: list[str] = []
     for widget in widgets:
@@ -86,6 +98,18 @@ def test_login_lock_password_account_and_help(qtbot: QtBot, jobs: JobRunner) -> 
         widget.show()
         missing += unnamed_controls(widget)
     assert missing == [], "\n".join(missing)
+
+
+def _one_page_pdf() -> bytes:
+    from io import BytesIO
+
+    from reportlab.pdfgen import canvas
+
+    out = BytesIO()
+    pdf = canvas.Canvas(out)
+    pdf.drawString(72, 720, "page")
+    pdf.save()
+    return out.getvalue()
 
 
 def test_a_field_without_a_name_is_found(qtbot: QtBot) -> None:

@@ -109,6 +109,7 @@ class PrintPreviewDialog(QDialog):
 
     def _build(self) -> None:
         self.view = QPdfView(self)
+        self.view.setAccessibleName("印刷プレビュー(帳票の内容)")
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setDocument(self._document)
