@@ -25,28 +25,21 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from kokuho_pc.domain.codes import ChangeReason
 from kokuho_pc.domain.municipality import is_valid_municipality_code
-from kokuho_pc.formats.filenames import make_file_name
 from kokuho_pc.synth import scenarios as sc
 from kokuho_pc.synth import timeline
 from kokuho_pc.synth.factory import Factory, random_day
+from kokuho_pc.synth.generate import FileSet
 from kokuho_pc.synth.histories import add_scenario_months
 from kokuho_pc.synth.kit import Kit
 from kokuho_pc.synth.model import (
-    Household,
     MyNumberSource,
-    Snapshot,
-    household_record,
     month_record,
-    person_record,
-    thaw,
 )
 from kokuho_pc.synth.ordinary import OrdinaryChanges
 from kokuho_pc.synth.population import iter_population
-from kokuho_pc.synth.sink import FixedSink
 
 # (code, name, population in thousands, 2020 census, rounded): the split of the persons.
 IBARAKI: tuple[tuple[str, str, int], ...] = (
@@ -86,45 +79,6 @@ class Prefecture:
     moves: int = 0
     baseline: dict[str, list[str]] = field(default_factory=dict)
     monthly: dict[str, list[str]] = field(default_factory=dict)
-
-
-class _Files:
-    """The open KSK01+KSK02 pair (and optionally KKG01) of one round of one municipality."""
-
-    def __init__(self, out: Path, code: str, created: dt.datetime, with_kkg: bool) -> None:
-        self._handles: list[BinaryIO] = []
-        self.names: list[str] = []
-        self.ksk01 = self._open(out, "KSK01", code, created)
-        self.ksk02 = self._open(out, "KSK02", code, created)
-        self.kkg01 = (self._open(out, "KKG01", code, created + timeline.KKG_DELAY)
-                      if with_kkg else None)
-
-    def _open(self, out: Path, if_id: str, code: str, created: dt.datetime) -> FixedSink:
-        name = make_file_name(if_id, code, created)
-        handle = (out / name).open("wb")
-        self._handles.append(handle)
-        self.names.append(name)
-        return FixedSink(if_id, code, created, handle.write)
-
-    def household(self, hh: Household) -> None:
-        self.ksk01.add(household_record(hh))
-        for e in hh.members:
-            self.ksk02.add(person_record(hh, e))
-
-    def snapshot(self, snap: Snapshot) -> None:
-        household, persons = thaw(snap)
-        self.ksk01.add(household)
-        for record in persons:
-            self.ksk02.add(record)
-
-    def close(self) -> None:
-        try:
-            for sink in (self.ksk01, self.ksk02, self.kkg01):
-                if sink is not None:
-                    sink.close()
-        finally:
-            for handle in self._handles:
-                handle.close()
 
 
 def _register_monthly_round() -> None:
@@ -185,7 +139,7 @@ def generate(out: Path, seed: int, persons: int) -> Prefecture:
                  for _, r in snaps)
     for index, (code, plain) in enumerate(_shares(max(0, persons - moving)).items()):
         created = BASELINE_CREATED + dt.timedelta(minutes=index)
-        files = _Files(out, code, created, with_kkg=True)
+        files = FileSet(out, code, created, created + timeline.KKG_DELAY)
         try:
             factory = Factory(random.Random(f"ibaraki:{seed}:population:{code}"), numbers,
                               SERIAL_BASE + index * 10**8, 1, 1)
@@ -208,7 +162,7 @@ def generate(out: Path, seed: int, persons: int) -> Prefecture:
             files.close()
         prefecture.baseline[code] = files.names
     for code in CODES:
-        monthly = _Files(out, code, MONTHLY_CREATED, with_kkg=False)
+        monthly = FileSet(out, code, MONTHLY_CREATED, None)
         try:
             for snap in kit.buckets.get(("change", code, "A"), []):
                 monthly.snapshot(snap)

@@ -61,7 +61,7 @@ class SynthSummary:
     ordinary_changes: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-class _FileSet:
+class FileSet:
     """The open KSK01+KSK02 pair (and optionally KKG01) of one round."""
 
     def __init__(self, out_dir: Path, code: str, created: dt.datetime,
@@ -120,7 +120,7 @@ def _scenario_months(kit: Kit, code: str, baseline: bool) -> Iterable[dict[str, 
 def _write_baseline(out_dir: Path, kit: Kit, seed: int, code: str, plain: int,
                     summary: SynthSummary) -> None:
     rnd: Round = baseline_round(code)
-    files = _FileSet(out_dir, code, rnd.created, rnd.kkg_created)
+    files = FileSet(out_dir, code, rnd.created, rnd.kkg_created)
     try:
         serial_base = (MUNICIPALITIES.index(code) + 1) * 10**8
         factory = Factory(random.Random(f"kokuho-synth:{seed}:population:{code}"),
@@ -155,7 +155,7 @@ def _write_change(out_dir: Path, kit: Kit, code: str, summary: SynthSummary) -> 
         snaps = kit.buckets.get(("change", code, phase), [])
         if phase == "B" and not snaps:
             continue
-        files = _FileSet(out_dir, code, created, kkg_created)
+        files = FileSet(out_dir, code, created, kkg_created)
         try:
             for snap in snaps:
                 files.snapshot(snap)
