@@ -61,6 +61,9 @@ def _env(home: Path, keyring_file: Path) -> dict[str, str]:
                PYTHON_KEYRING_BACKEND=BACKEND)
     env[ENV_FILE] = str(keyring_file)
     env.pop("KOKUHO_PC_TEST_PAUSE_AT", None)
+    # As installed: pip and the PyInstaller bundle ship bytecode, so the warm-up run
+    # writes the caches a developer's shell may have switched off.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

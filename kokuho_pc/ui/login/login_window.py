@@ -23,11 +23,11 @@ from kokuho_pc.ui.widgets.qt import (
     QLabel,
     QLineEdit,
     QPushButton,
-    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
 )
+from kokuho_pc.ui.widgets.qt_values import centre_text
 
 LOGIN_TITLE = "国保総合PC — ログイン"
 CHECKING = "確認しています…"
@@ -64,9 +64,9 @@ class LoginWindow(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         heading.setFont(font)
-        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        centre_text(heading)
         sub = QLabel("ユーザIDとパスワードを入力してログインしてください。")
-        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        centre_text(sub)
         self.user_id = QLineEdit()
         self.user_id.setMaxLength(64)
         self.password = QLineEdit()

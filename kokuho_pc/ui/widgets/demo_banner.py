@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kokuho_pc.ui.widgets.qt import QEvent, QLabel, QObject, Qt, QWidget
+from kokuho_pc.ui.widgets.qt import QEvent, QLabel, QObject, QWidget
+from kokuho_pc.ui.widgets.qt_values import centre_text
 
 DEMO_TEXT = "デモ環境　―　練習用の架空データです。実在する個人の情報を入力しないでください。"
 DEMO_TITLE_SUFFIX = "【デモ】"
@@ -19,7 +20,7 @@ class DemoBanner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(f"DEMO　{DEMO_TEXT}", parent)
         self.setObjectName("demoBanner")
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        centre_text(self)
         self.setWordWrap(True)
         self.setMinimumHeight(30)
         self.setStyleSheet(

@@ -13,8 +13,9 @@ Installed once on the application by :func:`install_keyboard` (from
 
 from __future__ import annotations
 
+from kokuho_pc.ui.widgets import qt
 from kokuho_pc.ui.widgets.app_filters import installed_filter
-from kokuho_pc.ui.widgets.qt import QApplication, QEvent, QObject, Qt, QtWidgets, QWidget
+from kokuho_pc.ui.widgets.qt import QApplication, QEvent, QObject, QtWidgets, QWidget
 
 FOCUS_STYLE_MARK = "/* kokuho-pc focus */"
 FOCUS_COLOUR = "#e07b00"  # orange: visible on the blue selection and on white
@@ -35,7 +36,7 @@ QCheckBox:focus, QRadioButton:focus {{
 }}
 QTabBar::tab:focus {{ border: 2px solid {FOCUS_COLOUR}; }}
 """
-ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# ``qt.Qt`` is looked up when used, never on the way to the first window (qt_values.py).
 
 
 class EnterClicksFilter(QObject):
@@ -45,10 +46,10 @@ class EnterClicksFilter(QObject):
         if event.type() != QEvent.Type.KeyPress:
             return False
         key = event.key()  # type: ignore[attr-defined]
-        if key not in ENTER_KEYS:
+        if key not in (qt.Qt.Key.Key_Return, qt.Qt.Key.Key_Enter):
             return False
         modifiers = event.modifiers()  # type: ignore[attr-defined]
-        if modifiers & ~Qt.KeyboardModifier.KeypadModifier:
+        if modifiers & ~qt.Qt.KeyboardModifier.KeypadModifier:
             return False
         if not isinstance(watched, QtWidgets.QPushButton | QtWidgets.QToolButton):
             return False
@@ -69,7 +70,7 @@ def install_keyboard(app: QApplication) -> EnterClicksFilter:
 def takes_keyboard_focus(widget: QWidget) -> bool:
     """The widget can be reached with Tab now (visible, enabled, Tab focus)."""
     policy = widget.focusPolicy()
-    return (bool(policy.value & Qt.FocusPolicy.TabFocus.value) and widget.isVisible()
+    return (bool(policy.value & qt.Qt.FocusPolicy.TabFocus.value) and widget.isVisible()
             and widget.isEnabled())
 
 
@@ -78,14 +79,14 @@ def focus_first(container: QWidget, *preferred: QWidget | None) -> QWidget | Non
     ``container`` in the Tab order; returns the focused widget (None: nothing takes it)."""
     for widget in preferred:
         if widget is not None and takes_keyboard_focus(widget):
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            widget.setFocus(qt.Qt.FocusReason.OtherFocusReason)
             return widget
     widget = container.nextInFocusChain()
     seen = 0
     while widget is not None and widget is not container and seen < 2000:
         seen += 1
         if container.isAncestorOf(widget) and takes_keyboard_focus(widget):
-            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            widget.setFocus(qt.Qt.FocusReason.TabFocusReason)
             return widget
         widget = widget.nextInFocusChain()
     return None

@@ -18,6 +18,10 @@ dialog's 「詳細をコピー」 with its data-free details, is not affected.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import NamedTuple
+
+from kokuho_pc.ui.widgets import qt
 from kokuho_pc.ui.widgets.app_filters import installed_filter
 from kokuho_pc.ui.widgets.qt import (
     QAbstractItemView,
@@ -28,29 +32,40 @@ from kokuho_pc.ui.widgets.qt import (
     QLineEdit,
     QObject,
     QPlainTextEdit,
-    Qt,
     QTextEdit,
     QWidget,
 )
+from kokuho_pc.ui.widgets.qt_values import NO_TEXT_INTERACTION, make_unselectable
 
 ALLOW_COPY_PROPERTY = "kokuhoAllowCopy"
 
-_COPY_SEQUENCES = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Cut)
-_EXTRA_COPY_KEYS = {
-    (Qt.Key.Key_Insert, Qt.KeyboardModifier.ControlModifier),
-    (Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier),
-    (Qt.Key.Key_Copy, Qt.KeyboardModifier.NoModifier),
-    (Qt.Key.Key_Cut, Qt.KeyboardModifier.NoModifier),
-}
-_MODIFIER_MASK = (
-    Qt.KeyboardModifier.ShiftModifier
-    | Qt.KeyboardModifier.ControlModifier
-    | Qt.KeyboardModifier.AltModifier
-    | Qt.KeyboardModifier.MetaModifier
-)
-_SELECTION_FLAGS = (
-    Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-)
+# ``qt.Qt`` is looked up when used, never on the way to the first window (see
+# qt_values.py): the key tables are built on the first key press.
+
+
+class _CopyKeys(NamedTuple):
+    sequences: tuple[QKeySequence.StandardKey, ...]
+    extra: frozenset[tuple[qt.Qt.Key, qt.Qt.KeyboardModifier]]
+    modifier_mask: qt.Qt.KeyboardModifier
+
+
+@cache
+def _copy_keys() -> _CopyKeys:
+    """The standard copy sequences, the extra copy keys, the modifiers that count."""
+    Qt = qt.Qt
+    return _CopyKeys(
+        sequences=(QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Cut),
+        extra=frozenset({
+            (Qt.Key.Key_Insert, Qt.KeyboardModifier.ControlModifier),
+            (Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier),
+            (Qt.Key.Key_Copy, Qt.KeyboardModifier.NoModifier),
+            (Qt.Key.Key_Cut, Qt.KeyboardModifier.NoModifier),
+        }),
+        modifier_mask=(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier),
+    )
+
+
 _MOUSE_SELECTION_EVENTS = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.MouseButtonDblClick,
@@ -61,10 +76,11 @@ _MOUSE_SELECTION_EVENTS = {
 
 def is_copy_key(event: QKeyEvent) -> bool:
     """True for any key combination that copies or cuts on some platform."""
-    if any(event.matches(sequence) for sequence in _COPY_SEQUENCES):
+    keys = _copy_keys()
+    if any(event.matches(sequence) for sequence in keys.sequences):
         return True
-    modifiers = event.modifiers() & _MODIFIER_MASK
-    return (Qt.Key(event.key()), modifiers) in _EXTRA_COPY_KEYS
+    modifiers = event.modifiers() & keys.modifier_mask
+    return (qt.Qt.Key(event.key()), modifiers) in keys.extra
 
 
 def copy_allowed(widget: QObject) -> bool:
@@ -113,12 +129,13 @@ class LockdownFilter(QObject):
         if copy_allowed(watched):
             return
         if isinstance(watched, QLabel):
-            flags = watched.textInteractionFlags()
-            if flags & _SELECTION_FLAGS:
-                watched.setTextInteractionFlags(flags & ~_SELECTION_FLAGS)
+            # Set, not read-and-mask: reading the flags would build the Qt namespace
+            # before the first window (qt_values.py). No label of ours has links for
+            # the keyboard; a label that must stay selectable allows copying.
+            make_unselectable(watched)
         elif isinstance(watched, QTextEdit | QPlainTextEdit):
             if watched.isReadOnly():
-                watched.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+                watched.setProperty("textInteractionFlags", NO_TEXT_INTERACTION)
         elif isinstance(watched, QAbstractItemView):
             watched.setDragEnabled(False)
             watched.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
