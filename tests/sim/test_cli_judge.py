@@ -172,3 +172,21 @@ def test_judge_reports_misnamed_files_and_pairs_the_others(
     code, _, err = _judge(capsys, str(directory))
     assert code == 1
     assert err.startswith(f"{copy.name}:-: -: ファイル名") and err.count("\n") == 1
+
+
+def test_judge_takes_today_from_the_engine_clock(examples_dir: Path) -> None:
+    """The check's "today" is the judge's engine clock, not the machine's date: on
+    31 May 2019 the examples' dates of birth are in the future."""
+    import io
+
+    from shuyaku_sim.judge import judge_directory
+    from shuyaku_sim.settings import Settings
+
+    err = io.StringIO()
+    early = judge_directory(examples_dir, Settings(), False, err,
+                            clock=lambda: dt.datetime(2019, 5, 31, 23, 59))
+    lines = err.getvalue().splitlines()
+    assert early is None and any(": 生年月日: " in line for line in lines), lines
+    later = judge_directory(examples_dir, Settings(), False, io.StringIO(),
+                            clock=lambda: dt.datetime(2027, 3, 31, 23, 59))
+    assert later is not None and later["ksk11"]
