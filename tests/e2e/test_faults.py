@@ -7,7 +7,8 @@
 - the simulator SIGKILLing itself at ``ingest_before_commit`` / ``ingest_after_commit``
   (``shuyaku_sim.faultpoints``), then the client's resend;
 - the medium's file layer failing mid-file: EIO (pulled out), ENOSPC (full); the whole
-  export under RLIMIT_FSIZE (EFBIG, no privilege needed); a full 16 KiB tmpfs (root only);
+  export under RLIMIT_FSIZE (EFBIG, no privilege needed); a really full 20 KiB tmpfs
+  (mounted in an unprivileged user namespace, ``unshare -Urm``: never skipped);
 - clock jumps, each on a profile made with the clock it moves: 13 hours forward
   (session expired), March 31 → April 1 (fiscal-year grants lapse, media approvals
   expire) and back again.
@@ -402,24 +403,6 @@ def test_medium_full_mid_write(profile: Profile, tmp_path: Path,
 
 
 def _limited_export(profile: Profile, out: Path, limit: int) -> tuple[int, str]:
-    """``kokuho-pc export`` in a child whose files may not grow past ``limit`` bytes."""
-    import resource
-
-    def limit_file_size() -> None:  # in the child, before exec
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a core dump
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    env.pop(ENV_PAUSE_AT, None)
-    done = subprocess.run(
-        [sys.executable, "-m", "kokuho_pc", "--profile", str(profile.path), "export",
-         "--as", STAFF, "--medium", str(out)],
-        input=(STAFF_PW + "\n").encode(), capture_output=True, cwd=ROOT, env=env,
-        preexec_fn=limit_file_size, timeout=120, check=False)
-    return done.returncode, (done.stdout + done.stderr).decode("utf-8", "replace")
-
-
-def _limited_export(profile: Profile, out: Path, limit: int) -> tuple[int, str]:
     """``kokuho-pc export`` in a child whose files may not grow past ``limit`` bytes.
 
     RLIMIT_FSIZE needs no privilege, so this never skips. SIGXFSZ is ignored in the
@@ -474,40 +457,101 @@ def test_export_under_a_file_size_limit(profile: Profile, sim: SimServer,
     assert_clean_end(profile, out)
 
 
+TINY = 20 * 1024  # the medium: the token and the first delivery fit, the second half does
+
+
+def _hold_tiny_tmpfs(mount: Path) -> subprocess.Popen[bytes]:
+    """A process in its own user and mount namespace holding a 20 KiB tmpfs on ``mount``.
+
+    ``unshare -Urm`` needs no privilege (an unprivileged user namespace maps this user
+    to root inside it, where mounting a tmpfs is allowed). The tmpfs exists only in
+    that namespace; this process reaches it as ``/proc/<pid>/root/<mount>``.
+    """
+    script = 'mount -t tmpfs -o size="$2" tmpfs "$1" && echo mounted && exec sleep 3600'
+    tried = []
+    for args in (["unshare", "-Urm"], ["unshare", "-m"] if os.geteuid() == 0 else []):
+        if not args or shutil.which(args[0]) is None:
+            continue
+        proc = subprocess.Popen([*args, "sh", "-c", script, "sh", str(mount), str(TINY)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        if proc.stdout.readline() == b"mounted\n":
+            return proc
+        proc.wait()
+        tried.append(f"{' '.join(args)}: {proc.stderr.read().decode('utf-8', 'replace')}")
+    raise AssertionError("no small tmpfs can be mounted here (unprivileged user namespaces "
+                         "are off and this is not root): " + "; ".join(tried))
+
+
 @pytest.fixture
 def tiny_medium(tmp_path: Path) -> Iterator[Path]:
+    """A real 20 KiB file system, never skipped: the kernel's ENOSPC, not a shim."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    if shutil.which("mount") is None:
-        pytest.skip("no mount command: a full medium cannot be simulated here")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)],
-                          capture_output=True, check=False)
-    if done.returncode != 0:
-        pytest.skip("mounting a 16 KiB tmpfs is not permitted here (needs root): "
-                    + done.stderr.decode("utf-8", "replace").strip())
+    holder = _hold_tiny_tmpfs(mount)
+    inside = Path(f"/proc/{holder.pid}/root") / mount.relative_to("/")
     try:
-        yield mount
+        assert os.statvfs(inside).f_blocks * os.statvfs(inside).f_frsize == TINY
+        yield inside
     finally:
-        subprocess.run(["umount", str(mount)], capture_output=True, check=False)
+        holder.kill()
+        holder.wait()
+        for stream in (holder.stdout, holder.stderr):
+            if stream is not None:
+                stream.close()
+    assert list(mount.iterdir()) == []  # every write went to the tmpfs, none beside it
 
 
 def test_full_medium(profile: Profile, tmp_path: Path, tiny_medium: Path) -> None:
-    # Few households: the leak sweep takes runs of the simulator's IDs in its database
-    # for 個人番号 now and then, the more persons the likelier.
+    """A medium that is really full: the kernel answers ENOSPC in the middle of a file.
+
+    Two deliveries (11,340 and 7,380 bytes) and a 20 KiB tmpfs: the first is written,
+    the second hits the end of the medium part-way (one 4 KiB page is left for it).
+    The store and staging are on the PC's disk and unaffected. The user is told in
+    Japanese that the medium is full; the medium holds the first file whole and nothing
+    of the second, not even a temporary; the second stays unacknowledged and is exported
+    once room is made on the medium.
+    """
     pending = _pending_deliveries(profile, tmp_path, 60)
+    assert max(_sizes(profile)) < TINY  # each fits alone
     out = approved_medium(profile, tiny_medium / "medium")
     staff = login(profile, STAFF)
     with pytest.raises(KokuhoError) as caught:
         ExportingService(profile).export(staff, out)
     message = describe_error(caught.value)
-    assert "空き容量が足りない" in message.message, message
-    assert JAPANESE.search(message.message)
-    written = {n: h for n, h in tree_hash(out).items() if not n.startswith(".")}
-    for name, digest in written.items():
-        assert pending[name] == digest  # only whole files under final names
-    assert ExportingService(profile).list_deliveries(staff)  # the rest is still pending
+    assert message.message == ("外部媒体の空き容量が足りないため、書き込めませんでした。"
+                               "媒体には書きかけのファイルを残していません。"), message
+    assert "未処理のまま" in message.hint
+    failed = [r.targets for r in profile.audit.records(limit=10_000)
+              if r.action == "media.write" and r.result == "failure"]
+    assert [t["reason"] for t in failed] == ["medium_full"]  # the medium failed, nothing else
+    written = {n: h for n, h in tree_hash(out).items() if n != TOKEN_NAME}
+    assert len(written) == 1  # the first file whole; nothing of the second, no temporary
+    [(name, digest)] = written.items()
+    assert pending[name] == digest
+    left = {d["name"] for d in ExportingService(profile).list_deliveries(staff)}
+    assert left == set(pending) - {name}  # the second is still unacknowledged
+    room = os.statvfs(out).f_bavail * os.statvfs(out).f_frsize
+    assert 0 < room < min(_sizes(profile))  # so it failed part-way through the file
+    assert profile.db.query("PRAGMA integrity_check")[0][0] == "ok"  # the store is intact
     staff.logout()
     assert_clean_end(profile, out)
+    (out / name).unlink()  # the user makes room on the medium
+    staff = login(profile, STAFF)
+    ExportingService(profile).export(staff, out)
+    assert ExportingService(profile).list_deliveries(staff) == []
+    staff.logout()
+    rest = {n: h for n, h in tree_hash(out).items() if n != TOKEN_NAME}
+    assert rest == {n: h for n, h in pending.items() if n != name}  # exported once, whole
+    assert_clean_end(profile, out)
+
+
+def _sizes(profile: Profile) -> list[int]:
+    staff = login(profile, STAFF)
+    try:
+        return [int(d["size"]) for d in ExportingService(profile).list_deliveries(staff)]
+    finally:
+        staff.logout()
 
 
 # --- clock jumps -------------------------------------------------------------------------
