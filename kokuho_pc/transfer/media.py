@@ -235,9 +235,12 @@ class MediaGate:
     def _evaluate(self, path: Path, staff_id: str | None) -> tuple[str | None, dict[str, Any]]:
         """(reason or None, facts) for ``path`` used by ``staff_id`` (None: any staff)."""
         facts: dict[str, Any] = {"emulated": False, "media_id": None, "expires": None}
-        if not path.is_dir():
+        try:
+            if not path.is_dir():
+                return "missing", facts
+            kind, ident = self._identity(path)
+        except OSError:  # EIO: the medium was pulled out (its mount point is left behind)
             return "missing", facts
-        kind, ident = self._identity(path)
         facts["emulated"] = kind == "emulated"
         if kind == "emulated" and not self._allow_emulated:
             return "emulated_not_allowed", facts
