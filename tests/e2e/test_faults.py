@@ -713,6 +713,11 @@ def test_clock_set_back_across_march_31(sim: SimServer, tmp_path: Path) -> None:
         assert MediaAdminService(opened).status(staff, medium).approved
         result = SendingService(opened).send(staff, medium)
         assert result.all_accepted and _submissions(sim, files) == 1
+        # stored times follow the injected clock (as UTC), not the machine's
+        assert opened.db.query("SELECT registered_at FROM transfer_media") == [
+            ("2027-03-31T14:50:00+00:00",)]
+        assert opened.db.query("SELECT created_at FROM transfer_jobs WHERE kind = 'send'") == [
+            ("2027-03-31T14:58:00+00:00",)]
         clock.now = dt.datetime(2027, 4, 1, 0, 1, tzinfo=JST)  # forward again
         with pytest.raises(KokuhoError):
             staff.require()
