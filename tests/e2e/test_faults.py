@@ -30,7 +30,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +47,12 @@ from kokuho_pc.store.clock import ManualClock
 from kokuho_pc.transfer.faultpoints import ENV_PAUSE_AT, ENV_PAUSE_FILE, POINTS
 from kokuho_pc.transfer.filesets import file_set_digest
 from kokuho_pc.transfer.media import TOKEN_NAME
+from kokuho_pc.transfer.medium_io import TMP_MARK
 from kokuho_pc.transfer.staging import StagingArea
 from shuyaku_sim.faultpoints import ENV_KILL_AT as SIM_KILL_AT
 from shuyaku_sim.faultpoints import POINTS as SIM_KILL_POINTS
 from tests.e2e.artefacts import staging_residue, tree_hits
+from tests.e2e.pulled_medium import PulledMedium
 from tests.e2e.scenario import MITO, TSUKUBA, medium_files, moved_in_pair
 from tests.simfiles import household_pair, submission_body
 from tests.simhelpers import SimServer, make_pki
@@ -309,8 +311,10 @@ class FailingMediumFile:
     in the middle of a file, ENOSPC as when it is full.
     """
 
-    def __init__(self, error: int, fail_in: int, after: int) -> None:
+    def __init__(self, error: int, fail_in: int, after: int,
+                 on_fail: Callable[[], None] | None = None) -> None:
         self.error, self.fail_in, self.after = error, fail_in, after
+        self.on_fail = on_fail  # e.g. PulledMedium.pull: from then on the medium is gone
         self.opened = 0
         self.failed = False
 
@@ -335,6 +339,8 @@ class FailingMediumFile:
                 self.out.flush()
                 self.left = 0
                 self.shim.failed = True
+                if self.shim.on_fail is not None:
+                    self.shim.on_fail()
                 raise OSError(self.shim.error, os.strerror(self.shim.error))
             self.left -= len(data)
             return int(self.out.write(data))
@@ -390,6 +396,55 @@ def test_medium_removed_mid_write(profile: Profile, tmp_path: Path,
     assert JAPANESE.search(message.message) and "外部媒体" in message.message
     assert "書きかけのファイルを残していません" in message.message
     _export_rest(profile, out, pending)  # put back in: the rest is written once
+
+
+def test_medium_pulled_out_mid_write(profile: Profile, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """EIO mid-file, and from then on every operation on the medium fails (it is gone).
+
+    The product cannot remove its temporary file then: it must not claim it left
+    nothing, must answer a second attempt on the missing medium with a clear Japanese
+    message, and must sweep the partial temporary the next time the medium is used.
+    The delivery being written stays unacknowledged; nothing under a final name is
+    partial.
+    """
+    pending = _pending_deliveries(profile, tmp_path, 3)
+    out = approved_medium(profile, tmp_path / "out")
+    stick = PulledMedium(out)
+    shim = FailingMediumFile(errno.EIO, fail_in=2, after=200, on_fail=stick.pull)
+    with monkeypatch.context() as patch:
+        stick.install(patch)
+        shim.install(patch)
+        staff = login(profile, STAFF)
+        with pytest.raises(KokuhoError) as caught:
+            ExportingService(profile).export(staff, out)
+        assert shim.failed and "unlink" in stick.refused  # its temporary could not go
+        message = describe_error(caught.value)
+        assert JAPANESE.search(message.message) and "外部媒体" in message.message, message
+        assert "書きかけのファイルを残していません" not in message.message, message
+        assert "一時ファイル" in message.message and "削除" in message.hint, message
+        with pytest.raises(KokuhoError) as again:  # tried again, the stick still out
+            ExportingService(profile).export(staff, out)
+        retry = describe_error(again.value)
+        assert JAPANESE.search(retry.message) and "媒体" in retry.title + retry.message, retry
+        assert "予期しない" not in retry.title + retry.message, retry
+        left = {d["name"] for d in ExportingService(profile).list_deliveries(staff)}
+        staff.logout()
+    # Put back in: the partial temporary is there, nothing partial under a final name.
+    temporaries = [p for p in out.iterdir() if p.name.endswith(TMP_MARK)]
+    assert [p.stat().st_size for p in temporaries] == [200]
+    written = {n: h for n, h in tree_hash(out).items()
+               if n != TOKEN_NAME and not n.endswith(TMP_MARK)}
+    assert len(written) == 1 and all(pending[n] == h for n, h in written.items())
+    assert left == set(pending) - set(written)  # the one being written: unacknowledged
+    staff = login(profile, STAFF)
+    result = ExportingService(profile).export(staff, out)
+    assert result.stale_temporaries_removed == 1  # swept at the next use of the medium
+    assert ExportingService(profile).list_deliveries(staff) == []
+    staff.logout()
+    final = {n: h for n, h in tree_hash(out).items() if n != TOKEN_NAME}
+    assert final == pending  # each delivery once, whole; no temporary
+    assert_clean_end(profile, out)
 
 
 def test_medium_full_mid_write(profile: Profile, tmp_path: Path,
@@ -658,6 +713,11 @@ def test_clock_set_back_across_march_31(sim: SimServer, tmp_path: Path) -> None:
         assert MediaAdminService(opened).status(staff, medium).approved
         result = SendingService(opened).send(staff, medium)
         assert result.all_accepted and _submissions(sim, files) == 1
+        # stored times follow the injected clock (as UTC), not the machine's
+        assert opened.db.query("SELECT registered_at FROM transfer_media") == [
+            ("2027-03-31T14:50:00+00:00",)]
+        assert opened.db.query("SELECT created_at FROM transfer_jobs WHERE kind = 'send'") == [
+            ("2027-03-31T14:58:00+00:00",)]
         clock.now = dt.datetime(2027, 4, 1, 0, 1, tzinfo=JST)  # forward again
         with pytest.raises(KokuhoError):
             staff.require()
