@@ -6,7 +6,8 @@
   run again;
 - the simulator SIGKILLing itself at ``ingest_before_commit`` / ``ingest_after_commit``
   (``shuyaku_sim.faultpoints``), then the client's resend;
-- the medium's file layer failing mid-file: EIO (pulled out), ENOSPC (full); the whole
+- the medium's file layer failing mid-file: EIO (pulled out; with ``pulled_medium``
+  every later operation on it fails too), ENOSPC (full); the whole
   export under RLIMIT_FSIZE (EFBIG, no privilege needed); a really full 20 KiB tmpfs
   (mounted in an unprivileged user namespace, ``unshare -Urm``: never skipped);
 - clock jumps, each on a profile made with the clock it moves: 13 hours forward
