@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypedDict
 
@@ -47,7 +48,11 @@ class AccessRecord(TypedDict):
 class AccessLog:
     """Append-only request log; safe to call from many threads."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(
+        self, data_dir: Path, clock: Callable[[], dt.datetime] = dt.datetime.now
+    ) -> None:
+        """``clock`` is the engine's: review compares these times with the engine's."""
+        self._clock = clock
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(data_dir / FILE_NAME, check_same_thread=False,
                                      timeout=5.0, isolation_level=None)
@@ -58,7 +63,7 @@ class AccessLog:
     def record(self, *, terminal_id: str, municipality_code: str | None, staff_id: str | None,
                method: str, route: str, status: int) -> None:
         """Append one request."""
-        at = dt.datetime.now().isoformat(timespec="milliseconds")
+        at = self._clock().isoformat(timespec="milliseconds")
         with self._lock:
             self._conn.execute(
                 "INSERT INTO access_log (at, terminal_id, municipality_code, staff_id, method,"

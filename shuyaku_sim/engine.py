@@ -35,6 +35,8 @@ __all__ = ["Clock", "Engine", "file_set_digest"]
 
 
 def _now() -> dt.datetime:
+    """The default engine clock: the machine's local time (naive), the source of every
+    time the engine records (tests inject their own)."""
     return dt.datetime.now().replace(microsecond=0)
 
 
@@ -49,9 +51,11 @@ class Engine:
         self.clock: Clock = clock or _now
 
     @classmethod
-    def open(cls, data_dir: Path, settings: Settings | None = None) -> Engine:
+    def open(
+        cls, data_dir: Path, settings: Settings | None = None, clock: Clock | None = None
+    ) -> Engine:
         """Open (creating and migrating if needed) the store in ``data_dir``."""
-        return cls(Database.open(data_dir), settings or Settings.load(data_dir))
+        return cls(Database.open(data_dir), settings or Settings.load(data_dir), clock)
 
     def close(self) -> None:
         """Close the database."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kokuho_pc.formats.checker import check_file_set
-from shuyaku_sim.engine import Engine, file_set_digest
+from shuyaku_sim.engine import Clock, Engine, file_set_digest
 from shuyaku_sim.errors import FileSetInvalid, SimError
 from shuyaku_sim.filesets import group_file_sets, read_files
 from shuyaku_sim.settings import Settings
@@ -26,18 +26,22 @@ def _print_issues(issues: list[dict[str, object]], err: TextIO) -> None:
 
 
 def judge_directory(
-    directory: Path, settings: Settings, confirm: bool, err: TextIO | None = None
+    directory: Path, settings: Settings, confirm: bool, err: TextIO | None = None,
+    clock: Clock | None = None,
 ) -> dict[str, object] | None:
-    """The judge output object, or None after printing check errors to ``err`` (stderr)."""
+    """The judge output object, or None after printing check errors to ``err`` (stderr).
+
+    ``clock`` is the fresh engine's (the machine's by default): the check's "today" and
+    every time the engine records come from it."""
     err = err or sys.stderr
     files = read_files([directory])
-    report = check_file_set(files)
-    if not report.valid:
-        _print_issues([e.to_json_dict() for e in report.errors], err)
-        return None
     with tempfile.TemporaryDirectory(prefix="shuyaku-judge-") as tmp:
-        engine = Engine.open(Path(tmp), settings)
+        engine = Engine.open(Path(tmp), settings, clock)
         try:
+            report = check_file_set(files, today=engine.clock().date())
+            if not report.valid:
+                _print_issues([e.to_json_dict() for e in report.errors], err)
+                return None
             for fs in group_file_sets(files):
                 try:
                     engine.submit_file_set(fs.municipality_code, fs.files,

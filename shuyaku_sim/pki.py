@@ -131,6 +131,8 @@ def _cert_pem(cert: x509.Certificate) -> bytes:
 
 
 def _now() -> dt.datetime:
+    # The machine's clock on purpose: TLS (OpenSSL) checks certificate validity
+    # against the machine's clock, never against an engine's or profile's clock.
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests import hypothesis_plugin
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if os.environ["QT_QPA_PLATFORM"] != "offscreen":
     raise RuntimeError("tests must run with QT_QPA_PLATFORM=offscreen")
@@ -74,49 +76,15 @@ def pytest_configure(config: pytest.Config) -> None:
     fuzz = config.getoption("--fuzz-examples", default=None)
     if fuzz:  # read by tests/fuzz/budget.py when the fuzz modules are imported
         os.environ["FUZZ_EXAMPLES"] = str(fuzz)
-    _hypothesis_profile()
-
-
-HYPOTHESIS_DB = ROOT / ".hypothesis" / "examples"  # kept between local runs; .gitignore'd
-CI_SEED = 20261206
-
-
-def _on_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def _hypothesis_profile() -> None:
-    """CI: one fixed seed, no database (the same examples every run). Locally: a new
-    seed per test (printed with any failure) and the example database, so a failure
-    found once is replayed first on the next run. Loaded before any test module is
-    imported, so the fuzz tests' own ``settings(...)`` inherit it."""
-    from hypothesis import core, settings
-    from hypothesis.database import DirectoryBasedExampleDatabase
-
-    settings.register_profile("ci", database=None, print_blob=True)
-    settings.register_profile("dev", database=DirectoryBasedExampleDatabase(HYPOTHESIS_DB),
-                              print_blob=True)
-    settings.load_profile("ci" if _on_ci() else "dev")
-    if _on_ci() and core.global_force_seed is None:  # unless --hypothesis-seed was given
-        core.global_force_seed = int(os.environ.get("HYPOTHESIS_SEED") or CI_SEED)
+    hypothesis_plugin.configure(config)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return _hypothesis_line()
+    return hypothesis_plugin.header_line()
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    terminalreporter.write_line(_hypothesis_line())  # shown with -q too
-
-
-def _hypothesis_line() -> str:
-    from hypothesis import core
-
-    if core.global_force_seed is not None:
-        return (f"hypothesis seed {core.global_force_seed} (fixed: CI or --hypothesis-seed; "
-                "HYPOTHESIS_SEED=N to change it), no example database")
-    return (f"hypothesis: a new seed per test, printed with any failure (rerun with "
-            f"--hypothesis-seed=N); example database {HYPOTHESIS_DB} (kept between runs)")
+    hypothesis_plugin.write_summary(terminalreporter)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -127,6 +95,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="slow: use --run-slow"))
         if "bundle" in item.keywords and not run_bundle:
             item.add_marker(pytest.mark.skip(reason="bundle: use --run-bundle (CI runs it)"))
+    hypothesis_plugin.seed_items(items)
 
 
 @pytest.fixture(autouse=True)

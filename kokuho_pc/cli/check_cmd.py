@@ -11,6 +11,7 @@ error message goes to standard error.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from typing import Any
@@ -38,7 +39,9 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the paths and print the report; return the exit code."""
     try:
-        report = check_paths(args.paths)
+        # No profile is opened by ``check``: the machine's local date is its clock.
+        today = dt.datetime.now().astimezone().date()
+        report = check_paths(args.paths, today=today)
     except CheckInputError as exc:
         sys.stderr.write(f"エラー: {exc.user_message}\n")
         return EXIT_IO

@@ -161,8 +161,8 @@ def _cross_check(ksk01: _Source, ksk02: _Source) -> None:
         check_heads(ksk01.households, ksk01.sink)
 
 
-def _check_sources(sources: list[_Source], today: dt.date | None) -> CheckReport:
-    day = (today or dt.date.today()).strftime("%Y%m%d").encode("ascii")
+def _check_sources(sources: list[_Source], today: dt.date) -> CheckReport:
+    day = today.strftime("%Y%m%d").encode("ascii")
     for src in sources:
         _identify(src)
     _pair(sources)
@@ -193,9 +193,12 @@ def _file_opener(path: Path) -> Opener:
 
 
 def check_file_set(
-    files: Mapping[str, bytes], *, today: dt.date | None = None
+    files: Mapping[str, bytes], *, today: dt.date
 ) -> CheckReport:
-    """Check files given as name → content (``today`` decides what is "the future")."""
+    """Check files given as name → content.
+
+    ``today`` decides what is "the future": the caller's clock (the profile's, the
+    engine's), never the machine's date read here."""
     sources = [_source(name, _bytes_opener(data)) for name, data in files.items()]
     return _check_sources(sources, today)
 
@@ -221,9 +224,11 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 
 def check_paths(
-    paths: Iterable[str | os.PathLike[str]], *, today: dt.date | None = None
+    paths: Iterable[str | os.PathLike[str]], *, today: dt.date
 ) -> CheckReport:
     """Check files on disk, streaming each one (bounded memory per line).
+
+    ``today`` decides what is "the future" (see :func:`check_file_set`).
 
     A directory stands for every interface file in it. Raises
     :class:`CheckInputError` when a path is missing or unreadable.

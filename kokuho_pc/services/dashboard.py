@@ -130,7 +130,7 @@ class DashboardService:
         """Gather the figures; the medium is ``medium_dir`` or else the first approved one."""
         self._session.require()
         progress(0, 3, "送信の記録を確認しています")
-        last = last_accepted_send(TransferRecords(self._profile.db))
+        last = last_accepted_send(TransferRecords(self._profile.db, self._profile.clock))
         progress(1, 3, "媒体を確認しています")
         medium = self._medium(medium_dir, extra_dirs)
         if cancel is not None:

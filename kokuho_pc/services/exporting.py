@@ -84,5 +84,5 @@ class ExportingService(TransferService):
         """Forward the unacknowledged operation log now; return how many were acknowledged."""
         session.require()
         factory = self._make_factory(self._profile, session.user_id)
-        return forward_operation_log(self._profile.audit, factory,
-                                     TransferRecords(self._profile.db), session.user_id)
+        records = TransferRecords(self._profile.db, self._profile.clock)
+        return forward_operation_log(self._profile.audit, factory, records, session.user_id)

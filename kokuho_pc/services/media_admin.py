@@ -17,7 +17,6 @@ from kokuho_pc.services.profile import SYSTEM_ACTOR, Profile
 from kokuho_pc.transfer.media import MediaGate, MediumStatus
 from kokuho_pc.transfer.records import MediaRecord, TransferRecords
 from kokuho_pc.transfer.staging import StagingArea
-from kokuho_pc.transfer.wiring import today_of
 
 __all__ = ["MediaAdminService", "MediaRecord", "MediumStatus", "media_gate", "sweep_staging"]
 
@@ -25,9 +24,9 @@ __all__ = ["MediaAdminService", "MediaRecord", "MediumStatus", "media_gate", "sw
 def media_gate(profile: Profile) -> MediaGate:
     """The media check of ``profile`` (emulated media only when its policy allows them)."""
     return MediaGate(
-        TransferRecords(profile.db), profile.audit,
+        TransferRecords(profile.db, profile.clock), profile.audit,
         allow_emulated=profile.policy().emulated_media_allowed,
-        today=today_of(profile.clock),
+        clock=profile.clock,
     )
 
 
@@ -65,7 +64,7 @@ class MediaAdminService:
     def registered(self, session: Session) -> list[MediaRecord]:
         """Every approval in the store (administrators only)."""
         session.require(Role.ADMIN)
-        return TransferRecords(self._profile.db).list_media()
+        return TransferRecords(self._profile.db, self._profile.clock).list_media()
 
     def list_media(self, session: Session, extra_dirs: Sequence[Path] = ()) -> list[MediumStatus]:
         """Mounted removable media (and ``extra_dirs``) with their state for this user."""

@@ -137,7 +137,7 @@ class SendHistoryService:
     def history(self) -> list[SendHistoryEntry]:
         """Every answered send of this PC, newest first (from the local bookkeeping)."""
         self._session.require()
-        records = TransferRecords(self._profile.db)
+        records = TransferRecords(self._profile.db, self._profile.clock)
         names: dict[str, str] = {}
         for account in AccountRepository(self._profile.db).all():
             names[account.user_id] = account.name

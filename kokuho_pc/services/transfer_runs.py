@@ -47,7 +47,8 @@ def forward_log_quietly(profile: Profile, staff_id: str, client: ConsolidationCl
     administrator's alarm (``AuditLog.forward_alarm``; the command line then exits 1), not
     only logged."""
     try:
-        count = forward_over(client, profile.audit, TransferRecords(profile.db), staff_id)
+        records = TransferRecords(profile.db, profile.clock)
+        count = forward_over(client, profile.audit, records, staff_id)
     except LogForwardRefused as exc:
         _log.error("the consolidation system refused the forwarded operation log")
         profile.audit.set_forward_alarm(str(getattr(exc, "server_code", exc.code)),
@@ -80,7 +81,7 @@ class TransferService:
         medium = media_gate(profile).connect(medium_dir, session.user_id)
         factory = self._make_factory(profile, session.user_id)
         pipeline = pipeline_type(
-            records=TransferRecords(profile.db), oplog=profile.audit,
+            records=TransferRecords(profile.db, profile.clock), oplog=profile.audit,
             staging=StagingArea(profile.staging_dir), client_factory=factory,
             today=today_of(profile.clock),
             after_run=lambda client: forward_log_quietly(profile, session.user_id, client),

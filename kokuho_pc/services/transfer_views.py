@@ -195,7 +195,7 @@ class TransferViewService:
         if not status.approved:
             raise MediaRefused(status.reason or "unregistered", status.message,
                                "使用許可された媒体を選択してください。")
-        sent = sent_files(TransferRecords(self._profile.db))
+        sent = sent_files(TransferRecords(self._profile.db, self._profile.clock))
         views = []
         try:
             entries = sorted(p for p in medium_dir.iterdir()
@@ -263,7 +263,7 @@ class TransferViewService:
         self._session.require()
         with self._make_factory(self._profile, self._session.user_id)() as client:
             rows = client.list_deliveries(include_acknowledged=True)
-        records = TransferRecords(self._profile.db)
+        records = TransferRecords(self._profile.db, self._profile.clock)
         views = [self._delivery_view(row, records) for row in rows]
         views.sort(key=lambda v: (v.created.timestamp() if v.created else 0.0, v.name),
                    reverse=True)

@@ -177,7 +177,8 @@ class TrustService:
         try:
             from kokuho_pc.transfer.logforward import forward_operation_log
 
-            count = forward_operation_log(log, factory, TransferRecords(profile.db), staff_id)
+            records = TransferRecords(profile.db, profile.clock)
+            count = forward_operation_log(log, factory, records, staff_id)
         except LogForwardRefused as exc:
             log.set_forward_alarm(str(getattr(exc, "server_code", exc.code)),
                                   str(getattr(exc, "server_message", exc.user_message)))

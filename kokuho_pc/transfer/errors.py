@@ -47,7 +47,8 @@ class MediaRefused(MediaError):
 
 
 class MediaWriteFailed(MediaError):
-    """Writing to a medium failed (removed, full, read back differs); nothing was left."""
+    """Writing to a medium failed (removed, full, read back differs); nothing is left under
+    the final name (a temporary the medium's removal kept is swept at its next write)."""
 
     code = "media_write_failed"
     default_message = (

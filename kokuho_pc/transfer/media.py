@@ -17,9 +17,9 @@ import json
 import os
 import secrets
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -28,9 +28,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
+from kokuho_pc.store.clock import Clock
 from kokuho_pc.transfer.errors import MediaRefused
 from kokuho_pc.transfer.ports import OperationLog
-from kokuho_pc.transfer.records import MediaRecord, TransferRecords
+from kokuho_pc.transfer.records import MediaRecord, TransferRecords, utc_stamp
 from kokuho_pc.transfer.volume import directory_anchor, list_mounted_volumes, volume_id
 
 TOKEN_NAME = ".kokuho-medium.json"  # noqa: S105 - a file name, not a secret
@@ -123,12 +124,16 @@ class MediaGate:
         oplog: OperationLog,
         *,
         allow_emulated: bool,
-        today: Callable[[], date] = date.today,
+        clock: Clock,
     ) -> None:
+        """``clock`` is the profile's: it dates the token and decides expiry."""
         self._records = records
         self._oplog = oplog
         self._allow_emulated = allow_emulated
-        self._today = today
+        self._clock = clock
+
+    def _today(self) -> date:
+        return self._clock().date()
 
     # --- the PC's signing key -------------------------------------------------------
     def _signing_key(self) -> Ed25519PrivateKey:
@@ -189,7 +194,7 @@ class MediaGate:
             "expires": expiry.isoformat(),
             "allowed_staff": sorted(set(allowed_staff)),
             "issued_by": admin_id,
-            "issued_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "issued_at": utc_stamp(self._clock),
             "key_id": self._key_id(key),
         }
         payload["signature"] = base64.b64encode(key.sign(_canonical(payload))).decode()
@@ -235,9 +240,12 @@ class MediaGate:
     def _evaluate(self, path: Path, staff_id: str | None) -> tuple[str | None, dict[str, Any]]:
         """(reason or None, facts) for ``path`` used by ``staff_id`` (None: any staff)."""
         facts: dict[str, Any] = {"emulated": False, "media_id": None, "expires": None}
-        if not path.is_dir():
+        try:
+            if not path.is_dir():
+                return "missing", facts
+            kind, ident = self._identity(path)
+        except OSError:  # EIO: the medium was pulled out (its mount point is left behind)
             return "missing", facts
-        kind, ident = self._identity(path)
         facts["emulated"] = kind == "emulated"
         if kind == "emulated" and not self._allow_emulated:
             return "emulated_not_allowed", facts

@@ -65,6 +65,12 @@ _FULL_MESSAGE = ("外部媒体の空き容量が足りないため、書き込�
                  "媒体には書きかけのファイルを残していません。")
 _FULL_HINT = ("空き容量の多い媒体に替えるか、不要なファイルを削除してから再度実行してください。"
               "書き込めなかった配信は未処理のまま残っています。")
+# The temporary could not be removed either (the medium was pulled out mid-write).
+_LEFT_MESSAGE = ("外部媒体への書き込みに失敗しました。媒体が取り外された可能性があります。"
+                 "書きかけの一時ファイルが媒体に残っている場合がありますが、"
+                 "正式な名前のファイルは作成していません。")
+_LEFT_HINT = ("媒体を接続し直してから再度実行してください。残った一時ファイルは、"
+              "次にこの媒体へ書き出すときに自動で削除します。配信は未処理のまま残っています。")
 
 
 def _open_for_writing(fd: int) -> BinaryIO:
@@ -154,11 +160,14 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _remove_quietly(path: Path) -> None:
+def _remove_quietly(path: Path) -> bool:
+    """Remove ``path``; False if it could not be (the medium is gone: nothing is under
+    the final name either, and the next write on the medium sweeps the temporary)."""
     try:
         path.unlink(missing_ok=True)
     except OSError:
-        pass  # the medium is gone: nothing is left under the final name either
+        return False
+    return True
 
 
 def sha256_file(path: Path) -> tuple[int, str]:
@@ -301,10 +310,13 @@ class MediumFiles:
             _fsync_dir(directory)
             size, digest = sha256_file(final)
         except OSError as exc:
-            _remove_quietly(tmp)
+            removed = _remove_quietly(tmp)
             full = exc.errno in _FULL
             self._log(AuditAction.MEDIA_WRITE, AuditResult.FAILURE, name, written, None,
-                      "medium_full" if full else "io_error")
+                      ("medium_full" if full else "io_error")
+                      + ("" if removed else ",temporary_left"))
+            if not removed:
+                raise MediaWriteFailed(_LEFT_MESSAGE, _LEFT_HINT) from exc
             if full:
                 raise MediaWriteFailed(_FULL_MESSAGE, _FULL_HINT) from exc
             raise MediaWriteFailed() from exc

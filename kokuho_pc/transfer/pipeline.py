@@ -41,7 +41,7 @@ class TransferPipeline:
         oplog: OperationLog,
         staging: StagingArea,
         client_factory: Callable[[], ConsolidationClient],
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date],
         after_run: Callable[[ConsolidationClient], object] | None = None,
     ) -> None:
         self._records = records

@@ -15,8 +15,10 @@ import uuid
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from typing import Any, Protocol
+
+from kokuho_pc.store.clock import Clock
 
 
 class StoreDatabase(Protocol):
@@ -28,8 +30,13 @@ class StoreDatabase(Protocol):
     def transaction(self) -> AbstractContextManager[None]: ...
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def utc_stamp(clock: Clock) -> str:
+    """The clock's current time as a UTC ISO stamp (``...+00:00``, seconds).
+
+    Stored stamps are all UTC so that ``ORDER BY`` on the text sorts in time order;
+    the moment itself is the profile's clock (a ManualClock in tests), never the
+    machine's."""
+    return clock().astimezone(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -72,8 +79,12 @@ class Job:
 class TransferRecords:
     """Typed access to the transfer tables of the store."""
 
-    def __init__(self, db: StoreDatabase) -> None:
+    def __init__(self, db: StoreDatabase, clock: Clock) -> None:
         self._db = db
+        self._clock = clock
+
+    def _now(self) -> str:
+        return utc_stamp(self._clock)
 
     def batch(self) -> AbstractContextManager[None]:
         """One transaction for several writes (re-entrant: joins an outer one).
@@ -94,7 +105,7 @@ class TransferRecords:
         """Store the raw Ed25519 private key (once)."""
         self._db.execute(
             "INSERT INTO transfer_pc_key (id, private_key, created_at) VALUES (1, ?, ?)",
-            (raw, _now()),
+            (raw, self._now()),
         )
 
     # --- approved media -------------------------------------------------------------
@@ -136,7 +147,7 @@ class TransferRecords:
         changed = self._db.execute(
             "UPDATE transfer_media SET revoked_at = ?, revoked_by = ? WHERE media_id = ?"
             " AND revoked_at IS NULL",
-            (_now(), by, media_id),
+            (self._now(), by, media_id),
         )
         return changed > 0
 
@@ -151,7 +162,7 @@ class TransferRecords:
             return existing
         job_id = str(uuid.uuid4())
         key = secrets.token_urlsafe(24)
-        now = _now()
+        now = self._now()
         with self._db.transaction():
             self._insert_job(job_id, kind, fingerprint, key, staff_id, media_id, now, files)
         return Job(job_id, kind, fingerprint, key, "pending", None, None)
@@ -193,7 +204,7 @@ class TransferRecords:
             "UPDATE transfer_jobs SET state = ?, result_json = COALESCE(?, result_json),"
             " error_code = ?, updated_at = ? WHERE job_id = ?",
             (state, json.dumps(result, ensure_ascii=False) if result is not None else None,
-             error_code, _now(), job_id),
+             error_code, self._now(), job_id),
         )
 
     def job_files(self, job_id: str) -> list[FileEntry]:
@@ -243,5 +254,5 @@ class TransferRecords:
             " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO UPDATE SET"
             " state = excluded.state, media_id = excluded.media_id,"
             " updated_at = excluded.updated_at",
-            (delivery_id, entry.name, entry.size, entry.sha256, media_id, state, _now()),
+            (delivery_id, entry.name, entry.size, entry.sha256, media_id, state, self._now()),
         )

@@ -130,8 +130,10 @@ class AppController(QObject):
 
     def _profile_opened(self, profile: Profile) -> None:
         from kokuho_pc.services.login import LoginService
+        from kokuho_pc.ui.widgets.error_details import use_clock  # warmed up
 
         self.profile = profile
+        use_clock(profile.clock)  # error details are dated by the profile's clock
         sleep = self._login_sleep
         service = LoginService(profile) if sleep is None else LoginService(profile, sleep=sleep)
         self.login_window.configure(
@@ -344,5 +346,8 @@ class AppController(QObject):
         if self._demo_marker is not None and app is not None:
             app.removeEventFilter(self._demo_marker)
         if self.profile is not None:
+            from kokuho_pc.ui.widgets.error_details import machine_clock, use_clock
+
+            use_clock(machine_clock)
             self.profile.close()
             self.profile = None

@@ -57,7 +57,7 @@ def build_app(runner: EngineRunner, registry: TerminalRegistry,
     app = web.Application(middlewares=[_middleware], client_max_size=MAX_BODY,
                           handler_args={"access_log": None})
     app[RUNNER] = runner
-    app[GATE] = Gate(registry, access_log.AccessLog(runner.data_dir))
+    app[GATE] = Gate(registry, access_log.AccessLog(runner.data_dir, runner.engine.clock))
     for op in operations if operations is not None else all_operations():
         app.router.add_route(op.method, op.path, _guarded(op))
     return app

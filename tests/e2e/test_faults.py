@@ -6,8 +6,10 @@
   run again;
 - the simulator SIGKILLing itself at ``ingest_before_commit`` / ``ingest_after_commit``
   (``shuyaku_sim.faultpoints``), then the client's resend;
-- the medium's file layer failing mid-file: EIO (pulled out), ENOSPC (full); the whole
-  export under RLIMIT_FSIZE (EFBIG, no privilege needed); a full 16 KiB tmpfs (root only);
+- the medium's file layer failing mid-file: EIO (pulled out; with ``pulled_medium``
+  every later operation on it fails too), ENOSPC (full); the whole
+  export under RLIMIT_FSIZE (EFBIG, no privilege needed); a really full 20 KiB tmpfs
+  (mounted in an unprivileged user namespace, ``unshare -Urm``: never skipped);
 - clock jumps, each on a profile made with the clock it moves: 13 hours forward
   (session expired), March 31 → April 1 (fiscal-year grants lapse, media approvals
   expire) and back again.
@@ -29,7 +31,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +48,12 @@ from kokuho_pc.store.clock import ManualClock
 from kokuho_pc.transfer.faultpoints import ENV_PAUSE_AT, ENV_PAUSE_FILE, POINTS
 from kokuho_pc.transfer.filesets import file_set_digest
 from kokuho_pc.transfer.media import TOKEN_NAME
+from kokuho_pc.transfer.medium_io import TMP_MARK
 from kokuho_pc.transfer.staging import StagingArea
 from shuyaku_sim.faultpoints import ENV_KILL_AT as SIM_KILL_AT
 from shuyaku_sim.faultpoints import POINTS as SIM_KILL_POINTS
 from tests.e2e.artefacts import staging_residue, store_hits, tree_hits
+from tests.e2e.pulled_medium import PulledMedium
 from tests.e2e.scenario import MITO, TSUKUBA, medium_files, moved_in_pair
 from tests.simfiles import household_pair, submission_body
 from tests.simhelpers import SimServer, make_pki
@@ -310,8 +314,10 @@ class FailingMediumFile:
     in the middle of a file, ENOSPC as when it is full.
     """
 
-    def __init__(self, error: int, fail_in: int, after: int) -> None:
+    def __init__(self, error: int, fail_in: int, after: int,
+                 on_fail: Callable[[], None] | None = None) -> None:
         self.error, self.fail_in, self.after = error, fail_in, after
+        self.on_fail = on_fail  # e.g. PulledMedium.pull: from then on the medium is gone
         self.opened = 0
         self.failed = False
 
@@ -336,6 +342,8 @@ class FailingMediumFile:
                 self.out.flush()
                 self.left = 0
                 self.shim.failed = True
+                if self.shim.on_fail is not None:
+                    self.shim.on_fail()
                 raise OSError(self.shim.error, os.strerror(self.shim.error))
             self.left -= len(data)
             return int(self.out.write(data))
@@ -393,6 +401,55 @@ def test_medium_removed_mid_write(profile: Profile, tmp_path: Path,
     _export_rest(profile, out, pending)  # put back in: the rest is written once
 
 
+def test_medium_pulled_out_mid_write(profile: Profile, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """EIO mid-file, and from then on every operation on the medium fails (it is gone).
+
+    The product cannot remove its temporary file then: it must not claim it left
+    nothing, must answer a second attempt on the missing medium with a clear Japanese
+    message, and must sweep the partial temporary the next time the medium is used.
+    The delivery being written stays unacknowledged; nothing under a final name is
+    partial.
+    """
+    pending = _pending_deliveries(profile, tmp_path, 3)
+    out = approved_medium(profile, tmp_path / "out")
+    stick = PulledMedium(out)
+    shim = FailingMediumFile(errno.EIO, fail_in=2, after=200, on_fail=stick.pull)
+    with monkeypatch.context() as patch:
+        stick.install(patch)
+        shim.install(patch)
+        staff = login(profile, STAFF)
+        with pytest.raises(KokuhoError) as caught:
+            ExportingService(profile).export(staff, out)
+        assert shim.failed and "unlink" in stick.refused  # its temporary could not go
+        message = describe_error(caught.value)
+        assert JAPANESE.search(message.message) and "外部媒体" in message.message, message
+        assert "書きかけのファイルを残していません" not in message.message, message
+        assert "一時ファイル" in message.message and "削除" in message.hint, message
+        with pytest.raises(KokuhoError) as again:  # tried again, the stick still out
+            ExportingService(profile).export(staff, out)
+        retry = describe_error(again.value)
+        assert JAPANESE.search(retry.message) and "媒体" in retry.title + retry.message, retry
+        assert "予期しない" not in retry.title + retry.message, retry
+        left = {d["name"] for d in ExportingService(profile).list_deliveries(staff)}
+        staff.logout()
+    # Put back in: the partial temporary is there, nothing partial under a final name.
+    temporaries = [p for p in out.iterdir() if p.name.endswith(TMP_MARK)]
+    assert [p.stat().st_size for p in temporaries] == [200]
+    written = {n: h for n, h in tree_hash(out).items()
+               if n != TOKEN_NAME and not n.endswith(TMP_MARK)}
+    assert len(written) == 1 and all(pending[n] == h for n, h in written.items())
+    assert left == set(pending) - set(written)  # the one being written: unacknowledged
+    staff = login(profile, STAFF)
+    result = ExportingService(profile).export(staff, out)
+    assert result.stale_temporaries_removed == 1  # swept at the next use of the medium
+    assert ExportingService(profile).list_deliveries(staff) == []
+    staff.logout()
+    final = {n: h for n, h in tree_hash(out).items() if n != TOKEN_NAME}
+    assert final == pending  # each delivery once, whole; no temporary
+    assert_clean_end(profile, out)
+
+
 def test_medium_full_mid_write(profile: Profile, tmp_path: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
     """ENOSPC from the medium's file layer: the user is told the medium is full."""
@@ -401,24 +458,6 @@ def test_medium_full_mid_write(profile: Profile, tmp_path: Path,
     assert "空き容量が足りない" in message.message, message
     assert "未処理のまま" in message.hint
     _export_rest(profile, out, pending)  # a medium with room: the rest, once
-
-
-def _limited_export(profile: Profile, out: Path, limit: int) -> tuple[int, str]:
-    """``kokuho-pc export`` in a child whose files may not grow past ``limit`` bytes."""
-    import resource
-
-    def limit_file_size() -> None:  # in the child, before exec
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a core dump
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    env.pop(ENV_PAUSE_AT, None)
-    done = subprocess.run(
-        [sys.executable, "-m", "kokuho_pc", "--profile", str(profile.path), "export",
-         "--as", STAFF, "--medium", str(out)],
-        input=(STAFF_PW + "\n").encode(), capture_output=True, cwd=ROOT, env=env,
-        preexec_fn=limit_file_size, timeout=120, check=False)
-    return done.returncode, (done.stdout + done.stderr).decode("utf-8", "replace")
 
 
 def _limited_export(profile: Profile, out: Path, limit: int) -> tuple[int, str]:
@@ -476,40 +515,101 @@ def test_export_under_a_file_size_limit(profile: Profile, sim: SimServer,
     assert_clean_end(profile, out)
 
 
+TINY = 20 * 1024  # the medium: the token and the first delivery fit, the second half does
+
+
+def _hold_tiny_tmpfs(mount: Path) -> subprocess.Popen[bytes]:
+    """A process in its own user and mount namespace holding a 20 KiB tmpfs on ``mount``.
+
+    ``unshare -Urm`` needs no privilege (an unprivileged user namespace maps this user
+    to root inside it, where mounting a tmpfs is allowed). The tmpfs exists only in
+    that namespace; this process reaches it as ``/proc/<pid>/root/<mount>``.
+    """
+    script = 'mount -t tmpfs -o size="$2" tmpfs "$1" && echo mounted && exec sleep 3600'
+    tried = []
+    for args in (["unshare", "-Urm"], ["unshare", "-m"] if os.geteuid() == 0 else []):
+        if not args or shutil.which(args[0]) is None:
+            continue
+        proc = subprocess.Popen([*args, "sh", "-c", script, "sh", str(mount), str(TINY)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        if proc.stdout.readline() == b"mounted\n":
+            return proc
+        proc.wait()
+        tried.append(f"{' '.join(args)}: {proc.stderr.read().decode('utf-8', 'replace')}")
+    raise AssertionError("no small tmpfs can be mounted here (unprivileged user namespaces "
+                         "are off and this is not root): " + "; ".join(tried))
+
+
 @pytest.fixture
 def tiny_medium(tmp_path: Path) -> Iterator[Path]:
+    """A real 20 KiB file system, never skipped: the kernel's ENOSPC, not a shim."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    if shutil.which("mount") is None:
-        pytest.skip("no mount command: a full medium cannot be simulated here")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)],
-                          capture_output=True, check=False)
-    if done.returncode != 0:
-        pytest.skip("mounting a 16 KiB tmpfs is not permitted here (needs root): "
-                    + done.stderr.decode("utf-8", "replace").strip())
+    holder = _hold_tiny_tmpfs(mount)
+    inside = Path(f"/proc/{holder.pid}/root") / mount.relative_to("/")
     try:
-        yield mount
+        assert os.statvfs(inside).f_blocks * os.statvfs(inside).f_frsize == TINY
+        yield inside
     finally:
-        subprocess.run(["umount", str(mount)], capture_output=True, check=False)
+        holder.kill()
+        holder.wait()
+        for stream in (holder.stdout, holder.stderr):
+            if stream is not None:
+                stream.close()
+    assert list(mount.iterdir()) == []  # every write went to the tmpfs, none beside it
 
 
 def test_full_medium(profile: Profile, tmp_path: Path, tiny_medium: Path) -> None:
-    # Few households: the leak sweep takes runs of the simulator's IDs in its database
-    # for 個人番号 now and then, the more persons the likelier.
+    """A medium that is really full: the kernel answers ENOSPC in the middle of a file.
+
+    Two deliveries (11,340 and 7,380 bytes) and a 20 KiB tmpfs: the first is written,
+    the second hits the end of the medium part-way (one 4 KiB page is left for it).
+    The store and staging are on the PC's disk and unaffected. The user is told in
+    Japanese that the medium is full; the medium holds the first file whole and nothing
+    of the second, not even a temporary; the second stays unacknowledged and is exported
+    once room is made on the medium.
+    """
     pending = _pending_deliveries(profile, tmp_path, 60)
+    assert max(_sizes(profile)) < TINY  # each fits alone
     out = approved_medium(profile, tiny_medium / "medium")
     staff = login(profile, STAFF)
     with pytest.raises(KokuhoError) as caught:
         ExportingService(profile).export(staff, out)
     message = describe_error(caught.value)
-    assert "空き容量が足りない" in message.message, message
-    assert JAPANESE.search(message.message)
-    written = {n: h for n, h in tree_hash(out).items() if not n.startswith(".")}
-    for name, digest in written.items():
-        assert pending[name] == digest  # only whole files under final names
-    assert ExportingService(profile).list_deliveries(staff)  # the rest is still pending
+    assert message.message == ("外部媒体の空き容量が足りないため、書き込めませんでした。"
+                               "媒体には書きかけのファイルを残していません。"), message
+    assert "未処理のまま" in message.hint
+    failed = [r.targets for r in profile.audit.records(limit=10_000)
+              if r.action == "media.write" and r.result == "failure"]
+    assert [t["reason"] for t in failed] == ["medium_full"]  # the medium failed, nothing else
+    written = {n: h for n, h in tree_hash(out).items() if n != TOKEN_NAME}
+    assert len(written) == 1  # the first file whole; nothing of the second, no temporary
+    [(name, digest)] = written.items()
+    assert pending[name] == digest
+    left = {d["name"] for d in ExportingService(profile).list_deliveries(staff)}
+    assert left == set(pending) - {name}  # the second is still unacknowledged
+    room = os.statvfs(out).f_bavail * os.statvfs(out).f_frsize
+    assert 0 < room < min(_sizes(profile))  # so it failed part-way through the file
+    assert profile.db.query("PRAGMA integrity_check")[0][0] == "ok"  # the store is intact
     staff.logout()
     assert_clean_end(profile, out)
+    (out / name).unlink()  # the user makes room on the medium
+    staff = login(profile, STAFF)
+    ExportingService(profile).export(staff, out)
+    assert ExportingService(profile).list_deliveries(staff) == []
+    staff.logout()
+    rest = {n: h for n, h in tree_hash(out).items() if n != TOKEN_NAME}
+    assert rest == {n: h for n, h in pending.items() if n != name}  # exported once, whole
+    assert_clean_end(profile, out)
+
+
+def _sizes(profile: Profile) -> list[int]:
+    staff = login(profile, STAFF)
+    try:
+        return [int(d["size"]) for d in ExportingService(profile).list_deliveries(staff)]
+    finally:
+        staff.logout()
 
 
 # --- clock jumps -------------------------------------------------------------------------
@@ -616,6 +716,11 @@ def test_clock_set_back_across_march_31(sim: SimServer, tmp_path: Path) -> None:
         assert MediaAdminService(opened).status(staff, medium).approved
         result = SendingService(opened).send(staff, medium)
         assert result.all_accepted and _submissions(sim, files) == 1
+        # stored times follow the injected clock (as UTC), not the machine's
+        assert opened.db.query("SELECT registered_at FROM transfer_media") == [
+            ("2027-03-31T14:50:00+00:00",)]
+        assert opened.db.query("SELECT created_at FROM transfer_jobs WHERE kind = 'send'") == [
+            ("2027-03-31T14:58:00+00:00",)]
         clock.now = dt.datetime(2027, 4, 1, 0, 1, tzinfo=JST)  # forward again
         with pytest.raises(KokuhoError):
             staff.require()

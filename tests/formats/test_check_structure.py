@@ -161,11 +161,11 @@ def test_check_paths_directory_and_missing_path(tmp_path: Path) -> None:
     assert report.valid
     assert report.files == sorted(examples())
     with pytest.raises(CheckInputError):
-        check_paths([tmp_path / "missing"])
+        check_paths([tmp_path / "missing"], today=dt.date(2026, 11, 26))
 
 
 def test_empty_directory_is_reported(tmp_path: Path) -> None:
-    report = check_paths([tmp_path])
+    report = check_paths([tmp_path], today=dt.date(2026, 11, 26))
     assert [e.code for e in report.errors] == ["no_interface_files"]
 
 
@@ -186,3 +186,11 @@ def test_future_is_relative_to_today() -> None:
     assert check_file_set(files, today=dt.date(2026, 11, 26)).valid
     early = check_file_set(files, today=dt.date(2019, 5, 31))
     assert (K2, 6, "生年月日", "future_date") in found(early)
+
+
+def test_today_is_required() -> None:
+    """No silent fallback to the machine's date: every caller passes its clock's day."""
+    with pytest.raises(TypeError):
+        check_file_set(examples())  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        check_paths([])  # type: ignore[call-arg]

@@ -58,7 +58,7 @@ FIXTURE_MEDIUM = "M-FIXTURE-0001"
 
 def _transfer_rows(db: Database, now: datetime) -> None:
     """Version 2: an approved medium, a finished send job, an acknowledged export."""
-    records = TransferRecords(db)
+    records = TransferRecords(db, lambda: now)
     records.add_medium(MediaRecord(
         FIXTURE_MEDIUM, "uuid", "ABCD-EF01", date(2027, 3, 31), ("fixture.admin",),
         "fixture.admin", now.isoformat(), "cd" * 32, None,

@@ -1,10 +1,17 @@
 """A server process killed (SIGKILL) mid-ingest loses nothing acknowledged and processes once.
 
-The submission is sent with ``http.client`` so the test knows the moment the whole
-body has left; the server is then killed part-way through its processing (measured
-on a warm-up submission of the same size). After a restart the database opens
-cleanly, and a retry with the same Idempotency-Key either replays the stored result
-(the ingest had committed) or processes the submission now, exactly once.
+The simulator SIGKILLs itself at a named point of the ingest (``SHUYAKU_SIM_TEST_KILL_AT``,
+``shuyaku_sim.faultpoints``), never after a sleep: ``ingest_before_commit`` (the whole
+submission written inside the transaction, COMMIT not run) and ``ingest_after_commit``
+(COMMIT done, the answer not sent). The client sees no answer either way. After a
+restart the database passes ``PRAGMA integrity_check``; before COMMIT nothing of the
+submission exists, after it exactly one; the retry with the same Idempotency-Key is
+processed now (201) or answered from the stored result (200), and a second retry is
+answered from the same submission. Every person is in the database once.
+
+This is the API-level check (raw HTTPS, database counts, integrity). The same two
+points through the real client (its stored key, its resend, its Japanese message) are
+``tests/e2e/test_faults.py::test_simulator_killed_in_ingest``.
 """
 
 from __future__ import annotations
@@ -12,15 +19,18 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
+import signal
 import sqlite3
 import ssl
-import time
 import uuid
 
+import pytest
+
+from shuyaku_sim.faultpoints import ENV_KILL_AT, POINTS
 from tests.simfiles import OLD, household_pair, submission_body
 from tests.simhelpers import SimServer
 
-HOUSEHOLDS = 400  # 1,200 persons: long enough to be killed inside the transaction
+HOUSEHOLDS = 20  # 60 persons: the kill is at a named point, the size no longer matters
 
 
 def _send(server: SimServer, files: dict[str, bytes], key: str) -> http.client.HTTPSConnection:
@@ -51,57 +61,49 @@ def _integrity(server: SimServer) -> str:
         conn.close()
 
 
-def test_kill_during_ingest_then_retry_processes_exactly_once(sim_server: SimServer) -> None:
-    # Warm-up of the same size: how long does processing take?
-    warm = household_pair(OLD, _created(0), HOUSEHOLDS, first=0)
-    conn = _send(sim_server, warm, str(uuid.uuid4()))
-    started = time.monotonic()
-    assert conn.getresponse().status == 201
-    conn.close()
-    processing = time.monotonic() - started
-
-    outcomes = []
-    for round_no, fraction in enumerate((0.3, 0.7), start=1):
-        files = household_pair(OLD, _created(round_no), HOUSEHOLDS, first=round_no * HOUSEHOLDS)
-        key = str(uuid.uuid4())
-        conn = _send(sim_server, files, key)
-        time.sleep(processing * fraction)
-        sim_server.kill()
-        try:
-            conn.getresponse()
-            answered = True
-        except (OSError, http.client.HTTPException):
-            answered = False
-        finally:
-            conn.close()
-        sim_server.start()
-        assert _integrity(sim_server) == "ok"
-        status, body = _post(sim_server, files, key)
-        assert status in (200, 201), body
-        if answered:
-            assert status == 200  # acknowledged before the kill → must still be there
-        outcomes.append(status)
-        status2, body2 = _post(sim_server, files, key)
-        assert status2 == 200 and body2["submission_id"] == body["submission_id"]
-        assert body2["persons"] == 3 * HOUSEHOLDS
-    # 201: the kill hit the transaction and the retry processed it now; 200: it had
-    # committed. At 30 % of the processing time the kill must have hit at least once.
-    assert 201 in outcomes, outcomes
-
-    # Nothing was counted twice: every person of every round is there exactly once.
-    with sim_server.session(OLD) as http_session:
-        r = http_session.get(sim_server.url("/api/v1/status"), timeout=30)
-        assert r.status_code == 200
-    sim_server.stop()
-    conn_db = sqlite3.connect(sim_server.data_dir / "shuyaku.sqlite3")
+def _count(server: SimServer, sql: str) -> int:
+    conn = sqlite3.connect(server.data_dir / "shuyaku.sqlite3")
     try:
-        submissions = conn_db.execute(
-            "SELECT COUNT(*) FROM submissions WHERE status = 'accepted'").fetchone()[0]
-        persons = conn_db.execute("SELECT COUNT(*) FROM persons").fetchone()[0]
+        return int(conn.execute(sql).fetchone()[0])
     finally:
-        conn_db.close()
-    assert submissions == 3
-    assert persons == 3 * 3 * HOUSEHOLDS
+        conn.close()
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_killed_at_a_named_ingest_point_then_retry_processes_exactly_once(
+        sim_server: SimServer, point: str) -> None:
+    first = household_pair(OLD, _created(0), HOUSEHOLDS, first=0)
+    status, _ = _post(sim_server, first, str(uuid.uuid4()))
+    assert status == 201  # one accepted submission before the kill
+
+    sim_server.stop()
+    sim_server.env = {ENV_KILL_AT: point}
+    sim_server.start()
+    files = household_pair(OLD, _created(1), HOUSEHOLDS, first=HOUSEHOLDS)
+    key = str(uuid.uuid4())
+    conn = _send(sim_server, files, key)
+    with pytest.raises((OSError, http.client.HTTPException)):
+        conn.getresponse()  # the server died before answering
+    conn.close()
+    assert sim_server.wait_killed() == -signal.SIGKILL  # at the point, not by a timer
+
+    sim_server.env = {}
+    sim_server.start()
+    assert _integrity(sim_server) == "ok"
+    committed = point == "ingest_after_commit"
+    accepted = "SELECT COUNT(*) FROM submissions WHERE status = 'accepted'"
+    assert _count(sim_server, accepted) == (2 if committed else 1)
+    assert _count(sim_server, "SELECT COUNT(*) FROM persons") == (
+        (2 if committed else 1) * 3 * HOUSEHOLDS)
+
+    status, body = _post(sim_server, files, key)
+    assert status == (200 if committed else 201), body  # replayed / processed now
+    again_status, again = _post(sim_server, files, key)
+    assert again_status == 200 and again["submission_id"] == body["submission_id"]
+    assert again["persons"] == 3 * HOUSEHOLDS
+    sim_server.stop()
+    assert _count(sim_server, accepted) == 2  # never two for the killed one
+    assert _count(sim_server, "SELECT COUNT(*) FROM persons") == 2 * 3 * HOUSEHOLDS
 
 
 def test_acknowledged_submission_survives_an_immediate_kill(sim_server: SimServer) -> None:

@@ -172,3 +172,34 @@ def test_judge_reports_misnamed_files_and_pairs_the_others(
     code, _, err = _judge(capsys, str(directory))
     assert code == 1
     assert err.startswith(f"{copy.name}:-: -: ファイル名") and err.count("\n") == 1
+
+
+def test_judge_takes_today_from_the_engine_clock(
+    examples_dir: Path, tmp_path: Path
+) -> None:
+    """The check's "today" is the judge's engine clock, never the machine's date.
+
+    On 31 May 2019 the examples' dates of birth are in the future. A household born
+    and filed in 2098 is valid on the engine's 2 January 2099, although every
+    machine date before 2098 sees a future date of birth (this half fails if the
+    judge's own check reads the machine's date)."""
+    import io
+
+    from shuyaku_sim.judge import judge_directory
+    from shuyaku_sim.settings import Settings
+
+    err = io.StringIO()
+    early = judge_directory(examples_dir, Settings(), False, err,
+                            clock=lambda: dt.datetime(2019, 5, 31, 23, 59))
+    lines = err.getvalue().splitlines()
+    assert early is None and any(": 生年月日: " in line for line in lines), lines
+    born = dt.date(2098, 4, 1)
+    town = Town(TSUKUBA).household("900", "F1", start=born)
+    town.person("F1", "900", 1, start=born, birth=born)
+    future = write_dir(tmp_path / "future", town.pair(dt.datetime(2099, 1, 1, 9, 0)))
+    err = io.StringIO()
+    later = judge_directory(future, Settings(), False, err,
+                            clock=lambda: dt.datetime(2099, 1, 2, 9, 0))
+    assert later is not None, err.getvalue()
+    assert later["ksk11"] == [{"municipality": TSUKUBA, "municipal_insured_id": "F1",
+                               "result_code": "00"}]

@@ -228,3 +228,19 @@ def test_review_counts_any_request_as_contact(engine: Engine) -> None:
     assert lines[TERM].last_contact == recent and lines["terminal-082015-01"].records == 0
     assert "silent" in lines["terminal-082015-01"].alerts
     assert "silent" not in lines[TERM].alerts  # 6 days since its last request
+
+
+def test_access_log_is_dated_by_the_engine_clock(engine: Engine, tmp_path: Path) -> None:
+    """The server wires the engine's clock into its access log (``build_app``), so the
+    contacts review compares with the engine's times are on the same clock."""
+    from shuyaku_sim.access_log import AccessLog
+    from shuyaku_sim.review import access_contacts
+
+    log = AccessLog(tmp_path / "data", engine.clock)
+    try:
+        log.record(terminal_id=TERM, municipality_code=TSUKUBA, staff_id="staff.one",
+                   method="GET", route="/api/v1/status", status=200)
+    finally:
+        log.close()
+    assert access_contacts(tmp_path / "data") == {
+        TERM: (TSUKUBA, NOW.isoformat(timespec="milliseconds"))}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from kokuho_pc.audit.log import AuditLog
 from kokuho_pc.services.profile import Profile
+from kokuho_pc.store.clock import ManualClock
 from kokuho_pc.store.database import Database
 from kokuho_pc.transfer.records import TransferRecords
 from tests.leak_sweep import leak_sweep, pytest_runtest_makereport
@@ -26,9 +28,23 @@ def store_db(tmp_path: Path) -> Iterator[Database]:
     db.close()
 
 
+JST = timezone(timedelta(hours=9))
+
+
+def clock_on(day: date, at: time = time(10, 0)) -> ManualClock:
+    """A ManualClock at ``at`` (JST) on ``day``: the transfer parts never read the machine's."""
+    return ManualClock(datetime.combine(day, at, tzinfo=JST))
+
+
 @pytest.fixture
-def records(store_db: Database) -> TransferRecords:
-    return TransferRecords(store_db)
+def clock() -> ManualClock:
+    """The clock of the ``records`` fixture (26 November 2026, 10:00 JST)."""
+    return clock_on(date(2026, 11, 26))
+
+
+@pytest.fixture
+def records(store_db: Database, clock: ManualClock) -> TransferRecords:
+    return TransferRecords(store_db, clock)
 
 
 @pytest.fixture

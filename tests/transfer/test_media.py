@@ -20,7 +20,7 @@ from kokuho_pc.transfer.volume import (
     parse_mountinfo,
     uuid_for_device,
 )
-from tests.transfer.conftest import log_entries
+from tests.transfer.conftest import clock_on, log_entries
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def medium(tmp_path: Path) -> Path:
 
 def _gate(records: TransferRecords, oplog: AuditLog, today: date = date(2026, 11, 26),
           allow_emulated: bool = True) -> MediaGate:
-    return MediaGate(records, oplog, allow_emulated=allow_emulated, today=lambda: today)
+    return MediaGate(records, oplog, allow_emulated=allow_emulated, clock=clock_on(today))
 
 
 def _refusal(gate: MediaGate, path: Path, staff: str) -> MediaRefused:
@@ -81,7 +81,8 @@ def test_token_from_another_pc(tmp_path: Path, records: TransferRecords, oplog: 
 
     other_db = Database.create(tmp_path / "other.db", b"\x01" * 32)
     try:
-        _gate(TransferRecords(other_db), AuditLog(other_db, terminal="OTHER")).register(
+        other = TransferRecords(other_db, clock_on(date(2026, 11, 26)))
+        _gate(other, AuditLog(other_db, terminal="OTHER")).register(
             medium, admin_id="a", allowed_staff=["staff1"])
     finally:
         other_db.close()

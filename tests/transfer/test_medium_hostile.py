@@ -22,7 +22,7 @@ from kokuho_pc.transfer.errors import MediaRefused
 from kokuho_pc.transfer.media import ApprovedMedium
 from kokuho_pc.transfer.medium_io import MAX_DATA_RECORDS, TMP_MARK, MediumFiles, max_file_bytes
 from kokuho_pc.transfer.records import TransferRecords
-from tests.transfer.conftest import log_entries
+from tests.transfer.conftest import clock_on, log_entries
 
 KSK11 = "KSK11_082201_20261106090000.csv"
 KKG01 = "KKG01_082015_20261106090000.dat"
@@ -153,7 +153,7 @@ def test_the_approval_token_is_never_written_or_read_through_a_link(
 
     from kokuho_pc.transfer.media import TOKEN_NAME, MediaGate
 
-    gate = MediaGate(records, oplog, allow_emulated=True, today=lambda: date(2026, 11, 26))
+    gate = MediaGate(records, oplog, allow_emulated=True, clock=clock_on(date(2026, 11, 26)))
     medium = tmp_path / "usb"
     medium.mkdir()
     outside = tmp_path / "pc"

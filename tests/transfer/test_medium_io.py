@@ -17,7 +17,7 @@ from kokuho_pc.transfer.errors import MediaRefused, MediaWriteFailed
 from kokuho_pc.transfer.media import TOKEN_NAME, ApprovedMedium, MediaGate
 from kokuho_pc.transfer.medium_io import TMP_MARK, MediumFiles
 from kokuho_pc.transfer.records import TransferRecords
-from tests.transfer.conftest import log_entries
+from tests.transfer.conftest import clock_on, log_entries
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -105,7 +105,7 @@ def test_real_volume_token_copied_to_another_volume(
     b.mkdir()
     uuids = {a: "uuid:1111-AAAA", b: "uuid:2222-BBBB"}
     monkeypatch.setattr("kokuho_pc.transfer.media.volume_id", lambda p: uuids.get(p))
-    gate = MediaGate(records, oplog, allow_emulated=False, today=lambda: date(2026, 11, 26))
+    gate = MediaGate(records, oplog, allow_emulated=False, clock=clock_on(date(2026, 11, 26)))
     record = gate.register(a, admin_id="admin.one", allowed_staff=["staff.one"])
     assert record.volume_kind == "volume" and record.volume_id == "uuid:1111-AAAA"
     assert not gate.connect(a, "staff.one").emulated

@@ -10,6 +10,7 @@ from kokuho_pc.audit.log import AuditLog
 from kokuho_pc.store.database import Database
 from kokuho_pc.transfer.records import FileEntry, MediaRecord, TransferRecords
 from tests.security.make_fixture_store import FIXTURE_KEY, fixture_path
+from tests.transfer.conftest import clock_on
 
 
 def test_version_1_store_gains_the_transfer_tables(tmp_path: Path) -> None:
@@ -22,7 +23,7 @@ def test_version_1_store_gains_the_transfer_tables(tmp_path: Path) -> None:
     try:
         assert db.schema_version >= 2
         assert AuditLog(db, terminal="fixture-pc").verify().ok  # old rows and chain intact
-        records = TransferRecords(db)
+        records = TransferRecords(db, clock_on(date(2026, 11, 26)))
         records.save_signing_key(b"k" * 32)
         assert records.load_signing_key() == b"k" * 32
         records.add_medium(MediaRecord("M-AAAA-BBBB-CCCC-DDDD", "emulated", "x@1:2",

@@ -98,7 +98,7 @@ def test_server_down_gives_a_clear_message_and_the_job_can_be_retried(
                        ).send(staff, medium)
     assert "国保情報集約システムに接続できません" in info.value.user_message
     assert "再度実行" in info.value.hint
-    job = TransferRecords(profile.db).find_job("send", digest)
+    job = TransferRecords(profile.db, profile.clock).find_job("send", digest)
     assert job is not None and job.state == "pending"
     assert StagingArea(profile.staging_dir).leftover_files() == []
     result = SendingService(profile, client_factory=_factory(pki, sim.port)).send(staff, medium)

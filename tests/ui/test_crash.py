@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import datetime
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -12,9 +13,14 @@ from kokuho_pc.domain.errors import ConnectionFailed
 from kokuho_pc.domain.leakscan import find_my_numbers
 from kokuho_pc.domain.mynumber import my_number_check_digit
 from kokuho_pc.services.messages import describe_error
+from kokuho_pc.services.profile import Profile
+from kokuho_pc.store.clock import ManualClock
+from kokuho_pc.ui.controller import AppController
 from kokuho_pc.ui.crash import CRASH_TITLE, CrashHook, install_crash_hook
+from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.widgets.error_dialog import ErrorDialog, show_error
 from kokuho_pc.ui.widgets.qt import QApplication, QGuiApplication
+from tests.ui.security_fixtures import JST
 
 
 def _dialogs() -> list[ErrorDialog]:
@@ -78,3 +84,30 @@ def test_install_sets_sys_excepthook(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     hook = install_crash_hook()
     assert sys.excepthook is hook
+
+
+def test_details_are_dated_by_the_open_profiles_clock(
+    qtbot: QtBot, jobs: JobRunner, profile: Profile, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The copied details and the crash log carry the profile's (injected) time, not the
+    machine's; once the profile is closed, the machine's clock again."""
+    assert isinstance(profile.clock, ManualClock)
+    profile.clock.now = datetime(2027, 3, 31, 23, 59, tzinfo=JST)
+    stamp = "日時: 2027-03-31T23:59:00+09:00"
+    controller = AppController(jobs, lambda: profile, login_sleep=lambda _s: None)
+    try:
+        with qtbot.waitSignal(controller.ready, timeout=5000):
+            controller.start()
+        dialog = show_error(None, ConnectionFailed())
+        assert stamp in dialog.details.splitlines()
+        dialog.close()
+        with caplog.at_level(logging.CRITICAL, logger="kokuho_pc.ui.crash"):
+            CrashHook(parent=lambda: None).__call__(ValueError, ValueError("x"), None)
+        assert stamp in caplog.text
+        for shown in _dialogs():
+            shown.close()
+    finally:
+        controller.shutdown()
+    after = show_error(None, ConnectionFailed())
+    assert stamp not in after.details.splitlines()  # the machine's clock again
+    after.close()

@@ -8,6 +8,10 @@ value). Only the Japanese ``user_message`` of a
 :class:`~kokuho_pc.domain.errors.KokuhoError` is kept, which by contract is
 free of personal data. A final scan drops any line that still holds a
 valid-check-digit 12-digit run.
+
+The time in the details is the open profile's clock (:func:`use_clock`, set when
+the profile opens), so a test or demo with an injected clock sees its own time;
+before any profile is open only the machine's clock exists.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import platform
 import sys
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +27,23 @@ from types import TracebackType
 from kokuho_pc import __version__
 from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.domain.leakscan import contains_my_number
+
+Clock = Callable[[], datetime]  # aware local time, as kokuho_pc.store.clock.Clock
+
+
+def machine_clock() -> datetime:
+    """The machine's local time: the only clock before a profile is open."""
+    return datetime.now().astimezone()
+
+
+_clock: Clock = machine_clock
+
+
+def use_clock(clock: Clock) -> None:
+    """Date the details by ``clock`` from now on (the open profile's; ``machine_clock``
+    again when it closes)."""
+    global _clock
+    _clock = clock
 
 
 def _frames(tb: TracebackType | None) -> list[str]:
@@ -39,11 +61,16 @@ def exception_summary(exc: BaseException) -> str:
     return name
 
 
-def exception_details(exc: BaseException, *, qt_version: str = "") -> str:
-    """The support text for ``exc``: versions, time, the exception chain, file:line frames."""
+def exception_details(
+    exc: BaseException, *, qt_version: str = "", clock: Clock | None = None
+) -> str:
+    """The support text for ``exc``: versions, time, the exception chain, file:line frames.
+
+    The time is ``clock``'s, by default the one set by :func:`use_clock`."""
+    now = (clock or _clock)()
     header = [
         "国保総合PC エラー詳細",
-        f"日時: {datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"日時: {now.isoformat(timespec='seconds')}",
         f"バージョン: {__version__}",
         f"Python: {platform.python_version()} ({sys.platform})",
     ]

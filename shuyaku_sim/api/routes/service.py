@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from pathlib import Path
 
@@ -38,7 +37,7 @@ async def get_status(request: web.Request) -> web.Response:
     return json_response(200, {
         "service": "shuyaku-sim",
         "api_version": "1",
-        "server_time": dt.datetime.now().isoformat(timespec="seconds"),
+        "server_time": runner(request).engine.now_iso(),  # the engine's clock
         "terminal": {"terminal_id": t.terminal_id, "municipality_code": t.municipality,
                      "role": t.role},
         "staff_id": who.staff_id,
