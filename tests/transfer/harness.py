@@ -16,6 +16,7 @@ from kokuho_pc.services.media_admin import MediaAdminService
 from kokuho_pc.services.profile import Profile, ProfileKind, create_profile
 from kokuho_pc.store.clock import Clock, system_clock
 from shuyaku_sim.pki import issue_terminal
+from tests.leaks import register_input
 from tests.simhelpers import SimPki, SimServer
 
 ADMIN, STAFF = "sato.kanri", "suzuki.hanako"
@@ -81,8 +82,10 @@ def approved_medium(profile: Profile, path: Path, staff: tuple[str, ...] = (STAF
 
 
 def write_files(medium: Path, files: Mapping[str, bytes]) -> None:
+    """Put input files on a medium; the leak sweep leaves out exactly these, unchanged."""
     for name, data in files.items():
         (medium / name).write_bytes(data)
+        register_input(medium / name)
 
 
 def tree_hash(path: Path) -> dict[str, str]:
