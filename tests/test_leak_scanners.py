@@ -134,6 +134,12 @@ def test_audit_hits_sees_each_field_of_a_record(profile: Profile) -> None:
 
 
 def test_environment_hits_sees_names_and_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
+    for name in list(os.environ):  # the real os.environ, reduced to a known clean state
+        monkeypatch.delenv(name)  # (a CI runner's IDs could hold a valid 12-digit run)
+    for name, value in kept.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("KOKUHO_RUN", "20261007-100000 0123456789")
     assert environment_hits() == []
     monkeypatch.setenv("KOKUHO_NOTE", _grouped(SENTINELS[8], "ascii", "-"))
     assert environment_hits() == ["os.environ: sentinel #8 ascii hyphen utf-8"]
