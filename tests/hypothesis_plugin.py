@@ -39,11 +39,30 @@ def _given_seed(config: pytest.Config) -> int | None:
     return None if raw in (None, "") else int(raw)
 
 
+def show_failing_examples() -> None:
+    """Undo schemathesis' swap of Hypothesis' printer.
+
+    Importing schemathesis (its pytest plugin does, in every run) replaces
+    ``hypothesis.core.RepresentationPrinter`` with one that prints nothing, so every
+    failing example of the suite read ``n=,``. Hypothesis uses the printer only to
+    report a failing or verbose example, so the original costs nothing otherwise.
+    schemathesis patches once (it keeps a flag), so it is applied here first and undone.
+    """
+    from hypothesis import core
+    from hypothesis.vendor import pretty
+    from schemathesis.generation.hypothesis import setup
+
+    setup()
+    core.RepresentationPrinter = pretty.RepresentationPrinter  # type: ignore[misc]
+
+
 def configure(config: pytest.Config) -> None:
     """Load the profile before any test module is imported, so the tests' own
     ``settings(...)`` inherit it."""
     from hypothesis import settings
     from hypothesis.database import DirectoryBasedExampleDatabase
+
+    show_failing_examples()
 
     ci = on_ci()
     seed = _given_seed(config)

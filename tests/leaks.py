@@ -21,7 +21,8 @@ an assertion message cannot itself leak one:
   chance, not a 個人番号 (a sentinel inside one is still found by the first scan).
 
 :class:`Sweep` walks everything a test run wrote — a whole directory tree except the
-input media's files, with per-test ``HOME`` and ``TMPDIR`` inside it — and adds
+input media's files (by path and original SHA-256, see :func:`register_input`), with
+per-test ``HOME`` and ``TMPDIR`` inside it — and adds
 SQLite files opened and queried read-only (no decryption: the encrypted client
 store is bytes only), PDFs (raw bytes and pypdf's text) and any captured text.
 """
@@ -29,10 +30,11 @@ store is bytes only), PDFs (raw bytes and pypdf's text) and any captured text.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +49,9 @@ WIDTHS = {"ascii": 0x30, "full-width": 0xFF10}
 CODECS = ("utf-8", "cp932", "utf-16-le", "utf-16-be")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PDF_MAGIC = b"%PDF"
-INPUT_KINDS = ("KSK01", "KSK02", "KKG01")  # files a municipality puts on the medium
+# The input media's files as the test wrote them: path → SHA-256. ``write_files`` of
+# tests/transfer/harness.py registers each; the leak_sweep fixture empties it per test.
+INPUT_FILES: dict[Path, str] = {}
 
 
 def _digits(number: str, width: str) -> str:
@@ -78,12 +82,8 @@ def sentinel_forms(number: str) -> dict[bytes, str]:
     for width in WIDTHS:
         for sep, sep_name in SEPARATORS.items():
             text = _grouped(last8, width, sep)
-            for codec in CODECS:
-                try:
-                    data = text.encode(codec)
-                except UnicodeEncodeError:  # e.g. U+2010 has no CP932 code
-                    continue
-                forms.setdefault(data, f"{width} {sep_name} {codec}")
+            for codec in CODECS:  # every separator has a code in each (CP932 too)
+                forms.setdefault(text.encode(codec), f"{width} {sep_name} {codec}")
             for escaped, how in _json_escapes(text):
                 forms.setdefault(escaped.encode("ascii"), f"{width} {sep_name} {how}")
     return forms
@@ -169,21 +169,20 @@ def generic_bytes(data: bytes) -> list[str]:
 # --- places ------------------------------------------------------------------------------
 
 
-def is_input_medium_file(path: Path, root: Path) -> bool:
-    """A file the test put on an input medium (an input interface file outside any store).
+def register_input(path: Path) -> None:
+    """Record a file the test put on an input medium, as written (path and SHA-256).
 
-    Input files carry the sentinels on purpose. They are recognised by kind
-    (KSK01/KSK02/KKG01) and by not lying inside a client profile (``store.db``)
-    or the simulator's data: a copy of one inside the profile is a leak.
+    Input files carry the sentinels on purpose; the sweep leaves out exactly these
+    paths while their bytes are unchanged. A copy anywhere else (TMPDIR, HOME, an
+    export medium, a profile), or an input file the run changed, is scanned.
     """
-    if not path.name.upper().startswith(INPUT_KINDS):
-        return False
-    for parent in path.parents:
-        if (parent / "store.db").exists() or any(parent.glob("shuyaku*.sqlite3")):
-            return False
-        if parent == root:
-            break
-    return True
+    INPUT_FILES[path.resolve()] = hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def is_input_medium_file(path: Path, data: bytes, inputs: Mapping[Path, str]) -> bool:
+    """True when ``path`` is a registered input file still holding the bytes written."""
+    digest = inputs.get(path.resolve())
+    return digest is not None and hashlib.sha256(data).hexdigest() == digest
 
 
 def _queryable(path: Path) -> bool:
@@ -219,17 +218,22 @@ class Sweep:
     sentinels: Sequence[str] = ()
     hits: list[str] = field(default_factory=list)
     scanned: list[str] = field(default_factory=list)  # what was looked at (to prove coverage)
+    inputs: Mapping[Path, str] | None = None  # input files (path → SHA-256); None: INPUT_FILES
 
     def __post_init__(self) -> None:
         self.scanner = scanner_for(tuple(self.sentinels)) if self.sentinels else None
 
-    def text(self, where: str, texts: Iterable[str] | str) -> list[str]:
-        """Scan texts (log lines, captured output, widget texts)."""
+    def text(self, where: str, texts: Iterable[str] | str, *, generic: bool = True) -> list[str]:
+        """Scan texts (log lines, captured output, widget texts).
+
+        ``generic=False`` looks for the sentinel forms only (for texts that are
+        known random hex, such as HMAC chain values).
+        """
         found: list[str] = []
         for text in [texts] if isinstance(texts, str) else texts:
             if self.scanner is not None:
                 found += [f"{where}: {f}" for f in self.scanner.text_forms(text)]
-            if generic_text(text):
+            if generic and generic_text(text):
                 found.append(f"{where}: valid 12-digit number")
         self.scanned.append(where)
         self.hits += found
@@ -293,10 +297,10 @@ class Sweep:
             conn.close()
         return found
 
-    def file(self, path: Path, where: str | None = None) -> list[str]:
+    def file(self, path: Path, where: str | None = None, data: bytes | None = None) -> list[str]:
         """One file: its bytes, and its tables when it is a plain SQLite database."""
         label = where or str(path)
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
         database = _plain_sqlite_of(path, data)
         found = self.raw(label, data, generic=database is None)
         if database is not None and database == path:
@@ -305,16 +309,22 @@ class Sweep:
 
     def tree(self, root: Path, *, skip_inputs: bool = True,
              exclude: Sequence[Path] = ()) -> list[str]:
-        """Every file under ``root`` (hidden ones too) except the input media's files."""
+        """Every file under ``root`` (hidden ones too) except the unchanged input files.
+
+        The input files are those registered with :func:`register_input` (or
+        ``self.inputs``), matched by path *and* content hash, never by name.
+        """
         found: list[str] = []
         if not root.exists():
             return found
+        inputs = INPUT_FILES if self.inputs is None else self.inputs
         for path in sorted(root.rglob("*")):
             if not path.is_file() or path.is_symlink():
                 continue
             if any(path.is_relative_to(e) for e in exclude):
                 continue
-            if skip_inputs and is_input_medium_file(path, root):
+            data = path.read_bytes()
+            if skip_inputs and is_input_medium_file(path, data, inputs):
                 continue
-            found += self.file(path, str(path.relative_to(root)))
+            found += self.file(path, str(path.relative_to(root)), data)
         return found

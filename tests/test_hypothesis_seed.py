@@ -51,6 +51,7 @@ def _run(where: Path, *args: str, ci: bool = False,
 def _failing(output: str, drawn: list[int]) -> int:
     """The failing example: Hypothesis runs it once more to report it, so it is drawn last."""
     assert f"({drawn[-1]} % 10) != 7" in output, output
+    assert f"n={drawn[-1]}," in output  # the failing example is printed (not "n=,")
     return drawn[-1]
 
 

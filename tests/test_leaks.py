@@ -9,6 +9,7 @@ planted sentinel that the others would not.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import sqlite3
@@ -28,6 +29,7 @@ from tests.leaks import (
     generic_text,
     sentinel_forms,
 )
+from tests.transfer.harness import write_files
 
 SCANNER = SentinelScanner(SENTINELS)
 NUMBER = SENTINELS[3]
@@ -57,10 +59,7 @@ def test_every_width_separator_codec_and_escape_is_a_form() -> None:
         for sep in SEPARATORS:
             text = _grouped(NUMBER[-8:], width, sep)
             for codec in CODECS:
-                try:
-                    assert text.encode(codec) in forms
-                except UnicodeEncodeError:  # U+2010 and U+2212 have no CP932 code
-                    assert codec == "cp932" and sep in "\u2010\u2212"
+                assert text.encode(codec) in forms
             for fmt in ("\\u{:04x}", "\\u{:04X}"):
                 assert "".join(fmt.format(ord(c)) for c in text).encode() in forms
     assert len(forms) > 80
@@ -73,15 +72,28 @@ def test_each_form_fires_on_a_planted_sentinel(label: str, data: bytes, parity: 
     assert found == [f"sentinel #3 {label}"]
 
 
-@pytest.mark.parametrize("width", list(WIDTHS))
-@pytest.mark.parametrize("sep", list(SEPARATORS))
-@pytest.mark.parametrize("codec", CODECS)
+def test_every_separator_has_a_code_in_every_codec() -> None:
+    """No width/separator/codec combination is impossible, so none is skipped or left out.
+
+    CP932 does encode U+2010 (0x815D) and U+2212 (0x817C, the code of U+FF0D too).
+    """
+    assert "\u2010".encode("cp932") == b"\x81\x5d"
+    assert "\u2212".encode("cp932") == "\uff0d".encode("cp932") == b"\x81\x7c"
+    for width in WIDTHS:
+        for sep in SEPARATORS:
+            for codec in CODECS:
+                _grouped(NUMBER, width, sep).encode(codec)  # raises if impossible
+
+
+WHOLE_NUMBER_CASES = [(width, sep, codec) for codec in CODECS for sep in SEPARATORS
+                      for width in WIDTHS]
+
+
+@pytest.mark.parametrize(("width", "sep", "codec"), WHOLE_NUMBER_CASES,
+                         ids=[f"{c}-{SEPARATORS[s]}-{w}" for w, s, c in WHOLE_NUMBER_CASES])
 def test_the_whole_number_4_4_4_fires(width: str, sep: str, codec: str) -> None:
     text = _grouped(NUMBER, width, sep)
-    try:
-        data = text.encode(codec)
-    except UnicodeEncodeError:
-        pytest.skip("not encodable in this codec")
+    data = text.encode(codec)
     assert SCANNER.forms(_plant(data, 1))
     assert SCANNER.text_forms(f"番号: {text} です")
 
@@ -146,15 +158,17 @@ def test_generic_ignores_hex_digests_and_longer_runs() -> None:
 
 
 def test_tree_skips_input_media_but_not_copies_in_a_profile(tmp_path: Path) -> None:
-    sweep = Sweep(SENTINELS)
+    sweep = Sweep(SENTINELS, inputs={})
     medium = tmp_path / "usb"
     medium.mkdir()
-    (medium / "KSK02_082201_20261001090000.dat").write_bytes(NUMBER.encode())
+    name = "KSK02_082201_20261001090000.dat"
+    (medium / name).write_bytes(NUMBER.encode())
+    sweep.inputs = {(medium / name).resolve(): hashlib.sha256(NUMBER.encode()).hexdigest()}
     assert sweep.tree(tmp_path) == []
     profile = tmp_path / "profile"
     (profile / "staging").mkdir(parents=True)
     (profile / "store.db").write_bytes(NOISE)
-    (profile / "staging" / "KSK02_082201_20261001090000.dat").write_bytes(NUMBER.encode())
+    (profile / "staging" / name).write_bytes(NUMBER.encode())
     home = tmp_path / "home" / ".cache"
     home.mkdir(parents=True)
     (home / "x.log").write_bytes(_grouped(NUMBER, "full-width", "\u3000").encode("utf-16-be"))
@@ -163,6 +177,28 @@ def test_tree_skips_input_media_but_not_copies_in_a_profile(tmp_path: Path) -> N
     assert any(h.startswith("home/.cache/x.log: sentinel #3 full-width full-width space utf-16-be")
                for h in found)
     assert sweep.hits == found
+
+
+def test_input_files_are_known_by_path_and_hash_not_by_name(tmp_path: Path) -> None:
+    """A copy of an input file anywhere else, or one the run changed, is a leak."""
+    medium = tmp_path / "usb"
+    medium.mkdir()
+    name = "KSK02_082201_20261001090000.dat"
+    write_files(medium, {name: NUMBER.encode(), "KKG01_082201_20261001090000.dat": b"0" * 40})
+    assert Sweep(SENTINELS).tree(tmp_path) == []  # registered, unchanged: left out
+    copies = {"tmp/" + name: NUMBER, "home/.cache/ksk01-copy.txt": NUMBER,
+              "out/KKG01_082201_20261001090000.dat": NUMBER}
+    for rel, text in copies.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(text.encode())
+    found = Sweep(SENTINELS).tree(tmp_path)
+    assert {h.split(":")[0] for h in found} == set(copies)
+    for rel in copies:
+        (tmp_path / rel).unlink()
+    (medium / "KKG01_082201_20261001090000.dat").write_bytes(b"0" * 40 + b" " + NUMBER.encode())
+    found = Sweep(SENTINELS).tree(tmp_path)  # the run changed an input file: scanned
+    assert found == ["usb/KKG01_082201_20261001090000.dat: sentinel #3 ascii plain utf-8",
+                     "usb/KKG01_082201_20261001090000.dat: valid 12-digit number (ascii)"]
 
 
 def _split_over_pages(path: Path) -> bool:

@@ -65,7 +65,17 @@ FORMS = {
     "after letters": f"ID:{NUMBER}確認",
     "after a phone prefix": f"電話 03 {_grouped(NUMBER, ' ')}",
     "arabic-indic digits": "".join(chr(0x0660 + int(d)) for d in NUMBER),
+    # 4-4-4 only (session 4; accepted in remarks before):
+    "dots": _grouped(NUMBER, "."),
+    "slashes": _grouped(NUMBER, "/"),
+    "underscores": _grouped(NUMBER, "_"),
+    "middle dots": _grouped(NUMBER, "・"),
+    "full-width dots": _grouped(WIDE, "\uff0e"),
+    "full-width slashes": _grouped(WIDE, "\uff0f"),
+    "dots in text": f"番号は{_grouped(NUMBER, '.')}です",
 }
+IP_LIKE = next(f"192.168.100.2{d}{c}" for d in range(10) for c in range(10)
+               if _valid(f"1921681002{d}") == f"1921681002{d}{c}")
 
 
 @pytest.mark.parametrize("form", sorted(FORMS))
@@ -83,7 +93,12 @@ def test_every_form_is_found_and_masked(form: str) -> None:
     _grouped(NUMBER, "-", (4, 4, 3)) + "-" + NUMBER[11] + "9",  # 4-4-3-2: no 12-digit run
     "2026-11-26 10:00 電話 029-123-4567",
     "受付番号 12345 / 2026年11月26日",
-    _grouped(NUMBER, "/"),           # a slash is not a separator
+    _grouped(NUMBER, "/", (3, 3, 3, 3)),  # slashes, dots, underscores: 4-4-4 only
+    _grouped(NUMBER, ".", (6, 6)),
+    _grouped(NUMBER, "_", (4, 8)),
+    IP_LIKE,                         # an IPv4 address whose 12 digits pass the check
+    _grouped(NUMBER, ", "),          # commas: a JSON list of numbers in a log record
+    f"[{_grouped(NUMBER, ', ')}]",
 ])
 def test_other_numbers_are_not_taken_for_one(text: str) -> None:
     assert not contains_my_number(text)
@@ -106,7 +121,8 @@ def test_hashes_in_the_logs_form_are_skipped_by_the_log_scans_only() -> None:
 def test_remarks_with_a_grouped_number_are_refused_by_the_client(tmp_path: Path) -> None:
     from kokuho_pc.services import candidates
 
-    for form in ("hyphen", "space", "full-width hyphen", "embedded"):
+    for form in ("hyphen", "space", "full-width hyphen", "embedded", "dots", "middle dots",
+                 "dots in text"):
         with pytest.raises(ValidationError):
             candidates._clean(FORMS[form], 500, "備考")
     assert candidates._clean("電話 029-123-4567 で確認", 500, "備考")
@@ -132,7 +148,8 @@ def _candidate(engine: Engine) -> str:
     return str(only(engine, TSUKUBA)["candidate_no"])
 
 
-@pytest.mark.parametrize("form", ["hyphen", "space", "full-width hyphen", "embedded"])
+@pytest.mark.parametrize("form", ["hyphen", "space", "full-width hyphen", "embedded", "dots",
+                                  "slashes", "full-width slashes"])
 def test_remarks_and_reasons_with_a_grouped_number_are_refused_by_the_simulator(
     engine: Engine, form: str
 ) -> None:

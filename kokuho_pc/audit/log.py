@@ -27,11 +27,17 @@ from kokuho_pc.domain.oplog_chain import GENESIS_HASH, Tip, grouped, record_hash
 from kokuho_pc.store.anchor import TipAnchor
 from kokuho_pc.store.clock import Clock, system_clock
 from kokuho_pc.store.database import Database
+from kokuho_pc.store.faultpoints import checkpoint
 
 _log = logging.getLogger("kokuho_pc.audit")
 
 TargetValue = str | int | bool | None | Sequence[str | int]
 MAX_TEXT = 256
+
+# Pause points of the crash tests (kokuho_pc.store.faultpoints; ``NAME:ACTION`` for a
+# record of that action): the record's transaction is about to COMMIT, or has committed
+# and the tip kept outside the store is not yet written (tests/security/test_wal_kill.py).
+OPLOG_POINTS = ("oplog.before_commit", "oplog.committed")
 
 
 @dataclass(frozen=True)
@@ -266,10 +272,15 @@ class AuditLog:
             (seq, mac, chain.seal(self._seal_key, "tip", seq, mac), digest),
         )
         self._next_key = (seq + 1, chain.evolve(key))
+        self._db.before_commit(lambda: checkpoint(OPLOG_POINTS[0], action))
         if self.anchor is not None:
             tip = Tip(seq, digest)
-            self._db.after_commit(lambda: self._advance_anchor(tip))
+            self._db.after_commit(lambda: self._committed(tip, action))
         return seq
+
+    def _committed(self, tip: Tip, action: str) -> None:
+        checkpoint(OPLOG_POINTS[1], action)
+        self._advance_anchor(tip)
 
     def _advance_anchor(self, tip: Tip) -> None:
         """Move the tip kept outside the store to ``tip`` when the log still holds the

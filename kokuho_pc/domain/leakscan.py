@@ -14,6 +14,10 @@ simulator's forwarded log) and error messages. It finds a number written
   not only 4-4-4),
 - embedded in longer text (``備考dddd-dddd-ddddです``, ``ID:dddddddddddd``), also as
   the last groups of a longer grouped run (``電話 03 dddd dddd dddd``),
+- in exactly three groups of four separated by dots, slashes, underscores or middle
+  dots of either width (``dddd.dddd.dddd``, ``dddd／dddd／dddd``,
+  ``dddd・dddd・dddd``) — only 4-4-4 for these, because IPv4 addresses
+  (``192.168.100.20d``), dates and amounts are written with them in other groupings,
 
 and counts it only when its check digit (business-rules.md §7.1) is valid. A run of
 13 or more digits written without separators is not a 12-digit number.
@@ -48,6 +52,13 @@ _SEP_CHARS = (
     "\ufe58\ufe63\uff0d\u30fc\uff70\u2500\u2501"
 )
 _MAX_SEPARATORS = 3
+# Dots, slashes, underscores and middle dots of either width: separators only in the
+# 4-4-4 form (see the module text). Not commas: ``[1234, 5678, 9012]`` is how a JSON
+# list of numbers reads in a log record.
+_FOUR_SEP_CHARS = _SEP_CHARS + "./_\u30fb\uff65\uff0e\uff0f\uff3f"
+_FOUR_FOUR_FOUR = re.compile(
+    rf"(?<!\d)\d{{4}}[{_FOUR_SEP_CHARS}]{{1,{_MAX_SEPARATORS}}}\d{{4}}"
+    rf"[{_FOUR_SEP_CHARS}]{{1,{_MAX_SEPARATORS}}}\d{{4}}(?!\d)")
 # A chain: digit groups joined by short separator runs (\d is any Unicode decimal digit).
 _CHAIN = re.compile(rf"\d+(?:[{_SEP_CHARS}]{{1,{_MAX_SEPARATORS}}}\d+)*")
 _GROUP = re.compile(r"\d+")
@@ -91,6 +102,9 @@ def find_my_number_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for chain in _CHAIN.finditer(text):
         spans.extend(_spans_in_chain(chain))
+    for four in _FOUR_FOUR_FOUR.finditer(text):
+        if is_valid_my_number(_ascii_digits("".join(_GROUP.findall(four.group(0))))):
+            spans.append(four.span())
     return spans
 
 

@@ -49,6 +49,7 @@ class Database:
         self._lock = threading.RLock()
         self._depth = 0
         self._after_commit: list[Callable[[], None]] = []
+        self._before_commit: list[Callable[[], None]] = []
         try:
             self._conn = sqlcipher3.connect(
                 str(path), isolation_level=None, check_same_thread=False
@@ -125,10 +126,13 @@ class Database:
             self._depth += 1
             try:
                 yield
+                if outer:
+                    self._run_before_commit()
             except BaseException:
                 self._depth -= 1
                 if outer:
                     self._after_commit.clear()
+                    self._before_commit.clear()
                     self._rollback()
                 raise
             self._depth -= 1
@@ -158,6 +162,20 @@ class Database:
                 action()
             else:
                 self._after_commit.append(action)
+
+    def before_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` just before the current outer transaction commits (never when it
+        rolls back; at once outside one). Used by the crash tests' pause points."""
+        with self._lock:
+            if self._depth == 0:
+                action()
+            else:
+                self._before_commit.append(action)
+
+    def _run_before_commit(self) -> None:
+        actions, self._before_commit = self._before_commit, []
+        for action in actions:
+            action()
 
     def _run_after_commit(self) -> None:
         actions, self._after_commit = self._after_commit, []

@@ -3,17 +3,15 @@
 The fault tests run a pipeline in a child process with ``KOKUHO_PC_TEST_PAUSE_AT``
 set to a point's name and ``KOKUHO_PC_TEST_PAUSE_FILE`` to a path; on reaching
 that point the process writes the file and waits, so the test can SIGKILL it at
-exactly that moment. Without the variables :func:`checkpoint` does nothing.
+exactly that moment. Without the variables :func:`checkpoint` does nothing (it lives in
+:mod:`kokuho_pc.store.faultpoints`, so the operation log below the transfers can pause too).
 """
 
 from __future__ import annotations
 
-import os
-import time
-from pathlib import Path
+from kokuho_pc.store.faultpoints import ENV_PAUSE_AT, ENV_PAUSE_FILE, checkpoint
 
-ENV_PAUSE_AT = "KOKUHO_PC_TEST_PAUSE_AT"
-ENV_PAUSE_FILE = "KOKUHO_PC_TEST_PAUSE_FILE"
+__all__ = ["ENV_PAUSE_AT", "ENV_PAUSE_FILE", "POINTS", "checkpoint"]
 
 POINTS = (
     "send.staged",          # files staged (encrypted), idempotency key not yet stored
@@ -29,13 +27,3 @@ POINTS = (
     "confirm.logged",       # confirmation logged, the screen not yet told
 )
 
-
-def checkpoint(name: str) -> None:
-    """Pause forever at ``name`` when a crash test asked for it; otherwise return at once."""
-    if os.environ.get(ENV_PAUSE_AT) != name:
-        return
-    marker = os.environ.get(ENV_PAUSE_FILE)
-    if marker:
-        Path(marker).write_text(name, encoding="ascii")
-    while True:  # the test kills the process here
-        time.sleep(0.05)

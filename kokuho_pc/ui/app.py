@@ -19,6 +19,7 @@ from kokuho_pc.ui import log
 from kokuho_pc.ui.controller import AppController
 from kokuho_pc.ui.crash import install_crash_hook
 from kokuho_pc.ui.jobs import JobRunner
+from kokuho_pc.ui.test_driver import attach_test_driver
 from kokuho_pc.ui.widgets.app_filters import installed_filter
 from kokuho_pc.ui.widgets.capture_guard import CaptureGuard
 from kokuho_pc.ui.widgets.keyboard import install_keyboard
@@ -106,9 +107,11 @@ def run_application(args: argparse.Namespace,
     )
     controller.quit_requested.connect(app.quit)
     controller.start()
+    driver = attach_test_driver(controller)  # None unless KOKUHO_PC_TEST_DRIVER is set
     app.setQuitOnLastWindowClosed(True)
     try:
         code = app.exec()
+        del driver
     finally:
         controller.shutdown()
     return int(code)

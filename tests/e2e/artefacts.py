@@ -91,12 +91,18 @@ def pdf_text(pdf: bytes) -> str:
 _HEX_DIGEST = re.compile(r"[0-9a-f]{40,}")
 
 
+def _is_hex_digest(cell: object) -> bool:
+    """A whole hex digest (letters among the digits): random hex, no 個人番号 by itself."""
+    return isinstance(cell, str) and bool(_HEX_DIGEST.fullmatch(cell)) and not cell.isdigit()
+
+
 def database_hits(profile: Profile) -> list[str]:
     """The store's file bytes (encrypted) and every cell of every table, decrypted.
 
-    Cells that are whole hex digests (the operation log's HMAC chain) are left
-    out: random hex holds a check-digit-valid 12-digit run about once in a few
-    dozen values, which is chance, not a 個人番号 (the file bytes are scanned anyway).
+    Cells that are whole hex digests (the operation log's HMAC chain) get the
+    sentinel scan only: random hex holds a check-digit-valid 12-digit run about
+    once in a few dozen values, which is chance, not a 個人番号. Every other cell
+    (pure digit strings of any length included) gets both scans.
     """
     out: list[str] = []
     for path in sorted(profile.path.rglob("*")):
@@ -104,12 +110,22 @@ def database_hits(profile: Profile) -> list[str]:
             out += bytes_hits(f"profile file {path.name}", path.read_bytes())
     tables = [str(r[0]) for r in profile.db.query(
         "SELECT name FROM sqlite_master WHERE type = 'table'")]
+    sweep = Sweep(SENTINELS)
     for table in tables:
         rows = profile.db.query(f'SELECT * FROM "{table}"')  # noqa: S608 - names from the schema
-        cells = (str(cell) for row in rows for cell in tuple(row)
-                 if not (isinstance(cell, str) and _HEX_DIGEST.fullmatch(cell)))
-        out += text_hits(f"table {table}", cells)
+        cells = [cell for row in rows for cell in tuple(row) if cell is not None]
+        for blob in (c for c in cells if isinstance(c, bytes)):
+            out += sweep.raw(f"table {table} (blob)", blob)
+        texts = [str(c) for c in cells if not isinstance(c, bytes) and not _is_hex_digest(c)]
+        out += sweep.text(f"table {table}", texts)
+        out += sweep.text(f"table {table} (hex digests)",
+                          [str(c) for c in cells if _is_hex_digest(c)], generic=False)
     return out
+
+
+def store_hits(profile: Profile) -> list[str]:
+    """The decrypted store (every table) and the operation log (every record)."""
+    return database_hits(profile) + audit_hits(profile)
 
 
 def audit_hits(profile: Profile) -> list[str]:

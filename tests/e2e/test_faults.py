@@ -6,7 +6,8 @@
   run again;
 - the simulator SIGKILLing itself at ``ingest_before_commit`` / ``ingest_after_commit``
   (``shuyaku_sim.faultpoints``), then the client's resend;
-- the medium's file layer failing mid-file: EIO (pulled out), ENOSPC (full); the whole
+- the medium's file layer failing mid-file: EIO (pulled out; with ``pulled_medium``
+  every later operation on it fails too), ENOSPC (full); the whole
   export under RLIMIT_FSIZE (EFBIG, no privilege needed); a really full 20 KiB tmpfs
   (mounted in an unprivileged user namespace, ``unshare -Urm``: never skipped);
 - clock jumps, each on a profile made with the clock it moves: 13 hours forward
@@ -51,7 +52,7 @@ from kokuho_pc.transfer.medium_io import TMP_MARK
 from kokuho_pc.transfer.staging import StagingArea
 from shuyaku_sim.faultpoints import ENV_KILL_AT as SIM_KILL_AT
 from shuyaku_sim.faultpoints import POINTS as SIM_KILL_POINTS
-from tests.e2e.artefacts import staging_residue, tree_hits
+from tests.e2e.artefacts import staging_residue, store_hits, tree_hits
 from tests.e2e.pulled_medium import PulledMedium
 from tests.e2e.scenario import MITO, TSUKUBA, medium_files, moved_in_pair
 from tests.simfiles import household_pair, submission_body
@@ -99,8 +100,10 @@ def profile(tmp_path: Path, sim: SimServer) -> Iterator[Profile]:
 
 
 def assert_clean_end(profile: Profile, *media: Path) -> None:
-    """No staging residue, no partial file on any medium, the operation log verifies."""
+    """No staging residue, no partial file on any medium, the operation log verifies,
+    and no number in the decrypted store or the operation log."""
     assert staging_residue(profile.staging_dir, TELLTALES) == []
+    assert store_hits(profile) == []
     assert StagingArea(profile.staging_dir).leftover_files() == []
     for medium in media:
         hidden = [p.name for p in medium.iterdir() if p.name.startswith(".")

@@ -1,19 +1,25 @@
 """The real desktop window process (``kokuho-pc``, offscreen) SIGKILLed at named points.
 
-``tests.e2e.gui_child`` starts the product's entry point and clicks through the real
-pages; the job pauses at a fault point (``transfer.faultpoints``) and the test kills
-the whole process there — during a send (the server answered, the PC not yet told),
-between the two file sets of one medium, and in the middle of writing an export.
-A second start of the window process does the same work to its end. Afterwards:
-staging swept at that start and never holding plaintext, nothing under a final name
-on the medium that is not whole, no temporary file left on it, and every file set
-exactly once on the server.
+The killed process is the installed ``kokuho-pc --profile DIR`` console script (or, where
+it is not installed, ``python -m kokuho_pc --profile DIR``): the product's own argument
+parsing, ``run_application`` and windows, nothing monkeypatched. The product's test hook
+``KOKUHO_PC_TEST_DRIVER=tests.e2e.gui_driver`` (kokuho_pc/ui/test_driver.py, inert
+without the variable) lets tests/e2e/gui_driver.py click through the real pages; the one
+step not done through a widget is the folder dialog (the medium is added with
+``picker.add_folder``, what the dialog does with the chosen folder). The job pauses at
+a fault point (``transfer.faultpoints``) and the test kills the whole process there —
+during a send (the server answered, the PC not yet told), between the two file sets of
+one medium, and in the middle of writing an export. A second start of the window
+process does the same work to its end. Afterwards: staging swept at that start and
+never holding plaintext, nothing under a final name on the medium that is not whole, no
+temporary file left on it, and every file set exactly once on the server.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +32,9 @@ from kokuho_pc.services.sending import SendingService
 from kokuho_pc.transfer.faultpoints import ENV_PAUSE_AT, ENV_PAUSE_FILE
 from kokuho_pc.transfer.medium_io import TMP_MARK
 from kokuho_pc.transfer.staging import StagingArea
+from kokuho_pc.ui.test_driver import ENV_TEST_DRIVER
 from tests.e2e.artefacts import staging_residue
+from tests.e2e.gui_driver import ENV_ACTION, ENV_MEDIUM, ENV_USER
 from tests.e2e.scenario import moved_in_pair
 from tests.e2e.test_faults import TELLTALES, _submissions, assert_clean_end, profile, sim
 from tests.simhelpers import SimServer
@@ -35,11 +43,16 @@ from tests.transfer.harness import STAFF, STAFF_PW, approved_medium, login, tree
 __all__ = ["profile", "sim"]  # fixtures shared with test_faults
 
 ROOT = Path(__file__).resolve().parents[2]
+# The console script installed next to this interpreter (pip install -e .), as a user runs it.
+_SCRIPT = shutil.which("kokuho-pc", path=str(Path(sys.executable).parent))
+KOKUHO_PC = [_SCRIPT] if _SCRIPT else [sys.executable, "-m", "kokuho_pc"]
 
 
 def _window(profile: Profile, tmp_path: Path, action: str, medium: Path,
             pause_at: str | None = None) -> tuple[subprocess.Popen[bytes], Path]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    env.update({ENV_TEST_DRIVER: "tests.e2e.gui_driver", ENV_USER: STAFF, ENV_ACTION: action,
+                ENV_MEDIUM: str(medium)})
     env.pop(ENV_PAUSE_AT, None)
     if pause_at is not None:
         env[ENV_PAUSE_AT], env[ENV_PAUSE_FILE] = pause_at, str(tmp_path / "paused")
@@ -48,8 +61,8 @@ def _window(profile: Profile, tmp_path: Path, action: str, medium: Path,
     log = tmp_path / f"window-{time.monotonic_ns()}.log"
     with secret.open("rb") as stdin, log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.e2e.gui_child", str(profile.path), STAFF, action,
-             str(medium)], stdin=stdin, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+            [*KOKUHO_PC, "--profile", str(profile.path)], stdin=stdin, stdout=out,
+            stderr=subprocess.STDOUT, cwd=ROOT, env=env)
     return proc, log
 
 
@@ -64,10 +77,14 @@ def _kill_window_at(profile: Profile, tmp_path: Path, action: str, medium: Path,
                 raise AssertionError(f"ended before {point}: {log.read_text('utf-8')}")
             assert time.monotonic() < deadline, f"never reached {point}: {log.read_text('utf-8')}"
             time.sleep(0.05)
+        argv = Path(f"/proc/{proc.pid}/cmdline").read_bytes().split(b"\0")[:-1]
     finally:
         proc.kill()
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
+    # What was killed: the kokuho-pc command itself with only the desktop's own option.
+    assert [os.fsdecode(a) for a in argv[-3:]] == [KOKUHO_PC[-1], "--profile",
+                                                  str(profile.path)], argv
     marker.unlink()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from typing import BinaryIO
 
 import pytest
@@ -41,22 +42,38 @@ def test_clean_rows_take_the_fast_path() -> None:
         assert _slow_clean(if_id, row)
 
 
-@settings(max_examples=1500, deadline=None)
-@given(
+# Each property takes the implementation it checks: tests/fuzz/test_more_properties_fail.py
+# runs them on wrong ones.
+row_args = dict(
     if_id=st.sampled_from(sorted(CLEAN)),
     position=st.integers(min_value=0, max_value=80),
     replacement=st.lists(st.sampled_from(ALPHABET), min_size=0, max_size=4),
     cut=st.integers(min_value=0, max_value=3),
 )
-def test_fast_path_never_accepts_what_the_cell_checks_reject(
-    if_id: str, position: int, replacement: list[int], cut: int
+
+
+def fast_row_cells(if_id: str, row: bytes) -> tuple[bytes, ...] | None:
+    """The fast path's cells of a row (None: the row leaves the fast path)."""
+    return FastRow(get_layout(if_id).columns).cells(row)
+
+
+def fast_path_never_accepts_what_cells_reject(
+    cells: Callable[[str, bytes], object], if_id: str, position: int, replacement: list[int],
+    cut: int
 ) -> None:
     row = CLEAN[if_id]
     position = min(position, len(row))
     mutated = row[:position] + bytes(replacement) + row[position + cut :]
-    fast = FastRow(get_layout(if_id).columns).cells(mutated)
-    if fast is not None:
+    if cells(if_id, mutated) is not None:
         assert _slow_clean(if_id, mutated)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(**row_args)
+def test_fast_path_never_accepts_what_the_cell_checks_reject(
+    if_id: str, position: int, replacement: list[int], cut: int
+) -> None:
+    fast_path_never_accepts_what_cells_reject(fast_row_cells, if_id, position, replacement, cut)
 
 
 class _NotSeekable(io.RawIOBase):
@@ -97,19 +114,27 @@ def test_whole_file_fast_path_counts_a_clean_file() -> None:
     assert fast.count_rows(io.BytesIO(b"\xef\xbb\xbf" + KSK11_FILE)) is None
 
 
-@settings(max_examples=800, deadline=None)
-@given(
+file_args = dict(
     position=st.integers(min_value=0, max_value=len(KSK11_FILE)),
     replacement=st.lists(st.sampled_from([*ALPHABET, 0x0A]), min_size=0, max_size=4),
     cut=st.integers(min_value=0, max_value=3),
 )
+
+
+def whole_file_path_reports_what_the_row_path_reports(
+    issues: Callable[[str, bytes, bool], list[tuple[object, ...]]], position: int,
+    replacement: list[int], cut: int
+) -> None:
+    mutated = KSK11_FILE[:position] + bytes(replacement) + KSK11_FILE[position + cut :]
+    assert issues(KSK11_NAME, mutated, True) == issues(KSK11_NAME, mutated, False)
+
+
+@settings(max_examples=800, deadline=None)
+@given(**file_args)
 def test_whole_file_path_reports_what_the_row_path_reports(
     position: int, replacement: list[int], cut: int
 ) -> None:
-    mutated = KSK11_FILE[:position] + bytes(replacement) + KSK11_FILE[position + cut :]
-    assert _issues(KSK11_NAME, mutated, seekable=True) == _issues(
-        KSK11_NAME, mutated, seekable=False
-    )
+    whole_file_path_reports_what_the_row_path_reports(_issues, position, replacement, cut)
 
 
 def _date_years() -> list[int]:
@@ -158,19 +183,27 @@ def test_re2_is_the_engine_in_use() -> None:
     assert re2_available()
 
 
-@settings(max_examples=800, deadline=None)
-@given(
+engine_args = dict(
     position=st.integers(min_value=0, max_value=len(KSK11_FILE)),
     replacement=st.lists(st.sampled_from([*ALPHABET, 0x0A, 0xA1, 0xE0]), min_size=0, max_size=4),
     cut=st.integers(min_value=0, max_value=3),
 )
-def test_both_block_engines_agree(position: int, replacement: list[int], cut: int) -> None:
-    """RE2 (Latin-1, plain repetition) and ``re`` (atomic, possessive) accept the same blocks."""
+
+
+def both_block_engines_agree(matcher: Callable[..., Callable[[bytes], bool]], position: int,
+                             replacement: list[int], cut: int) -> None:
     row = _ksk11_row_pattern()
     mutated = KSK11_FILE[:position] + bytes(replacement) + KSK11_FILE[position + cut :]
-    with_re2 = block_matcher(row, use_re2=True)(mutated)
-    assert with_re2 == block_matcher(row, use_re2=False)(mutated)
+    with_re2 = matcher(row, use_re2=True)(mutated)
+    assert with_re2 == matcher(row, use_re2=False)(mutated)
     assert with_re2 == (re.fullmatch(b"(?:" + row + b")+", mutated) is not None)
+
+
+@settings(max_examples=800, deadline=None)
+@given(**engine_args)
+def test_both_block_engines_agree(position: int, replacement: list[int], cut: int) -> None:
+    """RE2 (Latin-1, plain repetition) and ``re`` (atomic, possessive) accept the same blocks."""
+    both_block_engines_agree(block_matcher, position, replacement, cut)
 
 
 def test_a_text_cell_beyond_the_re2_bound_goes_to_the_row_path() -> None:

@@ -246,30 +246,40 @@ def test_grown_rows_move_whole_to_the_next_page_and_a_huge_row_is_cut_between_li
 _FITTER_SIZES = st.floats(min_value=5.0, max_value=12.0)
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    text=st.text(alphabet="あいう漢字カナABCxyz０１２ 　…-", max_size=60),
-    width=st.floats(min_value=3.0, max_value=200.0),
-    size=_FITTER_SIZES,
-)
-def test_fitted_text_never_exceeds_its_cell(text: str, width: float, size: float) -> None:
-    fitter = TextFitter(register_font())
+# The properties take the fitter: tests/fuzz/test_more_properties_fail.py runs them on
+# wrong ones.
+fit_args = dict(text=st.text(alphabet="あいう漢字カナABCxyz０１２ 　…-", max_size=60),
+                width=st.floats(min_value=3.0, max_value=200.0), size=_FITTER_SIZES)
+wrap_args = dict(
+    months=st.lists(st.sampled_from(["R6.4", "R6.12", "H30.11", "R7.1"]), max_size=40),
+    width=st.floats(min_value=30.0, max_value=200.0))
+
+
+def fitted_text_never_exceeds_its_cell(fitter: TextFitter, text: str, width: float,
+                                       size: float) -> None:
     fitted, fitted_size = fitter.fit(text, width, size, min(size, 4.5))
     assert fitter.width(fitted, fitted_size) <= width + 1e-6
     assert fitted_size <= size
 
 
-@settings(max_examples=100, deadline=None)
-@given(
-    months=st.lists(st.sampled_from(["R6.4", "R6.12", "H30.11", "R7.1"]), max_size=40),
-    width=st.floats(min_value=30.0, max_value=200.0),
-)
-def test_wrapped_months_fit_the_cell_and_none_is_left_out(months: list[str], width: float) -> None:
-    fitter = TextFitter(register_font())
+def wrapped_months_fit_and_none_is_left_out(fitter: TextFitter, months: list[str],
+                                            width: float) -> None:
     lines, size = fitter.wrap_tokens(months, width, 7.0, 7.0, 2)
     assert size == 7.0
     assert " ".join(lines).split() == months
     assert all(fitter.width(line, size) <= width + 1e-6 for line in lines)
+
+
+@settings(max_examples=150, deadline=None)
+@given(**fit_args)
+def test_fitted_text_never_exceeds_its_cell(text: str, width: float, size: float) -> None:
+    fitted_text_never_exceeds_its_cell(TextFitter(register_font()), text, width, size)
+
+
+@settings(max_examples=100, deadline=None)
+@given(**wrap_args)
+def test_wrapped_months_fit_the_cell_and_none_is_left_out(months: list[str], width: float) -> None:
+    wrapped_months_fit_and_none_is_left_out(TextFitter(register_font()), months, width)
 
 
 def test_a_long_one_line_cell_takes_both_lines_at_7pt_instead_of_shrinking() -> None:

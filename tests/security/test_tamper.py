@@ -5,7 +5,8 @@ revoked staff member worked again, ``audit verify`` exited 0.
 The attacker is an OS user of the PC with the profile's files (and, for the rewrite, the
 store key). What catches them is the tip kept outside the store (a file next to the store
 for demo profiles, the OS keyring in production); the consolidation system's tip catches
-the rest (tests/transfer/test_trust_e2e.py).
+the rest (tests/transfer/test_trust_e2e.py). What stays undetected is pinned in
+tests/security/test_wal_kill.py and tests/transfer/test_trust_blind_spots.py.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from kokuho_pc.domain.oplog_chain import GENESIS_HASH, record_hash
 from kokuho_pc.services.accounts import AccountService
 from kokuho_pc.services.login import LoginService
 from kokuho_pc.services.profile import open_profile
+from kokuho_pc.store.anchor import ANCHOR_FILE, KEYRING_SERVICE, AnchorState
 from tests.conftest import MemoryKeyring
 from tests.security.conftest import MUNICIPALITY
 
@@ -167,6 +169,31 @@ def _reseal(conn: object, key: bytes) -> None:
                  (prev_mac, chain.seal(seal, "tip", rows[-1][0], prev_mac), prev_hash))
 
 
-def test_memory_keyring_is_the_production_anchor(memory_keyring: MemoryKeyring) -> None:
-    """(The production variant keeps the tip in the OS keyring, not in a file.)"""
-    assert memory_keyring.entries == {}
+def test_the_kept_tip_is_in_the_keyring_for_production_and_in_a_file_for_demo(
+    memory_keyring: MemoryKeyring, cli: Cli, tmp_path: Path,
+) -> None:
+    """Where the tip kept outside the store lives (docs/security-core.md, "The tip kept
+    outside the store"): production in the OS keyring entry ``oplog-tip/<profile id>``,
+    with no ``oplog-tip.json`` and no other file holding the tip in or beside the profile
+    (a copy of the profile directory does not carry it); demo in ``oplog-tip.json`` in the
+    profile directory (a copy of the directory restores it: demo only), nothing in the
+    keyring. Either way it names the log's present tip."""
+    profile_dir = tmp_path / "p"
+    with open_profile(profile_dir) as profile:
+        tip, profile_id, demo = profile.audit.tip(), profile.info.profile_id, profile.is_demo
+    assert tip.seq > 0
+    entry = memory_keyring.entries.get((KEYRING_SERVICE, f"oplog-tip/{profile_id}"))
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    holding = sorted(p.relative_to(tmp_path).as_posix() for p in files
+                     if tip.hash.encode() in p.read_bytes()
+                     or tip.hash.replace("-", "").encode() in p.read_bytes())
+    if demo:
+        assert entry is None
+        assert holding == [f"p/{ANCHOR_FILE}"]
+        kept = (profile_dir / ANCHOR_FILE).read_text("utf-8")
+    else:
+        assert entry is not None
+        assert holding == []  # neither oplog-tip.json nor any other file, in or beside it
+        assert not (profile_dir / ANCHOR_FILE).exists()
+        kept = entry
+    assert AnchorState.from_text(kept).local == tip

@@ -16,6 +16,7 @@ from kokuho_pc.store.clock import ManualClock
 from kokuho_pc.store.database import Database
 from kokuho_pc.transfer.records import TransferRecords
 from tests.leak_sweep import leak_sweep, pytest_runtest_makereport
+from tests.leaks import Sweep
 
 __all__ = ["leak_sweep", "pytest_runtest_makereport"]  # used by test_faults.py
 
@@ -56,9 +57,24 @@ def log_entries(log: AuditLog) -> list[tuple[str, str, str, dict[str, Any]]]:
     return [(r.action, r.staff_id, r.result, dict(r.targets)) for r in log.records(limit=10000)]
 
 
+@pytest.fixture
+def swept_sim(leak_sweep: Sweep, tmp_path: Path) -> Iterator[tuple[Any, Any]]:
+    """(SimServer, SimPki): a simulator per test inside the leak sweep's tree.
+
+    Started after ``leak_sweep`` set the per-test HOME and TMPDIR (the process
+    inherits them) and stopped before the sweep, which then covers its database,
+    WAL, access log, server log, PKI, HOME and TMPDIR (all under ``tmp_path``).
+    """
+    from tests.simhelpers import SimServer, make_pki
+
+    pki = make_pki(tmp_path / "sim" / "pki")
+    with SimServer(tmp_path / "sim" / "data", pki) as server:
+        yield server, pki
+
+
 @pytest.fixture(scope="module")
 def sim_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any]]:
-    """(SimServer, SimPki): one real simulator for a test module."""
+    """(SimServer, SimPki): one real simulator for a test module (not leak-swept)."""
     from tests.simhelpers import SimServer, make_pki
 
     base = tmp_path_factory.mktemp("sim")

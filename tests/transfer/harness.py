@@ -16,9 +16,11 @@ from kokuho_pc.services.media_admin import MediaAdminService
 from kokuho_pc.services.profile import Profile, ProfileKind, create_profile
 from kokuho_pc.store.clock import Clock, system_clock
 from shuyaku_sim.pki import issue_terminal
+from tests.leaks import register_input
 from tests.simhelpers import SimPki, SimServer
 
 ADMIN, STAFF = "sato.kanri", "suzuki.hanako"
+ADMIN2 = "tanaka.kanri"  # the second administrator of a production profile
 ADMIN_PW = "Akai-tsuki-no-yoru-2026!"  # holds no part of the user ID (issue 14 policy)
 STAFF_PW = "Tantou-sha-pasuwado-2026!"
 INITIAL_PW = "Shoki-pasuwado-henkou-2026!"
@@ -39,20 +41,26 @@ def profile_settings(sim: SimServer, pki: SimPki, code: str = CODE) -> dict[str,
 
 
 def make_profile(path: Path, sim: SimServer, pki: SimPki, code: str = CODE,
-                 clock: Clock = system_clock) -> Profile:
-    """A demo profile of ``code`` (082201) with admin1 and staff1 (password already changed).
+                 clock: Clock = system_clock,
+                 kind: ProfileKind = ProfileKind.DEMO) -> Profile:
+    """A profile of ``code`` (082201) with admin1 and staff1 (password already changed);
+    demo unless ``kind`` says production (then the OS keyring must be installed, e.g. the
+    ``memory_keyring`` fixture, and a second administrator, ``ADMIN2``, comes before the
+    staff member, as issue 14 requires).
 
     ``clock`` is the profile's clock from its creation on: a test that moves time
     passes its own clock here, so the accounts and grants are dated by the clock the
     code under test reads (never by the machine's date).
     """
     hasher = PasswordHasher(Argon2Params(memory_kib=256, iterations=1), weak_params_for_tests=True)
-    profile = create_profile(path, kind=ProfileKind.DEMO, municipality_code=code,
+    profile = create_profile(path, kind=kind, municipality_code=code,
                              settings=profile_settings(sim, pki, code), clock=clock,
                              hasher=hasher)
     accounts = AccountService(profile)
     accounts.create_first_admin(ADMIN, "管理者", ADMIN_PW)
     admin = LoginService(profile).login(ADMIN, ADMIN_PW)
+    if kind is ProfileKind.PRODUCTION:
+        accounts.add_user(admin, ADMIN2, "管理者二", Role.ADMIN, INITIAL_PW)
     accounts.add_user(admin, STAFF, "担当者", Role.STAFF, INITIAL_PW)
     staff = LoginService(profile).login(STAFF, INITIAL_PW)
     accounts.change_password(staff, INITIAL_PW, STAFF_PW)
@@ -74,8 +82,10 @@ def approved_medium(profile: Profile, path: Path, staff: tuple[str, ...] = (STAF
 
 
 def write_files(medium: Path, files: Mapping[str, bytes]) -> None:
+    """Put input files on a medium; the leak sweep leaves out exactly these, unchanged."""
     for name, data in files.items():
         (medium / name).write_bytes(data)
+        register_input(medium / name)
 
 
 def tree_hash(path: Path) -> dict[str, str]:

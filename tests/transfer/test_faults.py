@@ -3,25 +3,24 @@
 The client (the real ``kokuho-pc`` command line) is killed with SIGKILL at named
 points of send and export, then run again: each file set reaches the server
 exactly once, no partial file remains on the medium, staging never holds
-plaintext and is empty after the start-up sweep.
+plaintext and is empty after the start-up sweep, and neither the decrypted store
+nor the operation log holds a number. Each test has its own simulator inside the
+swept tree (``sim_env`` below).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kokuho_pc.domain.leakscan import find_my_numbers_in_bytes
 from kokuho_pc.services.exporting import ExportingService
 from kokuho_pc.services.profile import Profile
 from kokuho_pc.services.sending import SendingService
@@ -29,6 +28,7 @@ from kokuho_pc.transfer.faultpoints import ENV_PAUSE_AT, ENV_PAUSE_FILE
 from kokuho_pc.transfer.filesets import file_set_digest
 from kokuho_pc.transfer.media import TOKEN_NAME
 from kokuho_pc.transfer.staging import StagingArea
+from tests.e2e.artefacts import staging_residue, store_hits
 from tests.simfiles import household_pair
 from tests.transfer.harness import (
     STAFF,
@@ -41,10 +41,17 @@ from tests.transfer.harness import (
 )
 
 # Every fault test ends with the leak sweep (tests/leak_sweep.py): the CLI logs, the
-# simulator's files, staging and the media, HOME and TMPDIR of the killed processes.
+# simulator's files (a simulator per test under tmp_path: ``sim_env`` below), staging
+# and the media, HOME and TMPDIR of the killed processes and of the simulator.
 pytestmark = pytest.mark.usefixtures("leak_sweep")
 ROOT = Path(__file__).resolve().parents[2]
 KANA = "ｼﾐｭ".encode("cp932")
+
+
+@pytest.fixture
+def sim_env(swept_sim: tuple[Any, Any]) -> tuple[Any, Any]:
+    """This module's simulator is the swept one (tests/transfer/conftest.py ``swept_sim``)."""
+    return swept_sim
 
 
 def _files(first: int) -> dict[str, bytes]:
@@ -93,18 +100,9 @@ def _finish(profile_dir: Path, *args: str) -> str:
     return text
 
 
-def _entropy(data: bytes) -> float:
-    counts, n = Counter(data), len(data)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
-
-
 def _assert_staging_holds_no_plaintext(staging: Path) -> None:
-    for path in StagingArea(staging).leftover_files():
-        raw = path.read_bytes()
-        assert find_my_numbers_in_bytes(raw) == []
-        assert KANA not in raw and b"082201" not in raw
-        if len(raw) > 2048:
-            assert _entropy(raw) > 7.8
+    """No sentinel (any form) or valid number, no telltale plaintext, no low entropy."""
+    assert staging_residue(staging, (KANA, b"082201")) == []
 
 
 @pytest.mark.parametrize("point", ["send.staged", "send.key_persisted", "send.submitted"])
@@ -132,6 +130,7 @@ def test_send_killed_then_restarted(profile: Profile, tmp_path: Path, point: str
     swept = [r.targets.get("swept") for r in profile.audit.records(limit=10000)
              if r.action == "temp.sweep"]
     assert swept and max(int(s or 0) for s in swept) > 0  # the start-up sweep removed them
+    assert store_hits(profile) == []  # the decrypted store and the operation log
 
 
 EXPORT_POINTS = ["export.downloaded", "export.mid_write", "export.written",
@@ -163,3 +162,4 @@ def test_export_killed_then_restarted(profile: Profile, tmp_path: Path, point: s
         assert on_medium[name] == digest
     assert StagingArea(profile.staging_dir).leftover_files() == []
     staff.logout()
+    assert store_hits(profile) == []  # the decrypted store and the operation log

@@ -218,13 +218,35 @@ def test_unknown_and_revoked_staff_ids_are_refused_and_alerted(
     assert any("intruder" in d for d in details) and any(STAFF in d for d in details)
 
 
-def test_flipped_forwarded_ack_is_detected(env: tuple[SimServer, SimPki, Path]) -> None:
+@pytest.fixture(params=["demo", "production"])
+def kinds_env(request: pytest.FixtureRequest, tmp_path: Path,
+              sim_env: tuple[SimServer, SimPki]) -> tuple[Path, MemoryKeyring | None]:
+    """A demo profile (tips kept in ``oplog-tip.json``) or a production one (tips kept in
+    the OS keyring: the in-memory backend) on the module's simulator."""
+    sim, pki = sim_env
+    keyring = None
+    kind = ProfileKind.DEMO
+    if request.param == "production":
+        keyring = request.getfixturevalue("memory_keyring")
+        kind = ProfileKind.PRODUCTION
+    make_profile(tmp_path / "profile", sim, pki, kind=kind).close()
+    return tmp_path / "profile", keyring
+
+
+def test_flipped_forwarded_ack_is_detected(
+    kinds_env: tuple[Path, MemoryKeyring | None],
+) -> None:
     """Records never forwarded are marked acknowledged by hand (so they would be pruned
-    unseen): DETECTED against the server's tip, and offline against the kept tip."""
-    _, _, path = env
+    unseen): DETECTED against the server's tip, and offline against the kept tip (a file
+    for demo, the OS keyring for production); staff logins are then refused."""
+    path, keyring = kinds_env
     with open_profile(path) as profile:
         admin = login(profile, ADMIN)
         admin.logout()
+        assert TrustService(profile).check(ADMIN) is None  # before the flip: clean
+        assert profile.audit.records(unacknowledged_only=True)  # the logout's records
+        offline_service = TrustService(profile, client_factory=lambda p, s: None)
+        assert offline_service.check(ADMIN) is None
         profile.db.raw_connection().execute(
             "UPDATE audit_log SET forwarded_ack = '2026-11-26T10:00:00' "
             "WHERE forwarded_ack IS NULL")
@@ -232,6 +254,12 @@ def test_flipped_forwarded_ack_is_detected(env: tuple[SimServer, SimPki, Path]) 
         assert finding is not None and finding.kind == "unsent_marked_sent"
         offline = TrustService(profile, client_factory=lambda p, s: None).check(ADMIN)
         assert offline is not None and offline.kind == "unsent_marked_sent"
+        with pytest.raises(RollbackDetected):
+            login(profile, STAFF)
+        # where the offline check's reference lives
+        assert (path / "oplog-tip.json").exists() == (keyring is None)
+        if keyring is not None:
+            assert ("kokuho-pc", f"oplog-tip/{profile.info.profile_id}") in keyring.entries
 
 
 def test_tip_contact_before_login_sends_no_staff_id(

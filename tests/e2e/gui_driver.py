@@ -1,19 +1,24 @@
-"""The real desktop application in a child process, driven by a script (GUI kill tests).
+"""Drives the real ``kokuho-pc`` window process through a script (GUI kill tests).
 
-``python -m tests.e2e.gui_child PROFILE_DIR USER ACTION MEDIUM`` (the password on stdin)
-starts the product's own entry point, ``kokuho_pc.cli.main.main(["--profile", DIR])``
-(what the ``kokuho-pc`` command runs: the window process, offscreen), then, on a timer,
-logs in through the login window, opens the page of ACTION (``send``: 移入・送信,
-``export``: 受信・移出), adds MEDIUM as the picker's folder dialog would, chooses it
-and clicks the buttons (検査 then 送信; 移出); ``none`` only starts and logs in.
+The test starts the installed ``kokuho-pc --profile DIR`` (the console script: real
+argument parsing, ``run_application``, the real login and main windows, offscreen) with
+``KOKUHO_PC_TEST_DRIVER=tests.e2e.gui_driver``; the product's test hook
+(``kokuho_pc.ui.test_driver``) imports this module after the controller started and
+calls :func:`attach`. The script, on a timer, logs in through the login window (the
+password read from stdin), opens the page of ``GUI_DRIVER_ACTION`` (``send``: 移入・送信,
+``export``: 受信・移出), adds ``GUI_DRIVER_MEDIUM`` as the picker's folder dialog would
+(``picker.add_folder``: the one step not done through the real widget, the native file
+dialog), chooses it and clicks the buttons (検査 then 送信; 移出); ``none`` only logs in.
+The user is ``GUI_DRIVER_USER``.
 
 With ``KOKUHO_PC_TEST_PAUSE_AT`` set, the job pauses at that fault point and the test
-kills this process there. Without it the job runs to its end; the child prints
+kills the process there. Without it the job runs to its end; the script prints
 ``done: <banner level>: <banner text>`` and quits the application (exit 0).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -85,22 +90,12 @@ class Driver:
             QApplication.exit(3)
 
 
-def main(argv: list[str]) -> int:
-    profile_dir, user, action, medium = argv
+ENV_USER, ENV_ACTION, ENV_MEDIUM = "GUI_DRIVER_USER", "GUI_DRIVER_ACTION", "GUI_DRIVER_MEDIUM"
+
+
+def attach(controller: AppController) -> Driver:
+    """Called by the product's test hook once the controller has started."""
     password = sys.stdin.readline().rstrip("\n")
-    drivers: list[Driver] = []
-    original_start = AppController.start
-
-    def start(self: AppController) -> Any:
-        window = original_start(self)
-        drivers.append(Driver(self, _script(self, user, password, action, Path(medium))))
-        return window
-
-    AppController.start = start  # type: ignore[method-assign]
-    from kokuho_pc.cli.main import main as kokuho_pc
-
-    return kokuho_pc(["--profile", profile_dir])
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    script = _script(controller, os.environ[ENV_USER], password, os.environ[ENV_ACTION],
+                     Path(os.environ[ENV_MEDIUM]))
+    return Driver(controller, script)
