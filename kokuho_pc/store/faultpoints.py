@@ -29,8 +29,11 @@ def checkpoint(name: str, detail: str | None = None) -> None:
         return
     marker = os.environ.get(ENV_PAUSE_FILE)
     if marker:
-        # the point reached (with its detail), so a test can tell where the process stopped
-        Path(marker).write_text(name if detail is None else f"{name}:{detail}",
-                                encoding="ascii")
+        # the point reached (with its detail), so a test can tell where the process stopped;
+        # written whole then renamed: a test polling for the file never reads it empty
+        target = Path(marker)
+        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+        partial.write_text(name if detail is None else f"{name}:{detail}", encoding="ascii")
+        os.replace(partial, target)
     while True:  # the test kills the process here
         time.sleep(0.05)
