@@ -107,6 +107,10 @@ def _parse(text: object) -> dt.datetime | None:
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:
+    """``moment`` as the server's naive local time (``now`` is naive local): a PC's stamp
+    with an offset is converted first, not just stripped of it."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
     return moment.replace(tzinfo=None)
 
 

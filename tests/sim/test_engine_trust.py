@@ -244,3 +244,32 @@ def test_access_log_is_dated_by_the_engine_clock(engine: Engine, tmp_path: Path)
         log.close()
     assert access_contacts(tmp_path / "data") == {
         TERM: (TSUKUBA, NOW.isoformat(timespec="milliseconds"))}
+
+
+@pytest.fixture
+def server_in_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The simulator's process runs in UTC (the PCs stamp their records in JST)."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("server_in_utc")
+def test_silent_compares_a_pcs_contact_time_in_the_servers_zone(engine: Engine) -> None:
+    """A contact stamped 2026-12-01 08:00 +09:00 is 2026-11-30 23:00 in the server's UTC:
+    more than 7 days before 2026-12-08 00:00. Read with its offset dropped it was 08:00,
+    inside the 7 days, and the silent PC was not reported."""
+    now = dt.datetime(2026, 12, 8, 0, 0)  # naive: the server's local time
+    terminal = "terminal-082201-09"
+
+    def silent(contact: str) -> bool:
+        review = build_review(engine.db, now, 7, {terminal: (TSUKUBA, contact)})
+        return any(a.code == "silent" and a.terminal_id == terminal for a in review.alerts)
+
+    assert silent("2026-12-01T08:00:00+09:00")
+    assert not silent("2026-12-01T10:00:00+09:00")  # 01:00 UTC: within the 7 days
+    assert not silent("2026-12-01T00:30:00")  # a naive stamp is the server's own time
