@@ -340,8 +340,18 @@ class FidoCeremonies:
 
     def complete_assertion(self, user_id: str, credentials: Sequence[FidoCredential],
                            response: AuthenticationResponse) -> VerifiedAssertion:
-        """Verify an assertion against the account's credentials (see the module doc)."""
+        """Verify an assertion against the account's credentials (see the module doc).
+
+        A refusal carries the presented credential's label (``.credential``) for the log."""
         authentication = AuthenticationResponse.from_dict(response)
+        try:
+            return self._check_assertion(user_id, credentials, authentication)
+        except AuthenticatorRefused as exc:
+            exc.credential = credential_label(bytes(authentication.raw_id))
+            raise
+
+    def _check_assertion(self, user_id: str, credentials: Sequence[FidoCredential],
+                         authentication: AuthenticationResponse) -> VerifiedAssertion:
         pending = self._take(authentication.response.client_data, user_id, "assert")
         credential = next((c for c in credentials
                            if hmac.compare_digest(c.credential_id, authentication.raw_id)), None)

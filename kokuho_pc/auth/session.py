@@ -7,7 +7,9 @@ Idle time and age are counted on the session's own time, which only moves
 forward: when the clock is set back (a correction, a user's attempt) the
 session neither gains life nor idle time; time counts again from there.
 Unlocking needs the same user's password; anyone else must log the session
-out first. After ``max_age`` (12 hours) the session is over.
+out first. After ``max_age`` (12 hours) the session is over. A refused FIDO2
+quick unlock (:class:`QuickUnlockRefused`, counted towards the lockout by the
+login service) ends the session too: the user must sign in again.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from kokuho_pc.domain.errors import (
     AuthenticatorRequired,
     PasswordChangeRequired,
     PermissionDenied,
+    QuickUnlockRefused,
     SecondFactorRequired,
     SessionExpired,
     SessionLocked,
@@ -220,6 +223,13 @@ class Session:
         """Unlock with this user's FIDO2 authenticator alone (user verification required),
         within the session's time limit; the password stays as the fallback.
 
+        A refused assertion (or an account no longer usable) raises
+        :class:`QuickUnlockRefused` — counted towards the lockout by the login service —
+        and ENDS the session (logged out, reason ``quick_unlock_refused``): whoever stands
+        at a locked screen with a key that is refused gets no second try on this session;
+        the user signs in again. No authenticator answering is not a refusal: the session
+        stays locked and the password unlocks it.
+
         Blocks while the authenticator waits for the user: call it off the GUI thread."""
         if self.expired():
             raise SessionExpired()
@@ -227,9 +237,11 @@ class Session:
             raise AuthenticatorRequired()
         try:
             self._quick_unlock()
-        except AuthenticatorRefused as exc:
+        except (QuickUnlockRefused, AuthenticatorRefused) as exc:
             self._record(AuditAction.SESSION_UNLOCK_FAILURE, AuditResult.FAILURE,
-                         f"fido_{exc.reason}")
+                         exc.reason if isinstance(exc, QuickUnlockRefused)
+                         else f"fido_{exc.reason}")
+            self.logout(reason="quick_unlock_refused")
             raise
         except Exception:
             self._record(AuditAction.SESSION_UNLOCK_FAILURE, AuditResult.FAILURE, "fido")

@@ -138,6 +138,18 @@ class LoginFailed(AuthError):
     )
 
 
+class QuickUnlockRefused(LoginFailed):
+    """A refused FIDO2 quick unlock (issue 21): another user's credential, a replay, a
+    cloned or revoked authenticator, user verification not performed, a bad signature,
+    or the account no longer usable. Counted towards the lockout like a wrong password
+    and shown with the same message; the session it tried to unlock is over (sign in
+    again). ``reason`` is the English code for the operation log (never shown)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
 class AccountLocked(AuthError):
     """Too many failed logins; only an administrator lifts the lock."""
 
@@ -318,6 +330,9 @@ class AuthenticatorRefused(AuthError):
         super().__init__(user_message, hint)
         # English reason code for the operation log (never shown).
         self.reason = reason
+        # The presented credential's 8-hex-digit label (``auth.fido.credential_label``,
+        # a hash prefix, never the ID) once known; for the operation log.
+        self.credential: str | None = None
 
 
 class AuthenticatorUnavailable(AuthError):

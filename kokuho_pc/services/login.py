@@ -14,7 +14,9 @@ answer tells nothing about which check failed):
 
 Failures are counted atomically: one ``UPDATE … failed_count = failed_count + 1``
 in the same write transaction (``BEGIN IMMEDIATE``) that decides the lock, so
-parallel attempts from several processes are all counted. The TOTP step is a
+parallel attempts from several processes are all counted; refused FIDO2 assertions
+(at sign-in and at quick unlock, :meth:`LoginService.quick_unlock`) go through the
+same counter. The TOTP step is a
 compare-and-set in the write transaction that accepts the login, so one code
 opens one session. From the 5th consecutive failure a growing delay (1, 2, 4,
 8, 16 s); the 10th locks the account until an administrator unlocks it — except
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kokuho_pc.audit.actions import AuditAction, AuditResult
+from kokuho_pc.audit.log import TargetValue
 from kokuho_pc.auth import totp
 from kokuho_pc.auth.accounts import (
     Account,
@@ -49,6 +52,7 @@ from kokuho_pc.domain.errors import (
     AuthenticatorRequired,
     AuthenticatorUnavailable,
     LoginFailed,
+    QuickUnlockRefused,
     RollbackDetected,
     SecondFactorRequired,
 )
@@ -82,6 +86,7 @@ def failure_delay(consecutive_failures: int) -> float:
 class _Refusal:
     reason: str
     result: AuditResult
+    credential: str | None = None  # a FIDO2 credential's 8-hex-digit label, never its ID
 
 
 class LoginService:
@@ -135,10 +140,7 @@ class LoginService:
                 raise AccountInactive()
 
         def quick_unlock() -> None:
-            # Unlocking with the authenticator alone: the account must still be usable,
-            # and the assertion must come from one of THIS user's credentials.
-            account_check()
-            self.verify_authenticator(uid)
+            self.quick_unlock(uid)
 
         has_authenticator = bool(self._fido.for_user(uid, active_only=True))
         return Session(
@@ -173,6 +175,38 @@ class LoginService:
             return policy.fido_totp_fallback
         return policy.second_factor_required
 
+    def quick_unlock(self, user_id: str) -> None:
+        """Unlock a locked session's screen with ``user_id``'s authenticator alone.
+
+        The account must still be usable and the assertion must come from one of THIS
+        user's credentials. Every refusal — the account locked/revoked/out of its period,
+        or the assertion refused (another user's credential, replay, counter, revoked, no
+        user verification, bad signature) — is counted by the same atomic counter as wrong
+        passwords (:meth:`_refuse`: it may lock the account), logged as ``login.failure``
+        with its reason, and raised as :class:`QuickUnlockRefused` (LoginFailed's one
+        message). On success the state is re-read in the write transaction
+        (:meth:`_accept`): a lock set meanwhile stays in force and is refused; otherwise
+        the consecutive-failure count starts again, as after a right password.
+        AuthenticatorUnavailable (nobody answered) and AuthenticatorRequired (no active
+        credential left) are not counted: nothing was presented."""
+        account = self._accounts.get(user_id)
+        if account is None:
+            raise QuickUnlockRefused("revoked")
+        account = self._end_expired_admin_lock(account)
+        state = self._state(account, self._profile.clock())
+        if state is not AccountState.ACTIVE:
+            self._refuse(account, _Refusal(state.value, AuditResult.REFUSED),
+                         QuickUnlockRefused(state.value))
+        try:
+            self.verify_authenticator(account.user_id)
+        except AuthenticatorRefused as exc:
+            reason = f"fido_{exc.reason}"
+            self._refuse(account, _Refusal(reason, AuditResult.FAILURE, exc.credential),
+                         QuickUnlockRefused(reason))
+        refusal = self._accept(account, None)
+        if refusal is not None:
+            self._refuse(account, refusal, QuickUnlockRefused(refusal.reason))
+
     def verify_authenticator(self, user_id: str) -> None:
         """One FIDO2 assertion with user verification by one of ``user_id``'s active
         credentials: fresh challenge, verification by ``Fido2Server``, then the signature
@@ -194,8 +228,10 @@ class LoginService:
                                               verified.credential.sign_count,
                                               verified.sign_count):
                 current = self._fido.get(verified.credential.credential_id)
-                raise AuthenticatorRefused(
+                refused = AuthenticatorRefused(
                     reason="revoked" if current is None or not current.active else "counter")
+                refused.credential = verified.credential.short_id
+                raise refused
 
     def check_credentials(self, user_id: str, password: str, otp: str | None = None, *,
                           second_factor: bool = True) -> Account:
@@ -254,7 +290,8 @@ class LoginService:
         try:
             self.verify_authenticator(account.user_id)
         except AuthenticatorRefused as exc:
-            self._refuse(account, _Refusal(f"fido_{exc.reason}", AuditResult.FAILURE))
+            self._refuse(account, _Refusal(f"fido_{exc.reason}", AuditResult.FAILURE,
+                                           exc.credential))
         except AuthenticatorUnavailable:
             # Nobody answered (no key, cancelled): not a wrong credential, not counted.
             self._profile.audit.record(AuditAction.LOGIN_FAILURE, account.user_id,
@@ -346,10 +383,11 @@ class LoginService:
                 "UPDATE accounts SET locked_at = ? WHERE user_id = ? AND locked_at IS NULL",
                 (stamp, account.user_id),
             ) == 1
-            profile.audit.record(
-                AuditAction.LOGIN_FAILURE, account.user_id,
-                {"reason": refusal.reason, "count": failures}, refusal.result,
-            )
+            targets: dict[str, TargetValue] = {"reason": refusal.reason, "count": failures}
+            if refusal.credential is not None:
+                targets["credential"] = refusal.credential
+            profile.audit.record(AuditAction.LOGIN_FAILURE, account.user_id, targets,
+                                 refusal.result)
             if locked:
                 profile.audit.record(
                     AuditAction.LOCKOUT, account.user_id, {"count": failures},

@@ -224,6 +224,7 @@ class AppController(QObject):
                           else None),
         )
         lock.logout_requested.connect(self.logout)
+        lock.session_ended.connect(self._session_ended)
         window.lock_requested.connect(lambda: lock.lock("manual"))
         self.main_window, self.idle_lock = window, lock
         self.login_window.hide()
@@ -297,6 +298,11 @@ class AppController(QObject):
                 "ログインの有効時間が過ぎたため、ログアウトしました。もう一度ログインしてください。",
             )
 
+    def _session_ended(self, message: str) -> None:
+        """A refused quick unlock ended the session: back to the login window, saying so."""
+        self.logout(reason="quick_unlock_refused")
+        self.login_window.show_problem(message)
+
     def logout(self, reason: str = "user") -> None:
         """End the session, close the main window and show the login window."""
         session, self.session = self.session, None
@@ -317,6 +323,8 @@ class AppController(QObject):
             def end(_p: object, _c: object) -> None:
                 from kokuho_pc.services.trust import TrustService
 
+                if not session.is_logged_in:
+                    return  # already ended (a refused quick unlock, the 12-hour limit)
                 staff = session.user_id
                 session.logout(reason=reason)
                 TrustService(profile).forward_quietly(staff)  # forward at logout too

@@ -18,6 +18,7 @@ from kokuho_pc.domain.errors import (
     AuthenticatorUnavailable,
     LoginFailed,
     PermissionDenied,
+    QuickUnlockRefused,
     SessionExpired,
 )
 from kokuho_pc.services.fido import FidoService
@@ -186,7 +187,7 @@ def test_another_users_credential_is_refused(
     session = login.login(STAFF_ID, STAFF_PW)
     session.lock()
     key.use_credential = admins[0]
-    with pytest.raises(AuthenticatorRefused):
+    with pytest.raises(QuickUnlockRefused):
         session.unlock_with_authenticator()
     assert session.is_locked
     assert _refusal_reasons(profile, STAFF_ID)[-1] == "fido_not_this_user"
@@ -273,7 +274,7 @@ def test_a_revoked_credential_is_refused_the_same_day(
         login.login(STAFF_ID, STAFF_PW)
     assert _refusal_reasons(profile, STAFF_ID)[-1] == "fido_revoked"
     session.lock()
-    with pytest.raises(AuthenticatorRefused):
+    with pytest.raises(QuickUnlockRefused):
         session.unlock_with_authenticator()
     assert _refusal_reasons(profile, STAFF_ID)[-1] == "fido_revoked"
     revoked = [r for r in profile.audit.records() if r.action == "fido.revoke"]
@@ -301,7 +302,7 @@ def test_user_verification_not_performed_is_refused(
         login.login(STAFF_ID, STAFF_PW)
     assert _refusal_reasons(profile, STAFF_ID)[-1] == "fido_no_user_verification"
     session.lock()
-    with pytest.raises(AuthenticatorRefused):
+    with pytest.raises(QuickUnlockRefused):
         session.unlock_with_authenticator()
     assert session.is_locked
 

@@ -121,3 +121,57 @@ def test_one_totp_code_opens_one_of_six_parallel_logins(tmp_path: Path) -> None:
     print(f"accepted logins with one code: {outcomes.count('ok')} / 6")
     assert outcomes.count("ok") == 1
     assert set(outcomes) == {"ok", "login_failed"}
+
+
+def _refused_quick_unlock(path: str, key: Any, barrier: Any, results: Any) -> None:
+    """Sign in (password), lock, then - together with the others - quick-unlock with
+    another user's credential; puts 'ok' or the error code on the queue."""
+    profile = open_profile(path, clock=ManualClock(NOW), hasher=_hasher())
+    try:
+        profile.authenticator = key
+        session = LoginService(profile, sleep=lambda _s: None).login(USER, USER_PW)
+        session.lock()
+        barrier.wait(timeout=60)
+        try:
+            session.unlock_with_authenticator()
+            results.put("ok")
+        except AuthError as exc:
+            results.put(exc.code)
+    finally:
+        profile.close()
+
+
+@pytest.mark.timeout(300)
+def test_parallel_refused_quick_unlocks_are_all_counted_and_lock(tmp_path: Path) -> None:
+    from kokuho_pc.demo.soft_authenticator import SoftAuthenticator
+    from kokuho_pc.services.fido import FidoService
+
+    path = _profile_with_user(tmp_path)
+    key = SoftAuthenticator()
+    profile = open_profile(path, clock=ManualClock(NOW), hasher=_hasher())
+    try:
+        profile.authenticator = key
+        admin = LoginService(profile, sleep=lambda _s: None).login(ADMIN_ID, ADMIN_PW)
+        fido = FidoService(profile)
+        fido.enrol(admin, USER, USER_PW, ADMIN_ID, ADMIN_PW)
+        fido.enrol(admin, ADMIN_ID, ADMIN_PW, ADMIN_ID, ADMIN_PW)
+        admin.logout()
+    finally:
+        profile.close()
+    key.use_credential = key.credential_ids[-1]  # the administrator's, at USER's screens
+    workers = 12
+    ctx = multiprocessing.get_context("fork")
+    barrier, results = ctx.Barrier(workers), ctx.Queue()
+    procs = [ctx.Process(target=_refused_quick_unlock, args=(str(path), key, barrier, results))
+             for _ in range(workers)]
+    for proc in procs:
+        proc.start()
+    outcomes = [results.get(timeout=120) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=60)
+        assert proc.exitcode == 0
+    assert outcomes == ["login_failed"] * workers
+    account, logged = _account(path)
+    print(f"refused quick unlocks counted / attempts: {account.failed_count} / {workers}")
+    assert account.failed_count == workers and logged == workers
+    assert account.state(NOW) is AccountState.LOCKED

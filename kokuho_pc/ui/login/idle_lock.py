@@ -23,6 +23,9 @@ ran out, ``manual`` for the 「画面ロック」 command (Ctrl+L). A countdown
 ``SessionLocked`` the screen locks at once, ``SessionExpired`` logs out. After unlocking,
 ``restore_after_unlock()`` is called on every widget that has one so pages load
 their data again. 「ログアウト」 emits :attr:`IdleLock.logout_requested`.
+A refused quick unlock (``QuickUnlockRefused``: the session is over) emits
+:attr:`IdleLock.session_ended` with the one login-failure message; the controller
+then shows the login window with it.
 """
 
 from __future__ import annotations
@@ -30,7 +33,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from kokuho_pc.domain.errors import KokuhoError, SessionExpired, SessionLocked
+from kokuho_pc.domain.errors import (
+    KokuhoError,
+    QuickUnlockRefused,
+    SessionExpired,
+    SessionLocked,
+)
 from kokuho_pc.ui import log
 from kokuho_pc.ui.jobs import JobRunner
 from kokuho_pc.ui.login.lock_screen import LockScreen
@@ -74,6 +82,7 @@ class IdleLock(QObject):
     locked = Signal()
     unlocked = Signal()
     logout_requested = Signal()
+    session_ended = Signal(str)  # a refused quick unlock ended the session: the message
 
     def __init__(
         self,
@@ -271,9 +280,20 @@ class IdleLock(QObject):
         self._jobs.run(
             lambda _progress, _cancel: quick(),
             lambda _result: self._unlock(),
-            self._unlock_failed,
+            self._quick_unlock_failed,
             store=True,
         )
+
+    def _quick_unlock_failed(self, exc: BaseException) -> None:
+        if self._lock_screen is None:
+            return
+        if not isinstance(exc, QuickUnlockRefused):
+            self._unlock_failed(exc)  # nobody answered: stay locked, the password unlocks
+            return
+        log.lock.info("quick unlock refused; the session is over")
+        message, hint = user_message(exc)
+        self.stop()
+        self.session_ended.emit(f"{message}\n{hint}")
 
     def _unlock_failed(self, exc: BaseException) -> None:
         if self._lock_screen is None:

@@ -15,7 +15,7 @@ from fido2.webauthn import AuthenticationResponse, PublicKeyCredentialRequestOpt
 from pytestqt.qtbot import QtBot
 
 from kokuho_pc.demo.soft_authenticator import SoftAuthenticator
-from kokuho_pc.domain.errors import AuthenticatorRefused
+from kokuho_pc.domain.errors import AuthenticatorUnavailable, LoginFailed
 from kokuho_pc.services.fido import FidoService
 from kokuho_pc.services.login import LoginService
 from kokuho_pc.services.policy import PolicyService
@@ -190,30 +190,81 @@ def test_sign_in_and_quick_unlock_never_block_the_window(
     lock.stop()
 
 
-def test_refused_quick_unlock_is_said_and_the_password_still_unlocks(
-        qtbot: QtBot, jobs: JobRunner, profile: Profile, login_service: LoginService,
-        key: SoftAuthenticator) -> None:
-    _enrol_admin(profile, login_service)
-    controller = _controller(qtbot, jobs, profile, idle_timeout_ms=300)
+def _sign_in(qtbot: QtBot, controller: AppController) -> None:
     window = controller.login_window
     window.user_id.setText(ADMIN_ID)
     window.password.setText(ADMIN_PW)
     with qtbot.waitSignal(window.logged_in, timeout=5000):
         window.login_button.click()
+
+
+def _failed_count(profile: Profile) -> int:
+    row = profile.db.query_one("SELECT failed_count FROM accounts WHERE user_id = ?",
+                               (ADMIN_ID,))
+    assert row is not None
+    return int(row[0])
+
+
+def test_without_an_answering_authenticator_the_password_still_unlocks(
+        qtbot: QtBot, jobs: JobRunner, profile: Profile, login_service: LoginService,
+        key: SoftAuthenticator) -> None:
+    _enrol_admin(profile, login_service)
+    controller = _controller(qtbot, jobs, profile, idle_timeout_ms=300)
+    _sign_in(qtbot, controller)
     screen = _lock_screen(qtbot, controller)
-    key.user_verified = False  # the fingerprint step was skipped
+    key.fail_with = AuthenticatorUnavailable()  # no key connected, or cancelled
     button = screen.findChild(QPushButton, "quickUnlockButton")
     assert button is not None
     button.click()
-    qtbot.waitUntil(lambda: AuthenticatorRefused.default_message in screen.message.text(),
+    qtbot.waitUntil(lambda: AuthenticatorUnavailable.default_message in screen.message.text(),
                     timeout=5000)
     assert isinstance(controller.main_window.centralWidget(), LockScreen)  # type: ignore[union-attr]
+    assert _failed_count(profile) == 0  # nothing presented: not counted
     lock = controller.idle_lock
     assert lock is not None
     screen.password.setText(ADMIN_PW)
     with qtbot.waitSignal(lock.unlocked, timeout=5000):
         screen.unlock_button.click()
     lock.stop()
+
+
+def test_refused_quick_unlocks_count_across_lock_screen_and_login_window(
+        qtbot: QtBot, jobs: JobRunner, profile: Profile, login_service: LoginService,
+        key: SoftAuthenticator) -> None:
+    _enrol_admin(profile, login_service)
+    controller = _controller(qtbot, jobs, profile, idle_timeout_ms=300)
+    _sign_in(qtbot, controller)
+    screen = _lock_screen(qtbot, controller)
+    qtbot.waitUntil(lambda: not jobs.active_jobs(), timeout=5000)  # the lock is recorded
+    for i in range(8):  # another window (the command line) guesses meanwhile
+        with pytest.raises(LoginFailed):
+            login_service.login(ADMIN_ID, f"guessing-{i:02d}-again")
+    key.user_verified = False  # the fingerprint step was skipped: refused
+    button = screen.findChild(QPushButton, "quickUnlockButton")
+    assert button is not None
+    button.click()
+    window = controller.login_window
+    # The session is over: back at the login window, with the one login-failure message.
+    qtbot.waitUntil(lambda: LoginFailed.default_message in window.message.text(),
+                    timeout=5000)
+    assert controller.session is None and controller.main_window is None
+    assert window.isVisible() and _failed_count(profile) == 9
+    key.user_verified = True
+    window.user_id.setText(ADMIN_ID)
+    window.password.setText("one-more-wrong-guess")  # the 10th: locked
+    window.login_button.click()
+    qtbot.waitUntil(lambda: _failed_count(profile) == 10, timeout=5000)
+    qtbot.waitUntil(lambda: window.login_button.isEnabled(), timeout=5000)
+    window.user_id.setText(ADMIN_ID)
+    window.password.setText(ADMIN_PW)  # right password and right key: still locked
+    window.login_button.click()
+    qtbot.waitUntil(lambda: _failed_count(profile) == 11, timeout=5000)
+    qtbot.waitUntil(lambda: window.login_button.isEnabled(), timeout=5000)
+    assert LoginFailed.default_message in window.message.text()
+    assert controller.session is None
+    reasons = [r.targets.get("reason") for r in profile.audit.records(staff_id=ADMIN_ID)
+               if r.action == "login.failure"]
+    assert reasons[-3:] == ["fido_no_user_verification", "wrong_password", "locked"]
 
 
 def test_no_quick_unlock_button_without_an_authenticator(
