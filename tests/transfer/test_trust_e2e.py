@@ -383,3 +383,29 @@ def test_a_refused_forwarding_is_said_in_japanese_by_every_command(
     assert [line for line in lines if line.isascii()] == [], done.stderr
     assert sum("操作ログの受け取りを拒否" in line for line in lines) == 1, done.stderr
     assert "国保連合会に連絡" in done.stderr
+
+
+def test_a_pc_that_stops_contacting_the_server_goes_silent_in_the_review(
+    env: tuple[SimServer, SimPki, Path], capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The federation notices a PC that no longer forwards its log (a PC kept offline to
+    hide what was done on it): ``silent`` once ``--silent-days`` have passed since its last
+    contact with the real server, not before. The review's clock is moved, not the PC's."""
+    from shuyaku_sim.review import run_review
+
+    sim, _, path = env
+    with open_profile(path) as profile:
+        terminal = _terminal(profile)
+        admin = login(profile, ADMIN)  # forwarded at login and at logout
+        admin.logout()
+
+    def review_after(days: int) -> tuple[int, dict[str, Any]]:
+        capsys.readouterr()
+        code = run_review(sim.data_dir, True, 7,
+                          clock=lambda: dt.datetime.now() + dt.timedelta(days=days))
+        return code, json.loads(capsys.readouterr().out)
+
+    _, soon = review_after(6)
+    assert "silent" not in _alerts(soon, terminal)
+    code, later = review_after(8)
+    assert "silent" in _alerts(later, terminal) and code == 1
