@@ -198,6 +198,23 @@ def test_a_refused_quick_unlock_is_counted_logged_and_ends_the_session(
         assert form not in texts
 
 
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_a_refused_assertion_at_sign_in_is_counted_and_logged_with_its_label(
+        attack: str, profile: Profile, admin: Session, staff: Session, key: SoftAuthenticator,
+        login: LoginService) -> None:
+    _enrol(profile, admin)
+    PolicyService(profile).change(admin, "fido_required_roles", ["staff"])
+    session = login.login(STAFF_ID, STAFF_PW)
+    presented = _attack(attack, profile, admin, key, session)
+    with pytest.raises(LoginFailed) as refused:
+        login.login(STAFF_ID, STAFF_PW)  # the right password, then the refused assertion
+    assert _failed_count(profile) == 1
+    assert _failures(profile)[-1] == {"reason": f"fido_{attack}", "count": 1,
+                                      "credential": credential_label(presented)}
+    described = describe_error(refused.value)
+    assert (described.message, described.hint) == _wrong_password_message(login)
+
+
 def test_ten_refused_quick_unlocks_lock_the_account(
         profile: Profile, admin: Session, staff: Session, key: SoftAuthenticator,
         login: LoginService, clock: ManualClock) -> None:
