@@ -5,8 +5,9 @@ With ``KOKUHO_PC_TEST_DRIVER=tests.<module>`` in the environment, the desktop st
 started and calls its ``attach(controller)``; the module clicks through the real
 windows on a timer (tests/e2e/gui_driver.py), so the GUI kill tests can SIGKILL the
 real ``kokuho-pc`` process at a ``KOKUHO_PC_TEST_PAUSE_AT`` point. Only modules of the
-``tests`` package are accepted: the bundle ships none, and any other name is refused
-with a log line. Without the variable :func:`attach_test_driver` returns None at once
+``tests`` package are accepted, and never in the frozen bundle (which ships none: a
+``tests`` package planted beside it must not run); any other case is refused with a
+log line. Without the variable :func:`attach_test_driver` returns None at once
 and imports nothing.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 
 from kokuho_pc.ui import log
 
@@ -25,6 +27,9 @@ def attach_test_driver(controller: object) -> object | None:
     """The test driver named by :data:`ENV_TEST_DRIVER` attached to ``controller``, or None."""
     name = os.environ.get(ENV_TEST_DRIVER)
     if not name:
+        return None
+    if getattr(sys, "frozen", False):
+        log.app.warning("%s ignored: the bundle has no test driver", ENV_TEST_DRIVER)
         return None
     if not name.startswith(_PACKAGE):
         log.app.warning("%s ignored: only a tests.* module may drive the window", ENV_TEST_DRIVER)

@@ -24,6 +24,16 @@ def test_only_a_tests_module_may_drive(monkeypatch: pytest.MonkeyPatch, name: st
     assert set(sys.modules) - imported == set()  # refused before any import
 
 
+def test_the_bundle_never_takes_a_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the PyInstaller bundle (``sys.frozen``) even a tests.* name is refused before any
+    import: a ``tests`` package planted on its path must not run in the window process."""
+    monkeypatch.setenv(ENV_TEST_DRIVER, "tests.ui.test_test_driver")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    imported = set(sys.modules)
+    assert attach_test_driver(object()) is None
+    assert set(sys.modules) - imported == set()
+
+
 def test_a_tests_module_is_attached(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_TEST_DRIVER, "tests.ui.test_test_driver")
     controller = object()
