@@ -2,10 +2,10 @@
 
 Files: :mod:`benchmarks.ibaraki` (kokuho-pc synth's generators, the persons split over
 the 44 municipalities by real size; ``--persons``, 100,000 at full size, 5,000 with
-``--quick``; 1,000,000 is a scale check run by hand, ``--persons 1000000 --repeat 1``:
-one such run takes most of an hour on the 2-core machine, so it is reported as the
-single run it is). Each municipality has a baseline round (KSK01+KSK02, then KKG01) and a
-monthly round (KSK01+KSK02 of the month's changes, all created at the same minute).
+``--quick``; 1,000,000 by hand with ``--persons 1000000``: 5 runs per side take about
+half an hour on the idle 2-core machine). Each municipality has a baseline round
+(KSK01+KSK02, then KKG01) and a monthly round (KSK01+KSK02 of the month's changes, all
+created at the same minute).
 
 One run:
 1. ``shuyaku-sim judge`` on the same directory: the reference result.
@@ -62,7 +62,7 @@ from shuyaku_sim.storage.trust import StaffRow
 from tests.simhelpers import SimPki, SimServer, make_pki, make_session
 
 QUICK_PERSONS = 5_000
-FULL_PERSONS = 100_000  # 1,000,000: a scale check with --persons (see the docstring)
+FULL_PERSONS = 100_000  # 1,000,000 by hand with --persons (see the docstring)
 THINK = 0.5
 READER = "reader"
 CANDIDATE_KEYS = ("before_municipality", "before_household", "after_municipality",
@@ -428,8 +428,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--persons", type=int)
     parser.add_argument("--repeat", type=int, default=MIN_RUNS,
-                        help=f"runs per side (default {MIN_RUNS}; fewer only for a scale "
-                             "check, reported as such)")
+                        help=f"runs per side (default {MIN_RUNS}; fewer only for a quick "
+                             "look, reported as such)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--files", type=Path, help="reuse the files of an earlier generation")
     parser.add_argument("--no-reference", action="store_true",
