@@ -399,10 +399,16 @@ def test_a_pc_that_stops_contacting_the_server_goes_silent_in_the_review(
         admin = login(profile, ADMIN)  # forwarded at login and at logout
         admin.logout()
 
+    # The review's clock starts from the contact the server recorded, not from the machine.
+    (line,) = [t for t in _review(sim, capsys)["terminals"] if t["terminal_id"] == terminal]
+    contact = dt.datetime.fromisoformat(line["last_contact"])
+    if contact.tzinfo is not None:
+        contact = contact.astimezone().replace(tzinfo=None)  # the review's naive local time
+
     def review_after(days: int) -> tuple[int, dict[str, Any]]:
         capsys.readouterr()
         code = run_review(sim.data_dir, True, 7,
-                          clock=lambda: dt.datetime.now() + dt.timedelta(days=days))
+                          clock=lambda: contact + dt.timedelta(days=days))
         return code, json.loads(capsys.readouterr().out)
 
     _, soon = review_after(6)
