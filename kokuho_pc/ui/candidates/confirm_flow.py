@@ -8,27 +8,22 @@ the page's list, service, jobs and print flow, declared below for the type check
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any, cast
+from typing import cast
 
 from kokuho_pc.services.candidate_history import ListMoment
 from kokuho_pc.services.candidate_views import ConfirmOutcome
-from kokuho_pc.services.candidates import CandidateService, SecondStaff
-from kokuho_pc.ui.candidates.candidate_models import CandidatesTableModel
+from kokuho_pc.services.candidates import SecondStaff
 from kokuho_pc.ui.candidates.confirm_dialog import ConfirmDialog
+from kokuho_pc.ui.candidates.page_parts import CandidatesPageParts
 from kokuho_pc.ui.candidates.reprint_dialog import ReprintDialog
-from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.printing.print_flow import PrintFlow
 from kokuho_pc.ui.widgets.error_dialog import user_message
 from kokuho_pc.ui.widgets.qt import QComboBox, QLineEdit, QPushButton, QWidget
 
 
-class ConfirmAndPrint:
+class ConfirmAndPrint(CandidatesPageParts):
     """確定指示 and printing of the listed candidates (see the module docstring)."""
 
-    context: AppContext
-    service: CandidateService
-    model: CandidatesTableModel
     printing: PrintFlow
     confirm_dialog: ConfirmDialog | None
     reprint_dialog: ReprintDialog | None
@@ -40,15 +35,6 @@ class ConfirmAndPrint:
     municipality_filter: QComboBox
     search: QLineEdit
     print_button: QPushButton
-
-    def _run(self, work: Callable[[Any, Any], Any], on_success: Callable[[Any], None],
-             on_failure: Callable[[BaseException], None] | None = None,
-             label: str | None = None) -> None:
-        raise NotImplementedError  # the page's
-
-    def reload(self, select: str | None = None, *, refresh: bool = False) -> None:
-        """The page's reload."""
-        raise NotImplementedError
 
     # --- confirmation and printing -----------------------------------------------------
 

@@ -13,23 +13,18 @@ from typing import Any, cast
 
 from kokuho_pc.domain.errors import KokuhoError
 from kokuho_pc.services.candidate_views import CandidateDetailView
-from kokuho_pc.services.candidates import CandidateService
 from kokuho_pc.ui.candidates.candidate_detail import CandidateDetail
-from kokuho_pc.ui.candidates.candidate_models import CandidatesTableModel
 from kokuho_pc.ui.candidates.decision_panel import DecisionPanel
+from kokuho_pc.ui.candidates.page_parts import CandidatesPageParts
 from kokuho_pc.ui.candidates.unsaved_prompt import DISCARD, SAVE, ask_unsaved
-from kokuho_pc.ui.context import AppContext
 from kokuho_pc.ui.widgets.error_dialog import show_error, user_message
 from kokuho_pc.ui.widgets.qt import QMessageBox, QWidget
 from kokuho_pc.ui.widgets.views import NoCopyTableView
 
 
-class DecisionFlow:
+class DecisionFlow(CandidatesPageParts):
     """See the module docstring; the page's parts it uses are declared here."""
 
-    context: AppContext
-    service: CandidateService
-    model: CandidatesTableModel
     table: NoCopyTableView
     detail: CandidateDetail
     panel: DecisionPanel
@@ -37,15 +32,6 @@ class DecisionFlow:
     _after_save: Callable[[], None] | None
     _select_after_save: str | None
     _reverting: bool
-
-    def _run(self, work: Callable[[Any, Any], Any], on_success: Callable[[Any], None],
-             on_failure: Callable[[BaseException], None] | None = None,
-             label: str | None = None) -> None:
-        raise NotImplementedError  # the page's
-
-    def reload(self, select: str | None = None, *, refresh: bool = False) -> None:
-        """The page's reload."""
-        raise NotImplementedError
 
     def _set_current(self, row: int) -> None:
         raise NotImplementedError  # the page's
