@@ -8,6 +8,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -67,6 +68,18 @@ def spread_row(name: str, values: Sequence[float], baselines: Sequence[float] | 
         out.update(baseline_min=round(min(base), digits), baseline_max=round(max(base), digits),
                    baseline_runs=len(base))
     return out
+
+
+def peak_rss_mib(pid: int | str = "self") -> float:
+    """A process's peak RSS (``VmHWM``, Linux; NaN elsewhere). ``VmHWM`` belongs to the
+    address space made at ``exec``; ``ru_maxrss`` survives ``exec``, so a child of a large
+    parent (the benchmark runner after other modules) would report the parent's peak."""
+    status = Path(f"/proc/{pid}/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def median_seconds(func: Callable[[], object], repeat: int) -> float:

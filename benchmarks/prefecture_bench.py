@@ -52,7 +52,7 @@ from typing import Any
 
 import requests
 
-from benchmarks.common import MIN_RUNS, row, spread_row
+from benchmarks.common import MIN_RUNS, peak_rss_mib, row, spread_row
 from benchmarks.ibaraki import CODES, Prefecture, generate
 from kokuho_pc.transfer.client import ClientConfig, ConsolidationClient
 from shuyaku_sim import pki as sim_pki
@@ -113,13 +113,6 @@ def reader_process(base_url: str, pki_dir: str, stop: Any, results: Any) -> None
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _loadavg() -> str:
@@ -247,7 +240,7 @@ def concurrent_run(base: Path, pki: SimPki, prefecture: Prefecture) -> dict[str,
         stop.set()
         timings = results.get(timeout=300)
         readers.join(60)
-        figures["peak_rss_mib"] = _peak_rss_mib(pid)
+        figures["peak_rss_mib"] = peak_rss_mib(pid)
         figures["candidates"] = _served_candidates(server, pki)
     figures["load_after"] = _loadavg()
     figures["db_mib"] = sum(p.stat().st_size

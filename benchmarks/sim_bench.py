@@ -23,14 +23,13 @@ import argparse
 import datetime as dt
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import MIN_RUNS, spread_row
+from benchmarks.common import MIN_RUNS, peak_rss_mib, spread_row
 from kokuho_pc.domain.municipality import municipality_check_digit
 from kokuho_pc.domain.mynumber import MyNumber, my_number_check_digit
 from kokuho_pc.formats.filenames import make_file_name
@@ -134,18 +133,6 @@ def generate(directory: Path, persons: int, seed: int = 7) -> tuple[int, int]:
     return total, moving
 
 
-def _peak_rss_mib() -> float:
-    """This process's peak RSS. VmHWM belongs to the address space made at exec;
-    ``ru_maxrss`` survives exec on Linux, so a child of a large parent (the benchmark
-    runner after other modules) would report the parent's peak."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def ingest(directory: Path) -> dict[str, object]:
     """Child process: submit every set into a fresh store; time it and report peak RSS."""
     from shuyaku_sim.engine import Engine, file_set_digest
@@ -169,7 +156,7 @@ def ingest(directory: Path) -> dict[str, object]:
             pending = sum(engine.status(c)["pending_persons"] for c in town_codes())
         finally:
             engine.close()
-    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mib": _peak_rss_mib(),
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mib": peak_rss_mib(),
             "candidates": candidates,
             "pending": pending}
 
