@@ -86,6 +86,25 @@ def sim_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any
         server.stop()
 
 
+@pytest.fixture(params=["demo", "production"])
+def kinds_env(request: pytest.FixtureRequest, tmp_path: Path,
+              sim_env: tuple[Any, Any]) -> tuple[Path, Any]:
+    """(profile directory, in-memory keyring or None): a demo profile (tips kept in
+    ``oplog-tip.json``) or a production one (tips kept in the OS keyring: the in-memory
+    backend) on the module's simulator."""
+    from kokuho_pc.services.profile import ProfileKind
+    from tests.transfer.harness import make_profile
+
+    sim, pki = sim_env
+    keyring = None
+    kind = ProfileKind.DEMO
+    if request.param == "production":
+        keyring = request.getfixturevalue("memory_keyring")
+        kind = ProfileKind.PRODUCTION
+    make_profile(tmp_path / "profile", sim, pki, kind=kind).close()
+    return tmp_path / "profile", keyring
+
+
 @pytest.fixture
 def profile(tmp_path: Path, sim_env: tuple[Any, Any]) -> Iterator[Profile]:
     """A profile connected to the module's simulator (admin and staff accounts)."""

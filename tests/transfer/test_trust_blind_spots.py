@@ -18,12 +18,12 @@ from kokuho_pc.audit import chain
 from kokuho_pc.domain.errors import LogForwardRefused, ServerRefused
 from kokuho_pc.domain.oplog_chain import Tip, record_hash
 from kokuho_pc.services.accounts import AccountService
-from kokuho_pc.services.profile import Profile, ProfileKind, open_profile
+from kokuho_pc.services.profile import Profile, open_profile
 from kokuho_pc.services.trust import TrustService, contact_client_factory
 from kokuho_pc.store.anchor import ANCHOR_FILE, KEYRING_SERVICE, AnchorState
 from tests.conftest import MemoryKeyring
 from tests.simhelpers import SimPki, SimServer
-from tests.transfer.harness import ADMIN, STAFF, login, make_profile
+from tests.transfer.harness import ADMIN, STAFF, login
 from tests.transfer.test_trust_e2e import _alerts, _chain_state, _copy, _reseal, _review, _terminal
 
 
@@ -64,17 +64,10 @@ class Pc:
         return 200
 
 
-@pytest.fixture(params=["demo", "production"])
-def pc(request: pytest.FixtureRequest, tmp_path: Path,
-       sim_env: tuple[SimServer, SimPki]) -> Pc:
-    sim, pki = sim_env
-    keyring = None
-    kind = ProfileKind.DEMO
-    if request.param == "production":
-        keyring = request.getfixturevalue("memory_keyring")
-        kind = ProfileKind.PRODUCTION
-    make_profile(tmp_path / "profile", sim, pki, kind=kind).close()
-    return Pc(tmp_path / "profile", keyring)
+@pytest.fixture
+def pc(kinds_env: tuple[Path, MemoryKeyring | None]) -> Pc:
+    """The demo or production profile of ``kinds_env`` (tests/transfer/conftest.py)."""
+    return Pc(*kinds_env)
 
 
 def _offline(profile: Profile) -> TrustService:

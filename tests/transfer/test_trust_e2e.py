@@ -218,21 +218,6 @@ def test_unknown_and_revoked_staff_ids_are_refused_and_alerted(
     assert any("intruder" in d for d in details) and any(STAFF in d for d in details)
 
 
-@pytest.fixture(params=["demo", "production"])
-def kinds_env(request: pytest.FixtureRequest, tmp_path: Path,
-              sim_env: tuple[SimServer, SimPki]) -> tuple[Path, MemoryKeyring | None]:
-    """A demo profile (tips kept in ``oplog-tip.json``) or a production one (tips kept in
-    the OS keyring: the in-memory backend) on the module's simulator."""
-    sim, pki = sim_env
-    keyring = None
-    kind = ProfileKind.DEMO
-    if request.param == "production":
-        keyring = request.getfixturevalue("memory_keyring")
-        kind = ProfileKind.PRODUCTION
-    make_profile(tmp_path / "profile", sim, pki, kind=kind).close()
-    return tmp_path / "profile", keyring
-
-
 def test_flipped_forwarded_ack_is_detected(
     kinds_env: tuple[Path, MemoryKeyring | None],
 ) -> None:
